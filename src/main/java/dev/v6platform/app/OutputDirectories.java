@@ -1,0 +1,112 @@
+package dev.v6platform.app;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Puts freshly synthesized output in place only once everything succeeded: output is written to a staging
+ * directory beside its target, then swapped in. A failed synth leaves the previous output exactly as it was.
+ */
+final class OutputDirectories {
+    /** Top-level entries of a cloud assembly that a new synth replaces; anything else (CLI lock files) is kept. */
+    private static final Pattern ASSEMBLY_ENTRY = Pattern.compile(
+            "manifest\\.json|tree\\.json|cdk\\.out|policy-validation-report\\.json|.*\\.template\\.json"
+                    + "|.*\\.assets\\.json|.*\\.metadata\\.json|asset\\..*|.*\\.report\\.json");
+
+    private OutputDirectories() {
+    }
+
+    /** An empty staging directory beside {@code target}. */
+    static Path staging(Path target) {
+        Path abs = target.toAbsolutePath().normalize();
+        Path staging = abs.resolveSibling("." + abs.getFileName() + ".staging");
+        deleteRecursively(staging);
+        try {
+            Files.createDirectories(staging);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + staging, e);
+        }
+        return staging;
+    }
+
+    /** Replaces the whole {@code target} directory by {@code staged}. */
+    static void replaceDirectory(Path staged, Path target) {
+        Path abs = target.toAbsolutePath().normalize();
+        Path old = abs.resolveSibling("." + abs.getFileName() + ".old");
+        deleteRecursively(old);
+        try {
+            if (Files.exists(abs)) {
+                move(abs, old);
+            }
+            move(staged, abs);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot put " + staged + " in place of " + abs, e);
+        }
+        deleteRecursively(old);
+    }
+
+    /**
+     * Replaces the cloud assembly in {@code target} by the one in {@code staged}, entry by entry, keeping entries
+     * that are not part of an assembly (the CDK CLI's lock files).
+     */
+    static void replaceAssembly(Path staged, Path target) {
+        try {
+            Files.createDirectories(target);
+            Set<String> fresh = new HashSet<>();
+            try (Stream<Path> entries = Files.list(staged)) {
+                for (Path entry : entries.sorted().toList()) {
+                    String name = entry.getFileName().toString();
+                    fresh.add(name);
+                    Path dest = target.resolve(name);
+                    if (Files.isDirectory(dest)) {
+                        deleteRecursively(dest);
+                    }
+                    move(entry, dest);
+                }
+            }
+            try (Stream<Path> entries = Files.list(target)) {
+                for (Path entry : entries.toList()) {
+                    String name = entry.getFileName().toString();
+                    if (!fresh.contains(name) && ASSEMBLY_ENTRY.matcher(name).matches()) {
+                        deleteRecursively(entry);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot put the cloud assembly in " + target, e);
+        }
+        deleteRecursively(staged);
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    static void deleteRecursively(Path path) {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            List<Path> all = walk.sorted(Comparator.reverseOrder()).toList();
+            for (Path p : all) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + path, e);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.v6platform.app;
+
+import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.config.EnvironmentLoader;
+import dev.v6platform.security.PlatformKey;
+import dev.v6platform.security.PlatformKeyProps;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Tags;
+import software.constructs.Construct;
+
+/**
+ * Everything one environment runs on AWS, in one CloudFormation stack with an explicit account and region.
+ * Every resource carries the environment's tags plus {@code v6-platform:environment} and
+ * {@code v6-platform:managed-by}.
+ */
+public final class PlatformStack extends Stack {
+    private final EnvironmentConfig environment;
+    private final PlatformKey key;
+
+    public PlatformStack(Construct scope, String id, EnvironmentConfig env) {
+        super(scope, id, StackProps.builder()
+                .env(Environment.builder().account(env.account()).region(env.region()).build())
+                .stackName(nameOf(env))
+                .description("v6-platform environment " + env.name() + " (" + env.region() + ")")
+                .terminationProtection(true)
+                .build());
+        this.environment = env;
+        env.tags().forEach((k, v) -> Tags.of(this).add(k, v));
+        Tags.of(this).add(EnvironmentLoader.TAG_PREFIX + "environment", env.name());
+        Tags.of(this).add(EnvironmentLoader.TAG_PREFIX + "managed-by", "v6-platform");
+        this.key = new PlatformKey(this, "PlatformKey", new PlatformKeyProps(
+                "alias/v6-platform/" + env.name(),
+                "v6-platform " + env.name() + ": encrypts Kubernetes secrets, logs, queues and metrics"));
+    }
+
+    /** The CloudFormation stack name of an environment. */
+    public static String nameOf(EnvironmentConfig env) {
+        return "v6-" + env.name();
+    }
+
+    /** The environment this stack was built from. */
+    public EnvironmentConfig config() {
+        return environment;
+    }
+
+    public PlatformKey key() {
+        return key;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.v6platform.app;
+
+import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.kubernetes.PlatformNamespacesChart;
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.cdk8s.YamlOutputType;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Validations;
+
+/**
+ * Synthesizes a set of environments in one JVM: one {@link PlatformStack} per environment into a cloud assembly,
+ * and one cdk8s app per environment into {@code dist/<environment>/}, one YAML file per chart.
+ *
+ * <p>Every synth runs the CloudFormation registry-schema validation (findings are errors) and the cdk-nag
+ * AwsSolutions rules as a validation plugin (findings fail synth unless acknowledged with a reason). Output is
+ * staged and swapped in only when everything succeeded; the same input gives byte-identical output.
+ *
+ * <pre>{@code
+ * PlatformSynthesis.Result r = PlatformSynthesis.run(envs, Path.of("cdk.out"), Path.of("dist"));
+ * }</pre>
+ */
+public final class PlatformSynthesis {
+    /** Name of the chart file each environment's namespaces land in. */
+    public static final String NAMESPACES_CHART = "namespaces";
+
+    private PlatformSynthesis() {
+    }
+
+    /** What one synth built, for tests and reports. */
+    public record Result(App app, Map<String, PlatformStack> stacks, Map<String, org.cdk8s.App> charts,
+            Path cdkOut, Path dist) {
+    }
+
+    /** Builds the construct trees without writing anything (for tests that inspect templates). */
+    public static Result build(List<EnvironmentConfig> envs, Path cdkOut, Path dist) {
+        App app = new App(AppProps.builder()
+                .outdir(cdkOut.toString())
+                .context(context(envs))
+                .postCliContext(forcedContext())
+                .analyticsReporting(false)
+                .stackTraces(false)
+                .build());
+        Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+        Map<String, PlatformStack> stacks = new LinkedHashMap<>();
+        Map<String, org.cdk8s.App> charts = new LinkedHashMap<>();
+        for (EnvironmentConfig env : envs) {
+            stacks.put(env.name(), new PlatformStack(app, PlatformStack.nameOf(env), env));
+            org.cdk8s.App k8s = new org.cdk8s.App(org.cdk8s.AppProps.builder()
+                    .outdir(dist.resolve(env.name()).toString())
+                    .yamlOutputType(YamlOutputType.FILE_PER_CHART)
+                    .build());
+            new PlatformNamespacesChart(k8s, NAMESPACES_CHART, env);
+            charts.put(env.name(), k8s);
+        }
+        return new Result(app, stacks, charts, cdkOut, dist);
+    }
+
+    /**
+     * Synthesizes {@code envs} and puts the output in {@code cdkOut} and {@code dist} only if everything
+     * succeeded.
+     */
+    public static Result run(List<EnvironmentConfig> envs, Path cdkOut, Path dist) {
+        Path stagedAssembly = OutputDirectories.staging(cdkOut);
+        Path stagedDist = OutputDirectories.staging(dist);
+        try {
+            Result result = build(envs, stagedAssembly, stagedDist);
+            result.app().synth();
+            result.charts().values().forEach(org.cdk8s.App::synth);
+            OutputDirectories.replaceAssembly(stagedAssembly, cdkOut);
+            OutputDirectories.replaceDirectory(stagedDist, dist);
+            return new Result(result.app(), result.stacks(), result.charts(), cdkOut, dist);
+        } finally {
+            OutputDirectories.deleteRecursively(stagedAssembly);
+            OutputDirectories.deleteRecursively(stagedDist);
+        }
+    }
+
+    /**
+     * Context every synth starts from: aws-cdk-lib's recommended feature flags for the pinned version and the
+     * availability zones of each environment (so no lookup is attempted). Sorted.
+     */
+    static Map<String, Object> context(List<EnvironmentConfig> envs) {
+        Map<String, Object> context = new TreeMap<>(recommendedFeatureFlags());
+        for (EnvironmentConfig env : envs) {
+            context.put("availability-zones:account=" + env.account() + ":region=" + env.region(),
+                    new ArrayList<>(env.availabilityZones()));
+        }
+        return context;
+    }
+
+    /**
+     * Context that wins over anything the CDK CLI passes, so a test synth and {@code cdk synth} produce the same
+     * bytes: validation findings are errors, no stack traces are recorded, path metadata is on.
+     */
+    static Map<String, Object> forcedContext() {
+        Map<String, Object> forced = new TreeMap<>();
+        forced.put("@aws-cdk/core:validateAgainstDefaultRules", true);
+        forced.put("aws:cdk:disable-stack-trace", true);
+        forced.put("aws:cdk:disable-creation-stack-traces", true);
+        forced.put("aws:cdk:enable-path-metadata", true);
+        forced.put("aws:cdk:enable-asset-metadata", true);
+        forced.put("aws:cdk:version-reporting", false);
+        return forced;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> recommendedFeatureFlags() {
+        try (InputStream in = PlatformSynthesis.class.getResourceAsStream("recommended-feature-flags.json")) {
+            if (in == null) {
+                throw new IllegalStateException("recommended-feature-flags.json is missing from the classpath");
+            }
+            return new TreeMap<>((Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

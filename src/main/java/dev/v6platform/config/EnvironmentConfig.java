@@ -1,0 +1,52 @@
+package dev.v6platform.config;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One environment, parsed from one file in {@code stacks/}: where it lives and what it runs.
+ *
+ * <pre>{@code
+ * name: dev-use1
+ * account: "111111111111"
+ * region: us-east-1
+ * availabilityZones: [us-east-1a, us-east-1b, us-east-1c]
+ * kubernetesVersion: "1.33"
+ * tags: {team: platform}
+ * namespaces:
+ *   - {name: ci, podSecurity: baseline}
+ * }</pre>
+ *
+ * @param name              environment name, unique across {@code stacks/}; names the stack and {@code dist/<name>/}
+ * @param account           12-digit AWS account id
+ * @param region            AWS region
+ * @param availabilityZones at least two zones of the region, in order
+ * @param kubernetesVersion the cluster's Kubernetes minor version
+ * @param tags              tags applied to every resource, sorted by key; empty by default
+ * @param namespaces        extra namespaces to create; empty by default
+ * @param source            the file it was read from, as shown in messages
+ */
+public record EnvironmentConfig(
+        String name,
+        String account,
+        String region,
+        List<String> availabilityZones,
+        KubernetesVersion kubernetesVersion,
+        Map<String, String> tags,
+        List<NamespaceConfig> namespaces,
+        String source) {
+
+    public EnvironmentConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(kubernetesVersion, "kubernetesVersion");
+        Objects.requireNonNull(source, "source");
+        availabilityZones = List.copyOf(availabilityZones);
+        tags = Collections.unmodifiableMap(new TreeMap<>(tags));
+        namespaces = List.copyOf(namespaces);
+    }
+}

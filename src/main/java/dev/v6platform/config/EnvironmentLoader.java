@@ -1,0 +1,380 @@
+package dev.v6platform.config;
+
+import dev.v6platform.kubernetes.PlatformNamespace;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads the environments in {@code stacks/}: every {@code *.yaml} file directly in the directory is one
+ * environment. Parsing is strict and every problem is reported with its file, line and field; all problems of a
+ * run are collected and thrown together as one {@link ConfigException}.
+ *
+ * <pre>{@code
+ * List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(Path.of("stacks"));
+ * }</pre>
+ *
+ * <p>The format is published as a JSON Schema in {@code stacks/schema.json}; the test suite proves both accept and
+ * refuse the same files.
+ */
+public final class EnvironmentLoader {
+    /** Shared files in {@code stacks/} that are not environments (filled by later capabilities). */
+    public static final Set<String> SHARED_FILES = Set.of("network.yaml", "address-plan.lock.yaml");
+
+    static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{1,22}[a-z0-9]");
+    static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+    static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}");
+    static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    static final Pattern LABEL_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]");
+    static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?");
+    static final Pattern TAG_CHARS = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
+    /** Tag keys the platform sets itself on every resource. */
+    public static final String TAG_PREFIX = "v6-platform:";
+    /** Label prefixes the platform or Kubernetes owns on namespaces. */
+    static final List<String> RESERVED_LABEL_PREFIXES = List.of("pod-security.kubernetes.io/",
+            "kubernetes.io/", "k8s.io/", "app.kubernetes.io/managed-by", "app.kubernetes.io/part-of",
+            "v6-platform.dev/");
+    static final int MAX_USER_TAGS = 40;
+
+    private EnvironmentLoader() {
+    }
+
+    /**
+     * Loads every environment in {@code dir}, sorted by name.
+     *
+     * @throws ConfigException listing every problem in every file
+     */
+    public static List<EnvironmentConfig> loadDirectory(Path dir) {
+        Problems problems = new Problems();
+        String shown = display(dir);
+        if (!Files.isDirectory(dir)) {
+            problems.add(shown, 0, "", "directory not found",
+                    "run from the project root, or create it with one YAML file per environment");
+            problems.throwIfAny();
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().endsWith(".yaml")
+                            || p.getFileName().toString().endsWith(".yml"))
+                    .filter(p -> !SHARED_FILES.contains(p.getFileName().toString()))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            problems.add(shown, 0, "", "cannot list the directory: " + e.getMessage(), "check its permissions");
+            problems.throwIfAny();
+            return List.of();
+        }
+        if (files.isEmpty()) {
+            problems.add(shown, 0, "", "no environment files (*.yaml) found",
+                    "add one file per environment, e.g. " + shown + "/dev-use1.yaml");
+        }
+        List<EnvironmentConfig> envs = new ArrayList<>();
+        for (Path file : files) {
+            read(file, problems).flatMap(text -> parse(display(file), text, problems)).ifPresent(envs::add);
+        }
+        Map<String, EnvironmentConfig> byName = new HashMap<>();
+        for (EnvironmentConfig env : envs) {
+            EnvironmentConfig first = byName.putIfAbsent(env.name(), env);
+            if (first != null) {
+                problems.add(env.source(), 0, "name", "environment name '" + env.name() + "' is already used by "
+                        + first.source(), "give each environment a unique name");
+            }
+        }
+        problems.throwIfAny();
+        envs.sort((a, b) -> a.name().compareTo(b.name()));
+        return List.copyOf(envs);
+    }
+
+    /** Loads one environment file. */
+    public static EnvironmentConfig loadFile(Path file) {
+        Problems problems = new Problems();
+        Optional<EnvironmentConfig> env = read(file, problems).flatMap(text -> parse(display(file), text, problems));
+        problems.throwIfAny();
+        return env.orElseThrow();
+    }
+
+    /** Reads a file as strict UTF-8 (a byte-order mark is dropped). */
+    static Optional<String> read(Path file, Problems problems) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            problems.add(display(file), 0, "", "cannot read the file: " + e.getMessage(), "check that it exists");
+            return Optional.empty();
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            int offset = in.position();
+            int line = 1;
+            for (int i = 0; i < offset; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            problems.add(display(file), line, "", "the file is not valid UTF-8 (byte " + offset + " is 0x"
+                    + String.format(Locale.ROOT, "%02X", bytes[offset] & 0xff) + ")",
+                    "save the file as UTF-8");
+            return Optional.empty();
+        }
+        String text = out.flip().toString();
+        return Optional.of(text.startsWith("\uFEFF") ? text.substring(1) : text);
+    }
+
+    /** Parses the text of one environment file. */
+    public static Optional<EnvironmentConfig> parse(String file, String text, Problems problems) {
+        Node root;
+        try {
+            root = yaml().compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String what = e.getProblem() != null ? e.getProblem() : e.getMessage();
+            String context = e.getContext() != null ? " (" + e.getContext() + ")" : "";
+            problems.add(file, mark == null ? 0 : mark.getLine() + 1, "", "broken YAML: " + what.trim() + context,
+                    "fix the syntax at that line: check indentation, a missing ':' or an unclosed quote or bracket");
+            return Optional.empty();
+        } catch (YAMLException e) {
+            problems.add(file, 0, "", "broken YAML: " + e.getMessage(),
+                    "fix the syntax: check indentation, quotes and brackets");
+            return Optional.empty();
+        }
+        if (root == null) {
+            problems.add(file, 0, "", "the file is empty",
+                    "write the environment: name, account, region, availabilityZones and kubernetesVersion");
+            return Optional.empty();
+        }
+        int before = problems.size();
+        Optional<YamlObject> object = YamlObject.of(file, "", root, problems);
+        if (object.isEmpty()) {
+            return Optional.empty();
+        }
+        EnvironmentConfig env = environment(object.get());
+        return problems.size() == before ? Optional.of(env) : Optional.empty();
+    }
+
+    private static EnvironmentConfig environment(YamlObject y) {
+        String name = y.string("name", "dev-use1").map(s -> check(y, s, NAME.matcher(s.value()).matches(),
+                "'" + s.value() + "' is not a valid environment name: 3-24 characters, lowercase letters, digits "
+                        + "and '-', starting with a letter",
+                "rename it, e.g. 'dev-use1'")).orElse(null);
+        String account = y.string("account", "\"111111111111\"").map(s -> check(y, s,
+                ACCOUNT.matcher(s.value()).matches(),
+                "'" + s.value() + "' is not an AWS account id (12 digits)",
+                "write the 12-digit account id in quotes, e.g. account: \"111111111111\"")).orElse(null);
+        String region = y.string("region", "us-east-1").map(s -> check(y, s, REGION.matcher(s.value()).matches(),
+                "'" + s.value() + "' is not an AWS region name", "use a region code such as 'us-east-1' or "
+                        + "'eu-west-1'")).orElse(null);
+        List<String> zones = y.stringList("availabilityZones", "[" + (region == null ? "us-east-1" : region) + "a, "
+                + (region == null ? "us-east-1" : region) + "b]").map(list -> zones(y, list, region))
+                .orElse(List.of());
+        KubernetesVersion version = y.string("kubernetesVersion", "\"1.33\"").map(s -> {
+            try {
+                return KubernetesVersion.parse(s.value());
+            } catch (IllegalArgumentException e) {
+                y.problem(s.line(), s.field(), e.getMessage() + "; allowed: 1." + KubernetesVersion.MIN_MINOR
+                        + " to 1." + KubernetesVersion.MAX_MINOR, "set kubernetesVersion: \"1."
+                        + KubernetesVersion.MAX_MINOR + "\" or another supported version, in quotes");
+                return null;
+            }
+        }).orElse(null);
+        Map<String, String> tags = y.stringMap("tags", null).map(map -> tags(y, map)).orElse(Map.of());
+        List<NamespaceConfig> namespaces = y.objectList("namespaces", null).map(EnvironmentLoader::namespaces)
+                .orElse(List.of());
+        y.finish();
+        if (name == null || account == null || region == null || version == null) {
+            return null;
+        }
+        return new EnvironmentConfig(name, account, region, zones, version, tags, namespaces, y.file());
+    }
+
+    private static String check(YamlObject y, Scalar s, boolean ok, String problem, String fix) {
+        if (!ok) {
+            y.problem(s.line(), s.field(), problem, fix);
+            return null;
+        }
+        return s.value();
+    }
+
+    private static List<String> zones(YamlObject y, List<Scalar> list, String region) {
+        Set<String> seen = new LinkedHashSet<>();
+        for (Scalar zone : list) {
+            if (region != null && !zone.value().matches(Pattern.quote(region) + "[a-z]")) {
+                y.problem(zone.line(), zone.field(), "'" + zone.value() + "' is not a zone of region " + region,
+                        "use zone names of the region, e.g. " + region + "a");
+            } else if (!seen.add(zone.value())) {
+                y.problem(zone.line(), zone.field(), "zone '" + zone.value() + "' is listed twice",
+                        "list each zone once");
+            }
+        }
+        if (list.size() < 2) {
+            y.problem(list.isEmpty() ? y.line() : list.get(0).line(), y.field("availabilityZones"),
+                    "EKS needs at least 2 availability zones, got " + list.size(),
+                    "list 2 or more zones of the region (3 recommended)");
+        }
+        return List.copyOf(seen);
+    }
+
+    private static Map<String, String> tags(YamlObject y, Map<Scalar, Scalar> map) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (map.size() > MAX_USER_TAGS) {
+            y.problem(y.line(), y.field("tags"), map.size() + " tags given, at most " + MAX_USER_TAGS + " allowed "
+                    + "(AWS allows 50 per resource and the platform adds its own)", "drop some tags");
+        }
+        for (Map.Entry<Scalar, Scalar> e : map.entrySet()) {
+            String key = e.getKey().value();
+            String value = e.getValue().value();
+            if (key.length() > 128 || !TAG_CHARS.matcher(key).matches()) {
+                y.problem(e.getKey().line(), e.getKey().field(), "tag key '" + key + "' is not a valid AWS tag key "
+                        + "(1-128 letters, digits, spaces and _.:/=+-@)", "rename the tag key");
+            } else if (key.toLowerCase(Locale.ROOT).startsWith("aws:")) {
+                y.problem(e.getKey().line(), e.getKey().field(), "tag keys starting with 'aws:' are reserved by AWS",
+                        "rename the tag key");
+            } else if (key.startsWith(TAG_PREFIX)) {
+                y.problem(e.getKey().line(), e.getKey().field(), "tag keys starting with '" + TAG_PREFIX
+                        + "' are set by the platform", "rename the tag key");
+            }
+            if (value.length() > 256 || !TAG_CHARS.matcher(value).matches()) {
+                y.problem(e.getValue().line(), e.getValue().field(), "tag value '" + value + "' is not a valid AWS "
+                        + "tag value (0-256 letters, digits, spaces and _.:/=+-@)", "change the value");
+            }
+            out.put(key, value);
+        }
+        return out;
+    }
+
+    private static List<NamespaceConfig> namespaces(List<YamlObject> items) {
+        Set<String> reserved = new LinkedHashSet<>(List.of("default", "kube-system", "kube-public", "kube-node-lease"));
+        for (PlatformNamespace ns : PlatformNamespace.values()) {
+            reserved.add(ns.namespaceName());
+        }
+        List<NamespaceConfig> out = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (YamlObject item : items) {
+            String name = item.string("name", "ci").map(s -> {
+                if (!DNS_LABEL.matcher(s.value()).matches()) {
+                    item.problem(s.line(), s.field(), "'" + s.value() + "' is not a valid namespace name "
+                            + "(DNS-1123 label: at most 63 lowercase letters, digits and '-')", "rename it, e.g. 'ci'");
+                    return null;
+                }
+                if (reserved.contains(s.value())) {
+                    item.problem(s.line(), s.field(), "namespace '" + s.value() + "' is created by Kubernetes or "
+                            + "the platform", "choose another name; reserved: " + String.join(", ", reserved));
+                    return null;
+                }
+                if (!seen.add(s.value())) {
+                    item.problem(s.line(), s.field(), "namespace '" + s.value() + "' is listed twice",
+                            "list each namespace once");
+                    return null;
+                }
+                return s.value();
+            }).orElse(null);
+            String allowed = Arrays.stream(PodSecurityLevel.values()).map(PodSecurityLevel::label)
+                    .collect(Collectors.joining(", "));
+            PodSecurityLevel level = item.string("podSecurity", "restricted").map(s -> {
+                for (PodSecurityLevel l : PodSecurityLevel.values()) {
+                    if (l.label().equals(s.value())) {
+                        return l;
+                    }
+                }
+                item.problem(s.line(), s.field(), "'" + s.value() + "' is not a Pod Security level; allowed: "
+                        + allowed, "use 'restricted' unless the workloads need more");
+                return null;
+            }).orElse(null);
+            Map<String, String> labels = item.stringMap("labels", null).map(map -> labels(item, map))
+                    .orElse(Map.of());
+            item.finish();
+            if (name != null && level != null) {
+                out.add(new NamespaceConfig(name, level, labels));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> labels(YamlObject y, Map<Scalar, Scalar> map) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<Scalar, Scalar> e : map.entrySet()) {
+            String key = e.getKey().value();
+            if (!isLabelKey(key)) {
+                y.problem(e.getKey().line(), e.getKey().field(), "'" + key + "' is not a valid label key "
+                        + "([prefix/]name, name at most 63 characters)", "rename the label");
+                continue;
+            }
+            if (RESERVED_LABEL_PREFIXES.stream().anyMatch(key::startsWith)) {
+                y.problem(e.getKey().line(), e.getKey().field(), "label '" + key + "' is set by the platform or "
+                        + "Kubernetes", "remove it; reserved prefixes: " + String.join(", ", RESERVED_LABEL_PREFIXES));
+                continue;
+            }
+            String value = e.getValue().value();
+            if (value.length() > 63 || !LABEL_VALUE.matcher(value).matches()) {
+                y.problem(e.getValue().line(), e.getValue().field(), "'" + value + "' is not a valid label value "
+                        + "(at most 63 letters, digits, '-', '_' and '.', starting and ending alphanumeric)",
+                        "change the value");
+                continue;
+            }
+            out.put(key, value);
+        }
+        return out;
+    }
+
+    static boolean isLabelKey(String key) {
+        int slash = key.indexOf('/');
+        String prefix = slash < 0 ? null : key.substring(0, slash);
+        String name = slash < 0 ? key : key.substring(slash + 1);
+        if (prefix != null && (prefix.length() > 253 || !DNS_SUBDOMAIN.matcher(prefix).matches())) {
+            return false;
+        }
+        return name.length() <= 63 && LABEL_NAME.matcher(name).matches();
+    }
+
+    private static Yaml yaml() {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(true); // duplicates are reported with both lines by YamlObject
+        options.setMaxAliasesForCollections(20);
+        options.setNestingDepthLimit(40);
+        options.setCodePointLimit(1 << 20);
+        options.setAllowRecursiveKeys(false);
+        return new Yaml(options);
+    }
+
+    /** The path as users see it: relative to the working directory when it is inside it. */
+    static String display(Path path) {
+        Path abs = path.toAbsolutePath().normalize();
+        Path cwd = Path.of("").toAbsolutePath();
+        return abs.startsWith(cwd) ? cwd.relativize(abs).toString().replace('\\', '/') : abs.toString();
+    }
+}
