@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import software.amazon.jsii.JsiiException;
 
 /**
@@ -37,6 +38,11 @@ public final class Main {
 
     /** Runs the app; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, result -> { });
+    }
+
+    /** Runs the app with {@code extend} applied to the built trees before synth (see {@link PlatformSynthesis}). */
+    static int run(String[] args, PrintStream out, PrintStream err, Consumer<PlatformSynthesis.Result> extend) {
         Path stacks = Path.of("stacks");
         Path dist = Path.of("dist");
         String envOut = System.getenv("CDK_OUTDIR");
@@ -57,7 +63,7 @@ public final class Main {
         }
         try {
             List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(stacks);
-            PlatformSynthesis.run(envs, cdkOut, dist);
+            PlatformSynthesis.run(envs, cdkOut, dist, extend);
             err.println("v6-platform: synthesized " + envs.size() + " environment(s) ("
                     + String.join(", ", envs.stream().map(EnvironmentConfig::name).toList()) + "): CloudFormation in "
                     + cdkOut + ", Kubernetes YAML in " + dist + "/<environment>/");
@@ -67,6 +73,9 @@ public final class Main {
                     + (e.errors().size() == 1 ? "" : "s") + "); nothing was written:");
             e.errors().forEach(problem -> err.println("  " + problem.format()));
             return 2;
+        } catch (SynthesisException e) {
+            err.println("error: synthesis failed; nothing was written: " + e.getMessage());
+            return 1;
         } catch (JsiiException e) {
             err.println("error: synthesis failed; nothing was written: " + firstLines(e.getMessage()));
             return 1;

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.cdk8s.YamlOutputType;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -73,12 +74,31 @@ public final class PlatformSynthesis {
      * succeeded.
      */
     public static Result run(List<EnvironmentConfig> envs, Path cdkOut, Path dist) {
+        return run(envs, cdkOut, dist, result -> { });
+    }
+
+    /**
+     * Like {@link #run(List, Path, Path)}, with {@code extend} called on the built trees before they are
+     * synthesized: the place to add constructs of your own to the platform's stacks and charts.
+     */
+    public static Result run(List<EnvironmentConfig> envs, Path cdkOut, Path dist, Consumer<Result> extend) {
         Path stagedAssembly = OutputDirectories.staging(cdkOut);
         Path stagedDist = OutputDirectories.staging(dist);
         try {
             Result result = build(envs, stagedAssembly, stagedDist);
-            result.app().synth();
-            result.charts().values().forEach(org.cdk8s.App::synth);
+            extend.accept(result);
+            try {
+                result.app().synth();
+                result.charts().values().forEach(org.cdk8s.App::synth);
+            } catch (RuntimeException e) {
+                throw new SynthesisException(describe(e), e);
+            }
+            List<String> warnings = findings(stagedAssembly.resolve("validation-report.json"));
+            if (!warnings.isEmpty()) {
+                throw new SynthesisException("validation found " + warnings.size() + " warning(s); warnings fail "
+                        + "synth too, fix them or acknowledge each with a written reason:\n  "
+                        + String.join("\n  ", warnings), null);
+            }
             OutputDirectories.replaceAssembly(stagedAssembly, cdkOut);
             OutputDirectories.replaceDirectory(stagedDist, dist);
             return new Result(result.app(), result.stacks(), result.charts(), cdkOut, dist);
@@ -86,6 +106,47 @@ public final class PlatformSynthesis {
             OutputDirectories.deleteRecursively(stagedAssembly);
             OutputDirectories.deleteRecursively(stagedDist);
         }
+    }
+
+    /**
+     * Every violation in a validation report that aws-cdk-lib let pass (plugins' warnings: CloudFormation Validate
+     * reports schema warnings such as an unknown enum value as W-rules). One line each.
+     */
+    @SuppressWarnings("unchecked")
+    static List<String> findings(Path report) {
+        if (!java.nio.file.Files.exists(report)) {
+            return List.of();
+        }
+        Map<String, Object> root;
+        try (InputStream in = java.nio.file.Files.newInputStream(report)) {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> out = new ArrayList<>();
+        for (Map<String, Object> plugin : (List<Map<String, Object>>) root.getOrDefault("pluginReports", List.of())) {
+            for (Map<String, Object> v : (List<Map<String, Object>>) plugin.getOrDefault("violations", List.of())) {
+                List<String> paths = new ArrayList<>();
+                for (Map<String, Object> c : (List<Map<String, Object>>) v.getOrDefault("violatingConstructs",
+                        List.of())) {
+                    paths.add(String.valueOf(c.get("constructPath")));
+                }
+                out.add(v.get("severity") + " " + v.get("ruleName") + " (" + plugin.get("pluginName") + ") at "
+                        + String.join(", ", paths) + ": " + v.get("description"));
+            }
+        }
+        return out;
+    }
+
+    /** The first line of a jsii error, without the JavaScript stack, and without a path to the staging dir. */
+    static String describe(RuntimeException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String first = message.lines().findFirst().orElse(message).strip();
+        if (first.startsWith("ValidationFailed")) {
+            return "validation failed: the findings are listed above; fix them, or acknowledge a finding with "
+                    + "Validations.of(construct).acknowledge(...) and a written reason";
+        }
+        return first;
     }
 
     /**

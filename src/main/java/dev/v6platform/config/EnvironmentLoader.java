@@ -54,7 +54,7 @@ public final class EnvironmentLoader {
     static final Pattern LABEL_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]");
     static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?");
-    static final Pattern TAG_CHARS = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
+    static final Pattern TAG_CHARS = Pattern.compile("[A-Za-z0-9_\\u00C0-\\uFFFF .:/=+\\-@]*");
     /** Tag keys the platform sets itself on every resource. */
     public static final String TAG_PREFIX = "v6-platform:";
     /** Label prefixes the platform or Kubernetes owns on namespaces. */

@@ -1,0 +1,100 @@
+package dev.v6platform.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.v6platform.testing.KubernetesValidator;
+import dev.v6platform.testing.SampleSynthesis;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.services.kms.Key;
+
+class SynthesisTest {
+
+    @Test
+    void writes_one_template_per_environment_and_one_yaml_file_per_chart() {
+        PlatformSynthesis.Result r = SampleSynthesis.get();
+
+        assertThat(SampleSynthesis.files(r.cdkOut()).keySet()).contains(
+                "v6-dev-euw1.template.json", "v6-dev-use1.template.json",
+                "v6-prod-euw1.template.json", "v6-prod-use1.template.json", "manifest.json");
+        assertThat(SampleSynthesis.files(r.dist()).keySet()).containsExactly(
+                "dev-euw1/namespaces.k8s.yaml", "dev-use1/namespaces.k8s.yaml",
+                "prod-euw1/namespaces.k8s.yaml", "prod-use1/namespaces.k8s.yaml");
+    }
+
+    @Test
+    void two_synths_of_the_same_input_are_byte_identical() {
+        PlatformSynthesis.Result first = SampleSynthesis.get();
+        Path dir = SampleSynthesis.fresh("second");
+
+        PlatformSynthesis.run(SampleSynthesis.environments(), dir.resolve("cdk.out"), dir.resolve("dist"));
+
+        assertSameFiles(first.cdkOut(), dir.resolve("cdk.out"));
+        assertSameFiles(first.dist(), dir.resolve("dist"));
+    }
+
+    @Test
+    void every_kubernetes_object_passes_the_strict_schema_check() throws IOException {
+        PlatformSynthesis.Result r = SampleSynthesis.get();
+        List<String> problems = new ArrayList<>();
+        int files = 0;
+        try (var walk = Files.walk(r.dist())) {
+            for (Path file : walk.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                problems.addAll(KubernetesValidator.shared().validateFile(file));
+                files++;
+            }
+        }
+
+        assertThat(files).isEqualTo(4);
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void a_failing_validation_leaves_earlier_output_untouched() throws IOException {
+        Path dir = SampleSynthesis.fresh("failing");
+        Path cdkOut = dir.resolve("cdk.out");
+        Path dist = dir.resolve("dist");
+        PlatformSynthesis.run(SampleSynthesis.environments(), cdkOut, dist);
+        Files.writeString(dist.resolve("operator-note.txt"), "kept");
+        Map<String, byte[]> assemblyBefore = SampleSynthesis.files(cdkOut);
+        Map<String, byte[]> distBefore = SampleSynthesis.files(dist);
+
+        assertThatThrownBy(() -> PlatformSynthesis.run(SampleSynthesis.environments(), cdkOut, dist,
+                built -> Key.Builder.create(built.stacks().get("dev-use1"), "UnrotatedKey").build()))
+                .isInstanceOf(SynthesisException.class)
+                .hasMessageStartingWith("validation failed: the findings are listed above");
+
+        assertSameContent(SampleSynthesis.files(cdkOut), assemblyBefore);
+        assertSameContent(SampleSynthesis.files(dist), distBefore);
+        assertThat(dir.resolve(".cdk.out.staging")).doesNotExist();
+        assertThat(dir.resolve(".dist.staging")).doesNotExist();
+    }
+
+    @Test
+    void a_successful_synth_replaces_dist_whole() throws IOException {
+        Path dir = SampleSynthesis.fresh("replace");
+        Path dist = dir.resolve("dist");
+        Files.createDirectories(dist.resolve("retired-env"));
+        Files.writeString(dist.resolve("retired-env/namespaces.k8s.yaml"), "stale");
+
+        PlatformSynthesis.run(SampleSynthesis.environments(), dir.resolve("cdk.out"), dist);
+
+        assertThat(dist.resolve("retired-env")).doesNotExist();
+        assertThat(dist.resolve("dev-use1/namespaces.k8s.yaml")).exists();
+    }
+
+    static void assertSameFiles(Path a, Path b) {
+        assertSameContent(SampleSynthesis.files(b), SampleSynthesis.files(a));
+    }
+
+    static void assertSameContent(Map<String, byte[]> actual, Map<String, byte[]> expected) {
+        assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
+        expected.forEach((name, bytes) -> assertThat(actual.get(name)).as(name).isEqualTo(bytes));
+    }
+}

@@ -1,0 +1,176 @@
+package dev.v6platform.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EnvironmentLoaderTest {
+    static final Path BAD = Path.of("src/test/resources/bad-stacks");
+
+    @Test
+    void loads_the_four_sample_environments_sorted_by_name() {
+        List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(Path.of("stacks"));
+
+        assertThat(envs).extracting(EnvironmentConfig::name)
+                .containsExactly("dev-euw1", "dev-use1", "prod-euw1", "prod-use1");
+        assertThat(envs).extracting(EnvironmentConfig::account).containsOnly("314159265358", "271828182845");
+        assertThat(envs).extracting(EnvironmentConfig::region).containsOnly("us-east-1", "eu-west-1");
+    }
+
+    @Test
+    void parses_every_field_of_an_environment() {
+        EnvironmentConfig env = EnvironmentLoader.loadFile(Path.of("stacks/prod-use1.yaml"));
+
+        assertThat(env.name()).isEqualTo("prod-use1");
+        assertThat(env.account()).isEqualTo("314159265358");
+        assertThat(env.region()).isEqualTo("us-east-1");
+        assertThat(env.availabilityZones()).containsExactly("us-east-1a", "us-east-1b", "us-east-1d");
+        assertThat(env.kubernetesVersion()).isEqualTo(new KubernetesVersion(33));
+        assertThat(env.tags()).containsEntry("cost-center", "4200").containsEntry("stage", "prod");
+        assertThat(List.copyOf(env.tags().keySet())).isSorted();
+        assertThat(env.namespaces()).extracting(NamespaceConfig::name).containsExactly("ci", "ci-release");
+        assertThat(env.namespaces().get(0).podSecurity()).isEqualTo(PodSecurityLevel.BASELINE);
+        assertThat(env.namespaces().get(0).labels()).isEqualTo(Map.of("team", "developer-productivity"));
+        assertThat(env.source()).isEqualTo("stacks/prod-use1.yaml");
+    }
+
+    @Test
+    void optional_sections_default_to_empty() {
+        Problems problems = new Problems();
+        EnvironmentConfig env = EnvironmentLoader.parse("x.yaml", """
+                name: minimal
+                account: "111111111111"
+                region: eu-west-1
+                availabilityZones: [eu-west-1a, eu-west-1b]
+                kubernetesVersion: "1.35"
+                """, problems).orElseThrow();
+
+        assertThat(problems.isEmpty()).isTrue();
+        assertThat(env.tags()).isEmpty();
+        assertThat(env.namespaces()).isEmpty();
+    }
+
+    @Test
+    void records_are_immutable_copies() {
+        EnvironmentConfig env = EnvironmentLoader.loadFile(Path.of("stacks/dev-use1.yaml"));
+
+        assertThatThrownBy(() -> env.availabilityZones().add("us-east-1f"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> env.tags().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown-key              | 3 | regoin            | unknown key 'regoin'; did you mean 'region'?
+            account-is-a-number      | 2 | account           | expected a string, got the number 314159265358; quote it
+            account-too-short        | 2 | account           | '31415' is not an AWS account id (12 digits)
+            missing-region           | 1 | region            | required field is missing; add 'region: us-east-1'
+            zones-not-a-list         | 4 | availabilityZones | expected a list, got the string us-east-1a
+            one-zone                 | 4 | availabilityZones | EKS needs at least 2 availability zones, got 1
+            zone-of-another-region   | 4 | availabilityZones[1] | 'eu-west-1b' is not a zone of region us-east-1
+            bad-region               | 3 | region            | 'US East' is not an AWS region name
+            version-unquoted         | 5 | kubernetesVersion | expected a string, got the decimal number 1.34; quote it
+            version-too-old          | 5 | kubernetesVersion | Kubernetes 1.29 is not supported
+            bad-name                 | 1 | name              | 'Bad_Env' is not a valid environment name
+            broken-yaml              | 4 | ''                | broken YAML
+            empty                    | 0 | ''                | the file is empty
+            comments-only            | 0 | ''                | the file is empty
+            top-level-list           | 1 | ''                | expected a mapping of keys to values, got a list
+            duplicate-key            | 6 | region            | duplicate key (first defined on line 3)
+            tag-reserved-by-aws      | 7 | tags.aws:cloudformation | tag keys starting with 'aws:' are reserved by AWS
+            tag-value-not-a-string   | 7 | tags.cost-center  | expected a string, got the number 4100
+            namespace-bad-level      | 8 | namespaces[0].podSecurity | 'strict' is not a Pod Security level; allowed: privileged, baseline, restricted
+            namespace-reserved       | 7 | namespaces[0].name | namespace 'kube-system' is created by Kubernetes or the platform
+            namespace-unknown-key    | 9 | namespaces[0].owner | unknown key 'owner'
+            namespace-reserved-label | 10 | namespaces[0].labels.pod-security.kubernetes.io/enforce | is set by the platform or Kubernetes
+            namespace-missing-level  | 7 | namespaces[0].podSecurity | required field is missing; add 'podSecurity: restricted' under 'namespaces[0]'
+            """)
+    void rejects_a_bad_file_with_file_line_field_and_fix(String name, int line, String field, String message) {
+        Path file = BAD.resolve(name + ".yaml");
+
+        assertThatThrownBy(() -> EnvironmentLoader.loadFile(file))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> {
+                    List<ConfigError> errors = ((ConfigException) e).errors();
+                    assertThat(errors).extracting(ConfigError::field).contains(field);
+                    ConfigError error = errors.stream().filter(x -> x.field().equals(field)).findFirst().orElseThrow();
+                    assertThat(error.file()).isEqualTo("src/test/resources/bad-stacks/" + name + ".yaml");
+                    assertThat(error.line()).isEqualTo(line);
+                    assertThat(error.format()).contains(message);
+                    assertThat(error.fix()).isNotBlank();
+                });
+    }
+
+    @Test
+    void rejects_a_file_that_is_not_utf8_naming_the_line(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("latin1.yaml");
+        byte[] text = "name: caf\u00e9\nowner: x\n".getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(file, text);
+
+        assertThatThrownBy(() -> EnvironmentLoader.loadFile(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("latin1.yaml:1: the file is not valid UTF-8 (byte 9 is 0xE9); save the file "
+                        + "as UTF-8");
+    }
+
+    @Test
+    void rejects_two_environments_with_the_same_name_naming_both_files(@TempDir Path dir) throws IOException {
+        String env = Files.readString(Path.of("stacks/dev-use1.yaml"));
+        Files.writeString(dir.resolve("a.yaml"), env);
+        Files.writeString(dir.resolve("b.yaml"), env);
+
+        assertThatThrownBy(() -> EnvironmentLoader.loadDirectory(dir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("b.yaml: name: environment name 'dev-use1' is already used by ")
+                .hasMessageContaining("a.yaml; give each environment a unique name");
+    }
+
+    @Test
+    void reports_every_problem_of_every_file_in_one_run(@TempDir Path dir) throws IOException {
+        Files.copy(BAD.resolve("unknown-key.yaml"), dir.resolve("one.yaml"));
+        Files.copy(BAD.resolve("bad-region.yaml"), dir.resolve("two.yaml"));
+
+        assertThatThrownBy(() -> EnvironmentLoader.loadDirectory(dir))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).errors())
+                        .extracting(ConfigError::field)
+                        .contains("regoin", "region"));
+    }
+
+    @Test
+    void rejects_a_directory_without_environments(@TempDir Path dir) {
+        assertThatThrownBy(() -> EnvironmentLoader.loadDirectory(dir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("no environment files (*.yaml) found");
+    }
+
+    @Test
+    void unknown_key_lists_the_allowed_keys() {
+        assertThatThrownBy(() -> EnvironmentLoader.loadFile(BAD.resolve("unknown-key.yaml")))
+                .hasMessageContaining("allowed keys here: name, account, region, availabilityZones, "
+                        + "kubernetesVersion, tags, namespaces");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"1.32, 32", "1.35, 35"})
+    void parses_supported_kubernetes_versions(String text, int minor) {
+        assertThat(KubernetesVersion.parse(text).minor()).isEqualTo(minor);
+        assertThat(KubernetesVersion.parse(text)).hasToString(text);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"1.31", "1.36", "2.0", "v1.33", "1.33.2"})
+    void refuses_unsupported_kubernetes_versions(String text) {
+        assertThatThrownBy(() -> KubernetesVersion.parse(text)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

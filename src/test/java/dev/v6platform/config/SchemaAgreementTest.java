@@ -1,0 +1,101 @@
+package dev.v6platform.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/** stacks/schema.json and the parser accept and refuse the same files. */
+class SchemaAgreementTest {
+    /**
+     * Bad files whose problem a JSON Schema cannot see, with the reason: they never reach a schema validator as a
+     * document, or the check needs more than one field.
+     */
+    static final Map<String, String> PARSER_ONLY = Map.of(
+            "broken-yaml", "not a YAML document",
+            "empty", "no document",
+            "comments-only", "no document",
+            "duplicate-key", "YAML loaders keep the last value of a duplicate key",
+            "zone-of-another-region", "relates two fields (zone prefix = region)");
+
+    static JsonSchema schema;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void loadSchema() throws IOException {
+        JsonNode node = JSON.readTree(Path.of("stacks/schema.json").toFile());
+        schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(node);
+    }
+
+    static Stream<Path> samples() throws IOException {
+        return Files.list(Path.of("stacks")).filter(p -> p.toString().endsWith(".yaml")).sorted();
+    }
+
+    static Stream<Path> badFiles() throws IOException {
+        return Files.list(EnvironmentLoaderTest.BAD).sorted();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
+    void schema_and_parser_accept_every_sample(Path sample) throws IOException {
+        assertThat(EnvironmentLoader.loadFile(sample).name()).isNotBlank();
+        assertThat(validate(sample)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badFiles")
+    void schema_and_parser_refuse_every_bad_file(Path bad) throws IOException {
+        String name = bad.getFileName().toString().replace(".yaml", "");
+
+        assertThatThrownBy(() -> EnvironmentLoader.loadFile(bad)).isInstanceOf(ConfigException.class);
+        if (!PARSER_ONLY.containsKey(name)) {
+            assertThat(validate(bad)).as("schema errors for " + name).isNotEmpty();
+        }
+    }
+
+    @Test
+    void schema_lists_exactly_the_keys_the_parser_allows() throws IOException {
+        JsonNode root = JSON.readTree(Path.of("stacks/schema.json").toFile());
+        List<String> keys = new ArrayList<>();
+        Iterator<String> it = root.get("properties").fieldNames();
+        it.forEachRemaining(keys::add);
+
+        assertThatThrownBy(() -> EnvironmentLoader.loadFile(EnvironmentLoaderTest.BAD.resolve("unknown-key.yaml")))
+                .hasMessageContaining("allowed keys here: " + String.join(", ", keys));
+        assertThat(root.at("/additionalProperties").asBoolean(true)).isFalse();
+    }
+
+    @Test
+    void schema_refuses_an_unknown_key_like_the_parser() throws IOException {
+        Path bad = EnvironmentLoaderTest.BAD.resolve("unknown-key.yaml");
+
+        assertThat(validate(bad)).anyMatch(m -> m.contains("regoin"));
+    }
+
+    private static List<String> validate(Path file) throws IOException {
+        Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
+        Set<ValidationMessage> messages = schema.validate(JSON.valueToTree(doc));
+        return messages.stream().map(ValidationMessage::getMessage).toList();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.v6platform.testing;
+
+import dev.v6platform.app.PlatformSynthesis;
+import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.config.EnvironmentLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The sample environments in {@code stacks/}, synthesized once per test JVM (synth is the expensive part of the
+ * suite) into {@code target/test-synth/samples/{cdk.out,dist}}. Tests read, never modify, the result.
+ */
+public final class SampleSynthesis {
+    public static final Path ROOT = Path.of("target/test-synth");
+    private static PlatformSynthesis.Result result;
+    private static List<EnvironmentConfig> environments;
+
+    private SampleSynthesis() {
+    }
+
+    public static synchronized PlatformSynthesis.Result get() {
+        if (result == null) {
+            environments = EnvironmentLoader.loadDirectory(Path.of("stacks"));
+            Path dir = fresh("samples");
+            result = PlatformSynthesis.run(environments, dir.resolve("cdk.out"), dir.resolve("dist"));
+        }
+        return result;
+    }
+
+    public static synchronized List<EnvironmentConfig> environments() {
+        get();
+        return environments;
+    }
+
+    /** An empty directory under target/test-synth. */
+    public static Path fresh(String name) {
+        Path dir = ROOT.resolve(name);
+        delete(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
+    /** Every regular file below {@code dir}, by relative path, with its bytes. */
+    public static Map<String, byte[]> files(Path dir) {
+        Map<String, byte[]> out = new TreeMap<>();
+        if (!Files.exists(dir)) {
+            return out;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                out.put(dir.relativize(p).toString(), Files.readAllBytes(p));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
