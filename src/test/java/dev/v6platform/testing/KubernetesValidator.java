@@ -179,9 +179,7 @@ public final class KubernetesValidator {
             messages.add(m.getMessage());
         }
         messages.forEach(m -> problems.add(label + ": " + m));
-        if (crd != null) {
-            celAndLists(crd, node, "$", label, problems);
-        }
+        celAndLists(crd != null ? crd : definitions.get(builtInKinds.get(key)), node, "$", label, problems);
         return problems;
     }
 
@@ -257,6 +255,13 @@ public final class KubernetesValidator {
     private void celAndLists(JsonNode schema, JsonNode value, String path, String label, List<String> problems) {
         if (schema == null || value == null || value.isNull()) {
             return;
+        }
+        if (schema.has("$ref")) {
+            String ref = schema.get("$ref").asText();
+            schema = definitions.get(ref.substring(ref.lastIndexOf('/') + 1));
+            if (schema == null) {
+                return;
+            }
         }
         for (JsonNode rule : schema.path("x-kubernetes-validations")) {
             String expr = rule.path("rule").asText();

@@ -1,0 +1,147 @@
+package dev.v6platform.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.config.EnvironmentLoader;
+import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.testing.TextDiff;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every environment's output compared with the approved copy in {@code snapshots/<environment>/}:
+ * {@code cloudformation/<stack>.template.json} and {@code kubernetes/<chart>.k8s.yaml}. A missing, extra or
+ * different file fails with a readable diff. Only {@code -Dsnapshots.update=true} rewrites them.
+ */
+class SnapshotTest {
+    static final Path SNAPSHOTS = Path.of("snapshots");
+    static final boolean UPDATE = Boolean.parseBoolean(System.getProperty("snapshots.update", "false"));
+
+    static Stream<String> environments() {
+        return EnvironmentLoader.loadDirectory(Path.of("stacks")).stream().map(EnvironmentConfig::name);
+    }
+
+    /** The output of one environment, by its path under snapshots/<environment>/. */
+    static Map<String, byte[]> output(String env) {
+        PlatformSynthesis.Result r = SampleSynthesis.get();
+        Map<String, byte[]> out = new TreeMap<>();
+        String template = "v6-" + env + ".template.json";
+        out.put("cloudformation/" + template, SampleSynthesis.files(r.cdkOut()).get(template));
+        SampleSynthesis.files(r.dist().resolve(env)).forEach((name, bytes) -> out.put("kubernetes/" + name, bytes));
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("environments")
+    void output_matches_the_approved_snapshot(String env) throws IOException {
+        Path dir = SNAPSHOTS.resolve(env);
+        Map<String, byte[]> actual = output(env);
+        if (UPDATE) {
+            write(dir, actual);
+            return;
+        }
+        List<String> problems = compare(dir, actual);
+        if (!problems.isEmpty()) {
+            fail(env + " differs from its approved snapshot. Review the diff; if every change is intended, run "
+                    + "'mvn -B verify -Dsnapshots.update=true' and commit snapshots/.\n" + String.join("\n", problems));
+        }
+    }
+
+    /** Every difference between the approved files in {@code dir} and {@code actual}, with diffs. */
+    static List<String> compare(Path dir, Map<String, byte[]> actual) {
+        Map<String, byte[]> approved = SampleSynthesis.files(dir);
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : actual.entrySet()) {
+            byte[] expected = approved.get(e.getKey());
+            if (expected == null) {
+                problems.add("new file without an approved snapshot: " + dir.resolve(e.getKey()));
+            } else if (!Arrays.equals(expected, e.getValue())) {
+                problems.add("changed: " + dir.resolve(e.getKey()) + "\n" + TextDiff.unified(
+                        new String(expected, StandardCharsets.UTF_8), new String(e.getValue(), StandardCharsets.UTF_8)));
+            }
+        }
+        for (String name : approved.keySet()) {
+            if (!actual.containsKey(name)) {
+                problems.add("no longer produced: " + dir.resolve(name));
+            }
+        }
+        return problems;
+    }
+
+    @Test
+    void there_is_no_snapshot_of_an_environment_that_no_longer_exists() throws IOException {
+        List<String> envs = environments().toList();
+        List<String> stale = new ArrayList<>();
+        if (Files.isDirectory(SNAPSHOTS)) {
+            try (Stream<Path> dirs = Files.list(SNAPSHOTS)) {
+                for (Path d : dirs.filter(Files::isDirectory).toList()) {
+                    if (!envs.contains(d.getFileName().toString())) {
+                        stale.add(d.toString());
+                    }
+                }
+            }
+        }
+        if (UPDATE) {
+            for (String d : stale) {
+                delete(Path.of(d));
+            }
+            return;
+        }
+        assertThat(stale).as("snapshot directories without an environment in stacks/; run with "
+                + "-Dsnapshots.update=true to remove them").isEmpty();
+    }
+
+    @Test
+    void a_changed_or_missing_file_is_reported_with_a_numbered_diff() {
+        Map<String, byte[]> tampered = new TreeMap<>(output("dev-use1"));
+        String yaml = new String(tampered.get("kubernetes/namespaces.k8s.yaml"), StandardCharsets.UTF_8);
+        tampered.put("kubernetes/namespaces.k8s.yaml",
+                yaml.replace("enforce: privileged", "enforce: baseline").getBytes(StandardCharsets.UTF_8));
+        tampered.remove("cloudformation/v6-dev-use1.template.json");
+        tampered.put("kubernetes/extra.k8s.yaml", new byte[0]);
+
+        List<String> problems = compare(SNAPSHOTS.resolve("dev-use1"), tampered);
+
+        assertThat(problems).hasSize(3);
+        assertThat(problems).anySatisfy(p -> assertThat(p)
+                .startsWith("changed: snapshots/dev-use1/kubernetes/namespaces.k8s.yaml")
+                .containsPattern("- \\d+  +pod-security.kubernetes.io/enforce: privileged")
+                .containsPattern("\\+ \\d+  +pod-security.kubernetes.io/enforce: baseline"));
+        assertThat(problems).contains("no longer produced: snapshots/dev-use1/cloudformation/v6-dev-use1.template.json",
+                "new file without an approved snapshot: snapshots/dev-use1/kubernetes/extra.k8s.yaml");
+    }
+
+    private static void write(Path dir, Map<String, byte[]> files) throws IOException {
+        delete(dir);
+        for (Map.Entry<String, byte[]> e : files.entrySet()) {
+            Path file = dir.resolve(e.getKey());
+            Files.createDirectories(file.getParent());
+            Files.write(file, e.getValue());
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
