@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}"
 cp_file=target/app.classpath
 if [[ ! -f $cp_file || -n $(find pom.xml src/main -newer "$cp_file" -print -quit) ]]; then
-  mvn -q -B compile dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime >&2
+  mvn -q -B -Dstyle.color=never compile dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime >&2
   touch "$cp_file"
 fi
 exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "target/classes:$(cat "$cp_file")" dev.v6platform.app.Main "$@"

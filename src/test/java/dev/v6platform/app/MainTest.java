@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awscdk.services.kms.Key;
 
 /** The app as {@code cdk synth} runs it: exit codes, messages, and output left intact on failure. */
@@ -79,6 +82,31 @@ class MainTest {
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("error: synthesis failed; nothing was written: validation failed")
                 .doesNotContain("\tat ");
+        SynthesisTest.assertSameContent(SampleSynthesis.files(dir), before);
+    }
+
+    static Stream<String> badFiles() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("src/test/resources/bad-stacks"))) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badFiles")
+    void every_bad_file_exits_2_with_its_location_and_leaves_dist_untouched(String bad) throws IOException {
+        Path dir = SampleSynthesis.fresh("main-bad-file");
+        Path stacks = Files.createDirectories(dir.resolve("stacks"));
+        Files.copy(Path.of("src/test/resources/bad-stacks", bad), stacks.resolve(bad));
+        Files.createDirectories(dir.resolve("dist/bad-env"));
+        Files.writeString(dir.resolve("dist/bad-env/namespaces.k8s.yaml"), "previous output");
+        Map<String, byte[]> before = SampleSynthesis.files(dir);
+
+        Run run = main("--stacks", stacks.toString(), "--dist", dir.resolve("dist").toString(),
+                "--out", dir.resolve("cdk.out").toString());
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains(stacks.resolve(bad).toString().replace('\\', '/') + ":")
+                .doesNotContain("\tat ").doesNotContain("Exception");
         SynthesisTest.assertSameContent(SampleSynthesis.files(dir), before);
     }
 
