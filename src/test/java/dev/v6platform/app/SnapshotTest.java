@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -97,7 +96,7 @@ class SnapshotTest {
         }
         if (UPDATE) {
             for (String d : stale) {
-                delete(Path.of(d));
+                SampleSynthesis.delete(Path.of(d));
             }
             return;
         }
@@ -126,7 +125,7 @@ class SnapshotTest {
     }
 
     private static void write(Path dir, Map<String, byte[]> files) throws IOException {
-        delete(dir);
+        SampleSynthesis.delete(dir);
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
             Path file = dir.resolve(e.getKey());
             Files.createDirectories(file.getParent());
@@ -134,14 +133,4 @@ class SnapshotTest {
         }
     }
 
-    private static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -67,7 +67,8 @@ public final class SampleSynthesis {
         return out;
     }
 
-    static void delete(Path dir) {
+    /** Deletes {@code dir} and everything below it, if it exists. */
+    public static void delete(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
