@@ -16,6 +16,9 @@ import java.util.TreeMap;
  * availabilityZones: [us-east-1a, us-east-1b, us-east-1c]
  * kubernetesVersion: "1.33"
  * tags: {team: platform}
+ * network:
+ *   vpcPrefixLength: 20
+ *   subnets: {public: {prefixLength: 26}, nodes: {prefixLength: 22}, intra: {prefixLength: 27}}
  * namespaces:
  *   - {name: ci, podSecurity: baseline}
  * }</pre>
@@ -26,6 +29,7 @@ import java.util.TreeMap;
  * @param availabilityZones at least two zones of the region, in order
  * @param kubernetesVersion the cluster's Kubernetes minor version
  * @param tags              tags applied to every resource, sorted by key; empty by default
+ * @param network           the VPC's size, subnet tiers and egress (see {@link NetworkSpec})
  * @param namespaces        extra namespaces to create; empty by default
  * @param source            the file it was read from, as shown in messages
  */
@@ -36,6 +40,7 @@ public record EnvironmentConfig(
         List<String> availabilityZones,
         KubernetesVersion kubernetesVersion,
         Map<String, String> tags,
+        NetworkSpec network,
         List<NamespaceConfig> namespaces,
         String source) {
 
@@ -44,6 +49,7 @@ public record EnvironmentConfig(
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(kubernetesVersion, "kubernetesVersion");
+        Objects.requireNonNull(network, "network");
         Objects.requireNonNull(source, "source");
         availabilityZones = List.copyOf(availabilityZones);
         tags = Collections.unmodifiableMap(new TreeMap<>(tags));

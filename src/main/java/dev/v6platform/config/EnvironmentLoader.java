@@ -1,6 +1,7 @@
 package dev.v6platform.config;
 
 import dev.v6platform.kubernetes.PlatformNamespace;
+import dev.v6platform.network.plan.Ipv4Cidr;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,7 +51,7 @@ public final class EnvironmentLoader {
 
     static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{1,22}[a-z0-9]");
     static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
-    static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}");
+    public static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}");
     static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     static final Pattern LABEL_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]");
     static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
@@ -122,7 +124,7 @@ public final class EnvironmentLoader {
     }
 
     /** Reads a file as strict UTF-8 (a byte-order mark is dropped). */
-    static Optional<String> read(Path file, Problems problems) {
+    public static Optional<String> read(Path file, Problems problems) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -158,6 +160,22 @@ public final class EnvironmentLoader {
 
     /** Parses the text of one environment file. */
     public static Optional<EnvironmentConfig> parse(String file, String text, Problems problems) {
+        Optional<Node> composed = compose(file, text, problems);
+        if (composed.isEmpty()) {
+            return Optional.empty();
+        }
+        Node root = composed.get();
+        int before = problems.size();
+        Optional<YamlObject> object = YamlObject.of(file, "", root, problems);
+        if (object.isEmpty()) {
+            return Optional.empty();
+        }
+        EnvironmentConfig env = environment(object.get());
+        return problems.size() == before ? Optional.of(env) : Optional.empty();
+    }
+
+    /** Parses YAML text into one document node, or records a located problem (broken YAML, empty file). */
+    public static Optional<Node> compose(String file, String text, Problems problems) {
         Node root;
         try {
             root = yaml().compose(new StringReader(text));
@@ -174,17 +192,10 @@ public final class EnvironmentLoader {
             return Optional.empty();
         }
         if (root == null) {
-            problems.add(file, 0, "", "the file is empty",
-                    "write the environment: name, account, region, availabilityZones and kubernetesVersion");
+            problems.add(file, 0, "", "the file is empty", "write its content; see README.md for the format");
             return Optional.empty();
         }
-        int before = problems.size();
-        Optional<YamlObject> object = YamlObject.of(file, "", root, problems);
-        if (object.isEmpty()) {
-            return Optional.empty();
-        }
-        EnvironmentConfig env = environment(object.get());
-        return problems.size() == before ? Optional.of(env) : Optional.empty();
+        return Optional.of(root);
     }
 
     private static EnvironmentConfig environment(YamlObject y) {
@@ -213,13 +224,15 @@ public final class EnvironmentLoader {
             }
         }).orElse(null);
         Map<String, String> tags = y.stringMap("tags", null).map(map -> tags(y, map)).orElse(Map.of());
+        NetworkSpec network = y.object("network", "{vpcPrefixLength: 20, subnets: {public: {prefixLength: 26}, "
+                + "nodes: {prefixLength: 22}}}").map(n -> network(n, zones.size())).orElse(null);
         List<NamespaceConfig> namespaces = y.objectList("namespaces", null).map(EnvironmentLoader::namespaces)
                 .orElse(List.of());
         y.finish();
-        if (name == null || account == null || region == null || version == null) {
+        if (name == null || account == null || region == null || version == null || network == null) {
             return null;
         }
-        return new EnvironmentConfig(name, account, region, zones, version, tags, namespaces, y.file());
+        return new EnvironmentConfig(name, account, region, zones, version, tags, network, namespaces, y.file());
     }
 
     private static String check(YamlObject y, Scalar s, boolean ok, String problem, String fix) {
@@ -275,6 +288,117 @@ public final class EnvironmentLoader {
             out.put(key, value);
         }
         return out;
+    }
+
+    /** CloudWatch Logs retention periods, in days. */
+    static final List<Integer> RETENTION_DAYS = List.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
+            731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
+
+    private static NetworkSpec network(YamlObject n, int zoneCount) {
+        Integer vpc = n.integer("vpcPrefixLength", "20").map(v -> {
+            if (v < 16 || v > 28) {
+                n.problem(n.lineOf("vpcPrefixLength"), n.field("vpcPrefixLength"), "/" + v + " is not a valid VPC size; AWS allows /16 "
+                        + "to /28", "set vpcPrefixLength between 16 and 28 (20 gives 4,096 addresses)");
+                return null;
+            }
+            return v.intValue();
+        }).orElse(null);
+        NatGatewayMode nat = n.string("natGateways", null).map(s -> {
+            for (NatGatewayMode m : NatGatewayMode.values()) {
+                if (m.label().equals(s.value())) {
+                    return m;
+                }
+            }
+            n.problem(s.line(), s.field(), "'" + s.value() + "' is not a NAT gateway layout; allowed: perZone, single",
+                    "use perZone (one per availability zone) or single (one per VPC)");
+            return null;
+        }).orElse(NatGatewayMode.PER_ZONE);
+        int retention = n.integer("flowLogRetentionDays", null).map(d -> {
+            if (!RETENTION_DAYS.contains(d.intValue())) {
+                n.problem(n.lineOf("flowLogRetentionDays"), n.field("flowLogRetentionDays"), d + " is not a CloudWatch Logs retention "
+                        + "period; allowed: " + RETENTION_DAYS, "pick one of the allowed values, e.g. 90");
+                return NetworkSpec.DEFAULT_FLOW_LOG_RETENTION_DAYS;
+            }
+            return d.intValue();
+        }).orElse(NetworkSpec.DEFAULT_FLOW_LOG_RETENTION_DAYS);
+        Optional<String> ipam = n.string("ipv6IpamPoolId", null).map(s -> check(n, s,
+                s.value().matches("ipam-pool-[0-9a-f]{8,32}"), "'" + s.value() + "' is not an IPAM pool id",
+                "write the pool id, e.g. ipam-pool-0123456789abcdef0, or remove the key for an Amazon-provided /56"));
+        Map<SubnetTier, Integer> tiers = new EnumMap<>(SubnetTier.class);
+        n.object("subnets", "{public: {prefixLength: 26}, nodes: {prefixLength: 22}}").ifPresent(sub -> {
+            for (SubnetTier tier : SubnetTier.values()) {
+                String example = tier == SubnetTier.INTRA ? null : "{prefixLength: 24}";
+                sub.object(tier.label(), example).flatMap(t -> tierPrefix(t, tier, vpc)).ifPresent(
+                        p -> tiers.put(tier, p));
+            }
+            sub.finish();
+            if (vpc != null) {
+                long needed = 0;
+                StringBuilder parts = new StringBuilder();
+                for (Map.Entry<SubnetTier, Integer> e : tiers.entrySet()) {
+                    needed += zoneCount * Ipv4Cidr.blockSize(e.getValue());
+                    parts.append(parts.isEmpty() ? "" : " + ").append('/').append(e.getValue());
+                }
+                if (needed > Ipv4Cidr.blockSize(vpc)) {
+                    int fits = 32 - (64 - Long.numberOfLeadingZeros(needed - 1));
+                    n.problem(n.lineOf("subnets"), sub.path(), "the subnets need " + String.format(Locale.ROOT, "%,d",
+                            needed) + " addresses (" + zoneCount + " zones x (" + parts + ")) but a /" + vpc
+                            + " VPC holds " + String.format(Locale.ROOT, "%,d", Ipv4Cidr.blockSize(vpc)),
+                            "set vpcPrefixLength to " + fits + " or less, or shrink the subnet tiers");
+                }
+            }
+        });
+        n.finish();
+        if (vpc == null || !tiers.containsKey(SubnetTier.PUBLIC) || !tiers.containsKey(SubnetTier.NODES)) {
+            return null;
+        }
+        return new NetworkSpec(vpc, nat, retention, tiers, ipam, n.line());
+    }
+
+    /** A tier's prefix length from {@code prefixLength} or {@code hosts}, checked against AWS and EKS rules. */
+    private static Optional<Integer> tierPrefix(YamlObject t, SubnetTier tier, Integer vpc) {
+        boolean byPrefix = t.has("prefixLength");
+        boolean byHosts = t.has("hosts");
+        Optional<Integer> prefix = Optional.empty();
+        if (byPrefix == byHosts) {
+            t.problem(t.line(), t.path(), "give exactly one of 'prefixLength' or 'hosts'",
+                    "write e.g. {prefixLength: 24} or {hosts: 200}");
+            t.integer("prefixLength", null);
+            t.integer("hosts", null);
+        } else if (byPrefix) {
+            prefix = t.integer("prefixLength", null).map(Long::intValue);
+        } else {
+            prefix = t.integer("hosts", null).map(h -> {
+                if (h < 1) {
+                    t.problem(t.line(), t.field("hosts"), h + " hosts is not a subnet size", "ask for 1 or more");
+                    return null;
+                }
+                // the smallest subnet that leaves that many, but never below AWS's /28 or, for EKS, /27
+                return Math.min(Ipv4Cidr.prefixForHosts(h), tier.clusterSubnet() ? 27 : 28);
+            });
+        }
+        t.finish();
+        String field = t.field(byPrefix ? "prefixLength" : "hosts");
+        return prefix.flatMap(p -> {
+            if (p < 16 || p > 28) {
+                t.problem(t.line(), field, "a /" + p + " subnet is outside what AWS allows (/16 to /28)",
+                        "choose a size between /16 and /28");
+                return Optional.empty();
+            }
+            long usable = Ipv4Cidr.blockSize(p) - Ipv4Cidr.AWS_RESERVED_PER_SUBNET;
+            if (tier.clusterSubnet() && usable < SubnetTier.EKS_MIN_FREE_ADDRESSES) {
+                t.problem(t.line(), field, "a /" + p + " subnet leaves " + usable + " usable addresses; EKS needs at "
+                        + "least " + SubnetTier.EKS_MIN_FREE_ADDRESSES + " free in each cluster subnet ('"
+                        + tier.label() + "')", "use /27 or larger");
+                return Optional.empty();
+            }
+            if (vpc != null && p < vpc) {
+                t.problem(t.line(), field, "a /" + p + " subnet does not fit in the /" + vpc + " VPC",
+                        "make the subnet smaller or the VPC larger");
+                return Optional.empty();
+            }
+            return Optional.of(p);
+        });
     }
 
     private static List<NamespaceConfig> namespaces(List<YamlObject> items) {
@@ -372,7 +496,7 @@ public final class EnvironmentLoader {
     }
 
     /** The path as users see it: relative to the working directory when it is inside it. */
-    static String display(Path path) {
+    public static String display(Path path) {
         Path abs = path.toAbsolutePath().normalize();
         Path cwd = Path.of("").toAbsolutePath();
         return abs.startsWith(cwd) ? cwd.relativize(abs).toString().replace('\\', '/') : abs.toString();

@@ -90,6 +90,18 @@ public final class YamlObject {
         problems.add(file, line, field, problem, fix);
     }
 
+    /** Every key of this mapping, in file order, all marked as asked for (for maps with free-form keys). */
+    public List<String> keys() {
+        asked.addAll(entries.keySet());
+        return List.copyOf(entries.keySet());
+    }
+
+    /** The line of {@code key}, or of this mapping when the key is absent. */
+    public int lineOf(String key) {
+        NodeTuple tuple = entries.get(key);
+        return tuple == null ? line() : line(tuple.getKeyNode());
+    }
+
     public boolean has(String key) {
         return entries.containsKey(key);
     }

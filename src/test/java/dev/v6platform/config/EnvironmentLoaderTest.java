@@ -53,11 +53,19 @@ class EnvironmentLoaderTest {
                 region: eu-west-1
                 availabilityZones: [eu-west-1a, eu-west-1b]
                 kubernetesVersion: "1.35"
+                network:
+                  vpcPrefixLength: 22
+                  subnets: {public: {prefixLength: 27}, nodes: {hosts: 100}}
                 """, problems).orElseThrow();
 
         assertThat(problems.isEmpty()).isTrue();
         assertThat(env.tags()).isEmpty();
         assertThat(env.namespaces()).isEmpty();
+        assertThat(env.network().natGateways()).isEqualTo(NatGatewayMode.PER_ZONE);
+        assertThat(env.network().flowLogRetentionDays()).isEqualTo(90);
+        assertThat(env.network().ipv6IpamPoolId()).isEmpty();
+        assertThat(env.network().subnetPrefixLengths()).containsExactly(
+                Map.entry(SubnetTier.PUBLIC, 27), Map.entry(SubnetTier.NODES, 25));
     }
 
     @Test
@@ -94,6 +102,14 @@ class EnvironmentLoaderTest {
             namespace-unknown-key    | 9 | namespaces[0].owner | unknown key 'owner'
             namespace-reserved-label | 10 | namespaces[0].labels.pod-security.kubernetes.io/enforce | is set by the platform or Kubernetes
             namespace-missing-level  | 7 | namespaces[0].podSecurity | required field is missing; add 'podSecurity: restricted' under 'namespaces[0]'
+            network-missing          | 1 | network           | required field is missing; add 'network: {vpcPrefixLength: 20
+            network-vpc-too-large    | 7 | network.vpcPrefixLength | /12 is not a valid VPC size; AWS allows /16 to /28
+            network-subnets-overflow | 8 | network.subnets   | the subnets need 1,152 addresses (2 zones x (/26 + /23)) but a /22 VPC holds 1,024; set vpcPrefixLength to 21 or less
+            network-intra-too-small-for-eks | 11 | network.subnets.intra.prefixLength | a /28 subnet leaves 11 usable addresses; EKS needs at least 16 free in each cluster subnet ('intra'); use /27 or larger
+            network-tier-both-sizes  | 9 | network.subnets.public | give exactly one of 'prefixLength' or 'hosts'
+            network-unknown-tier     | 11 | network.subnets.database | unknown key 'database'; allowed keys here: public, nodes, intra
+            network-bad-nat          | 8 | network.natGateways | 'perAz' is not a NAT gateway layout; allowed: perZone, single
+            network-bad-retention    | 8 | network.flowLogRetentionDays | 45 is not a CloudWatch Logs retention period
             """)
     void rejects_a_bad_file_with_file_line_field_and_fix(String name, int line, String field, String message) {
         Path file = BAD.resolve(name + ".yaml");
@@ -158,7 +174,7 @@ class EnvironmentLoaderTest {
     void unknown_key_lists_the_allowed_keys() {
         assertThatThrownBy(() -> EnvironmentLoader.loadFile(BAD.resolve("unknown-key.yaml")))
                 .hasMessageContaining("allowed keys here: name, account, region, availabilityZones, "
-                        + "kubernetesVersion, tags, namespaces");
+                        + "kubernetesVersion, tags, network, namespaces");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -37,7 +37,8 @@ class SchemaAgreementTest {
             "empty", "no document",
             "comments-only", "no document",
             "duplicate-key", "YAML loaders keep the last value of a duplicate key",
-            "zone-of-another-region", "relates two fields (zone prefix = region)");
+            "zone-of-another-region", "relates two fields (zone prefix = region)",
+            "network-subnets-overflow", "sums subnet sizes over the zones");
 
     static JsonSchema schema;
     static final ObjectMapper JSON = new ObjectMapper();
@@ -49,7 +50,8 @@ class SchemaAgreementTest {
     }
 
     static Stream<Path> samples() throws IOException {
-        return Files.list(Path.of("stacks")).filter(p -> p.toString().endsWith(".yaml")).sorted();
+        return Files.list(Path.of("stacks")).filter(p -> p.toString().endsWith(".yaml"))
+                .filter(p -> !EnvironmentLoader.SHARED_FILES.contains(p.getFileName().toString())).sorted();
     }
 
     static Stream<Path> badFiles() throws IOException {

@@ -1,0 +1,46 @@
+package dev.v6platform.config;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An environment's {@code network:} section: the size of its VPC and of each subnet tier, how IPv4 leaves the
+ * VPC, and its flow logs.
+ *
+ * <pre>{@code
+ * network:
+ *   vpcPrefixLength: 20        # the VPC's primary IPv4 block, /16 to /28
+ *   natGateways: perZone       # perZone (default) | single
+ *   flowLogRetentionDays: 90   # default 90
+ *   subnets:                   # one subnet per tier in each availability zone
+ *     public: {prefixLength: 26}
+ *     nodes: {hosts: 1000}     # or a prefix length; 'hosts' picks the smallest subnet that leaves that many
+ *     intra: {prefixLength: 27}
+ * }</pre>
+ *
+ * @param vpcPrefixLength      prefix length of the VPC's primary IPv4 block
+ * @param natGateways          NAT gateway layout; default {@link NatGatewayMode#PER_ZONE}
+ * @param flowLogRetentionDays days VPC flow logs are kept; default 90
+ * @param subnetPrefixLengths  prefix length of each tier's subnets; {@code public} and {@code nodes} are required
+ * @param ipv6IpamPoolId       IPAM pool for the VPC's IPv6 /56; empty for an Amazon-provided /56 (the default)
+ * @param line                 line of the {@code network:} key, for messages
+ */
+public record NetworkSpec(
+        int vpcPrefixLength,
+        NatGatewayMode natGateways,
+        int flowLogRetentionDays,
+        Map<SubnetTier, Integer> subnetPrefixLengths,
+        Optional<String> ipv6IpamPoolId,
+        int line) {
+
+    public static final int DEFAULT_FLOW_LOG_RETENTION_DAYS = 90;
+
+    public NetworkSpec {
+        Objects.requireNonNull(natGateways, "natGateways");
+        Objects.requireNonNull(ipv6IpamPoolId, "ipv6IpamPoolId");
+        subnetPrefixLengths = Collections.unmodifiableMap(new EnumMap<>(subnetPrefixLengths));
+    }
+}

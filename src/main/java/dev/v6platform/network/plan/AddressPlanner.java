@@ -1,0 +1,385 @@
+package dev.v6platform.network.plan;
+
+import dev.v6platform.config.AddressRange;
+import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.config.NetworkConfig;
+import dev.v6platform.config.NetworkLoader;
+import dev.v6platform.config.NetworkSpec;
+import dev.v6platform.config.Problems;
+import dev.v6platform.config.SubnetTier;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Plans the IPv4 blocks and IPv6 subnet indexes of every environment's VPC in one flat address space, keeping
+ * every allocation already in the lock exactly where it is.
+ *
+ * <pre>
+ *   supernet 10.0.0.0/8          (stacks/network.yaml; reserved and in-use ranges cut out)
+ *     └─ region pool /12         (optional, per region; allocated once, then locked)
+ *          └─ VPC block /20      (primary; up to 4 secondaries when a new zone or tier no longer fits)
+ *               └─ subnet        (one per tier and zone; IPv6 /64 number 0..255 of the VPC's /56)
+ * </pre>
+ *
+ * <p>Each level allocates from a {@link FreeSpace} (best fit over aligned blocks). New environments are planned
+ * in name order and, within an environment, the largest subnets first, so the result depends only on the input.
+ * Rules enforced: VPC blocks /16 to /28, at most {@value VpcAllocation#MAX_BLOCKS} per VPC, one private range
+ * family per VPC (100.64.0.0/10 joins any), 172.17.0.0/16 never used, subnets that cannot be resized in place, and
+ * the EKS rules checked when the configuration is read (two zones, 16 free addresses per cluster subnet).
+ *
+ * <pre>{@code
+ * AddressPlan plan = AddressPlanner.plan(network, envs, LockFile.read(lockPath), "stacks/address-plan.lock.yaml",
+ *         Set.of());
+ * }</pre>
+ */
+public final class AddressPlanner {
+    private final NetworkConfig network;
+    private final String lockSource;
+    private final Problems problems = new Problems();
+    private final Map<String, Ipv4Cidr> pools;
+    private final Map<String, VpcAllocation> vpcs;
+    private final List<String> changes = new ArrayList<>();
+    private final List<AddressRange> blocked = new ArrayList<>();
+    private final Map<Ipv4Cidr, FreeSpace> parents = new HashMap<>();
+
+    private AddressPlanner(NetworkConfig network, AddressLock lock, String lockSource) {
+        this.network = network;
+        this.lockSource = lockSource;
+        this.pools = new TreeMap<>(lock.regionPools());
+        this.vpcs = new TreeMap<>(lock.vpcs());
+        blocked.addAll(network.reserved());
+        blocked.addAll(network.inUse());
+        if (network.supernets().stream().anyMatch(s -> s.overlaps(NetworkLoader.DOCKER_BRIDGE))) {
+            blocked.add(new AddressRange(NetworkLoader.DOCKER_BRIDGE, "Docker's default bridge network",
+                    network.source(), 0));
+        }
+    }
+
+    /**
+     * Plans {@code envs} on top of {@code lock}.
+     *
+     * @param release environments whose allocations are given back first (they are planned afresh if still present)
+     * @throws dev.v6platform.config.ConfigException with every problem, located in the environment files, the
+     *         network file or the lock
+     */
+    public static AddressPlan plan(NetworkConfig network, List<EnvironmentConfig> envs, AddressLock lock,
+            String lockSource, Set<String> release) {
+        AddressPlanner planner = new AddressPlanner(network, lock, lockSource);
+        Map<String, EnvironmentConfig> byName = new TreeMap<>();
+        envs.forEach(e -> byName.put(e.name(), e));
+        planner.release(release);
+        planner.checkLock(byName);
+        planner.problems.throwIfAny();
+        planner.planPools(byName.values());
+        for (EnvironmentConfig env : byName.values()) {
+            planner.planVpc(env);
+        }
+        planner.problems.throwIfAny();
+        return new AddressPlan(network, new AddressLock(planner.pools, planner.vpcs), byName, planner.changes);
+    }
+
+    private void release(Set<String> release) {
+        for (String env : new java.util.TreeSet<>(release)) {
+            if (vpcs.remove(env) == null) {
+                problems.add(lockSource, 0, "vpcs", "there is nothing to release for '" + env + "'",
+                        "name an environment in the lock: " + String.join(", ", vpcs.keySet()));
+            } else {
+                changes.add("released every allocation of " + env);
+            }
+        }
+    }
+
+    /** The lock must still fit the network file and the environments: nothing in it may have to move. */
+    private void checkLock(Map<String, EnvironmentConfig> envs) {
+        List<Ipv4Cidr> seenPools = new ArrayList<>();
+        for (Map.Entry<String, Ipv4Cidr> pool : pools.entrySet()) {
+            Ipv4Cidr cidr = pool.getValue();
+            String what = "region pool " + pool.getKey() + " (" + cidr + ")";
+            if (network.supernets().stream().noneMatch(s -> s.contains(cidr))) {
+                problems.add(lockSource, 0, "regionPools." + pool.getKey(), what + " lies outside every supernet in "
+                        + network.source(), "add its supernet back, or release the region's environments");
+            }
+            blockedOverlap(cidr).ifPresent(r -> problems.add(r.source(), r.line(), "", r.cidr() + " (" + r.note()
+                    + ") overlaps " + what + " in the lock; allocations never move", "narrow the range so it "
+                    + "leaves " + cidr + " alone"));
+            Integer wanted = network.regionPools().get(pool.getKey());
+            if (wanted != null && wanted != cidr.prefix()) {
+                problems.add(network.source(), 0, "regionPools." + pool.getKey() + ".prefixLength", "the pool is "
+                        + "locked at " + cidr + " but asks for a /" + wanted + "; a pool cannot be resized in place",
+                        "set prefixLength back to " + cidr.prefix());
+            }
+            seenPools.add(cidr);
+        }
+        List<Ipv4Cidr> seenBlocks = new ArrayList<>();
+        for (VpcAllocation v : vpcs.values()) {
+            EnvironmentConfig env = envs.get(v.environment());
+            String at = env == null ? lockSource : env.source();
+            int line = env == null ? 0 : env.network().line();
+            if (env != null && (!env.account().equals(v.account()) || !env.region().equals(v.region()))) {
+                problems.add(at, 0, "region", v.environment() + " is planned in account " + v.account() + ", "
+                        + v.region() + " but now asks for account " + env.account() + ", " + env.region()
+                        + "; its VPC cannot move", "restore account and region, or release it with --release "
+                        + v.environment() + " (replaces its VPC and cluster)");
+            }
+            for (Ipv4Cidr block : v.blocks()) {
+                String what = v.environment() + "'s VPC block " + block;
+                Ipv4Cidr pool = pools.get(v.region());
+                boolean inside = pool != null ? pool.contains(block)
+                        : network.supernets().stream().anyMatch(s -> s.contains(block));
+                if (!inside) {
+                    problems.add(at, line, "network", what + " lies outside " + (pool != null ? "region pool "
+                            + v.region() + " (" + pool + ")" : "every supernet"), "restore stacks/network.yaml, or "
+                            + "release the environment with --release " + v.environment());
+                }
+                blockedOverlap(block).ifPresent(r -> problems.add(r.source(), r.line(), "", r.cidr() + " ("
+                        + r.note() + ") overlaps " + what + " in the lock; allocations never move",
+                        "narrow the range, or release " + v.environment() + " with --release " + v.environment()
+                                + " (replaces its VPC and cluster)"));
+                seenBlocks.stream().filter(b -> b.overlaps(block)).findFirst().ifPresent(b -> problems.add(
+                        lockSource, 0, "vpcs." + v.environment(), what + " overlaps " + b + " of another VPC",
+                        "restore the lock from version control"));
+                seenBlocks.add(block);
+                if (pool == null) {
+                    seenPools.stream().filter(p -> p.overlaps(block)).findFirst().ifPresent(p -> problems.add(
+                            lockSource, 0, "vpcs." + v.environment(), what + " overlaps region pool " + p,
+                            "restore the lock from version control"));
+                }
+            }
+            List<Ipv4Cidr> seenSubnets = new ArrayList<>();
+            for (SubnetAllocation s : v.subnets()) {
+                if (v.blocks().stream().noneMatch(b -> b.contains(s.cidr()))) {
+                    problems.add(lockSource, 0, "vpcs." + v.environment(), "subnet " + s.cidr() + " lies outside "
+                            + "the VPC's blocks", "restore the lock from version control");
+                }
+                if (seenSubnets.stream().anyMatch(o -> o.overlaps(s.cidr()))) {
+                    problems.add(lockSource, 0, "vpcs." + v.environment(), "subnet " + s.cidr() + " overlaps "
+                            + "another subnet", "restore the lock from version control");
+                }
+                seenSubnets.add(s.cidr());
+            }
+        }
+    }
+
+    private Optional<AddressRange> blockedOverlap(Ipv4Cidr cidr) {
+        return blocked.stream().filter(r -> r.cidr().overlaps(cidr)).findFirst();
+    }
+
+    /** A supernet's free space: everything but the blocked ranges, the pools and the VPC blocks. */
+    private FreeSpace supernetSpace(Ipv4Cidr supernet) {
+        return parents.computeIfAbsent(supernet, s -> {
+            List<Ipv4Cidr> used = new ArrayList<>();
+            blocked.forEach(r -> used.add(r.cidr()));
+            used.addAll(pools.values());
+            vpcs.values().forEach(v -> used.addAll(v.blocks()));
+            return new FreeSpace(s, used);
+        });
+    }
+
+    private FreeSpace poolSpace(Ipv4Cidr pool) {
+        return parents.computeIfAbsent(pool, p -> {
+            List<Ipv4Cidr> used = new ArrayList<>();
+            blocked.forEach(r -> used.add(r.cidr()));
+            vpcs.values().forEach(v -> used.addAll(v.blocks()));
+            return new FreeSpace(p, used);
+        });
+    }
+
+    private void planPools(Iterable<EnvironmentConfig> envs) {
+        for (EnvironmentConfig env : envs) {
+            Integer size = network.regionPools().get(env.region());
+            if (size == null || pools.containsKey(env.region())) {
+                continue;
+            }
+            Optional<Ipv4Cidr> pool = Optional.empty();
+            for (Ipv4Cidr supernet : network.supernets()) {
+                pool = supernetSpace(supernet).allocate(size);
+                if (pool.isPresent()) {
+                    break;
+                }
+            }
+            if (pool.isEmpty()) {
+                problems.add(network.source(), 0, "regionPools." + env.region() + ".prefixLength", "region "
+                        + env.region() + " needs a /" + size + " pool; " + largestFreeInSupernets(),
+                        "shrink the pool or add a supernet");
+                continue;
+            }
+            pools.put(env.region(), pool.get());
+            changes.add("allocated region pool " + env.region() + ": " + pool.get());
+        }
+    }
+
+    private String largestFreeInSupernets() {
+        Optional<Ipv4Cidr> best = Optional.empty();
+        for (Ipv4Cidr s : network.supernets()) {
+            Optional<Ipv4Cidr> f = supernetSpace(s).largestFree();
+            if (f.isPresent() && (best.isEmpty() || f.get().prefix() < best.get().prefix())) {
+                best = f;
+            }
+        }
+        return best.map(b -> "the largest free block in the supernets is " + b).orElse("the supernets are full");
+    }
+
+    private record Need(String zone, int zoneIndex, SubnetTier tier, int prefix) {
+    }
+
+    private void planVpc(EnvironmentConfig env) {
+        NetworkSpec spec = env.network();
+        VpcAllocation existing = vpcs.get(env.name());
+        List<Ipv4Cidr> blocks = existing == null ? new ArrayList<>() : new ArrayList<>(existing.blocks());
+        List<SubnetAllocation> subnets = existing == null ? new ArrayList<>() : new ArrayList<>(existing.subnets());
+        List<Need> missing = new ArrayList<>();
+        for (Map.Entry<SubnetTier, Integer> tier : spec.subnetPrefixLengths().entrySet()) {
+            for (int z = 0; z < env.availabilityZones().size(); z++) {
+                String zone = env.availabilityZones().get(z);
+                Optional<SubnetAllocation> locked = existing == null ? Optional.empty()
+                        : existing.subnet(zone, tier.getKey());
+                if (locked.isEmpty()) {
+                    missing.add(new Need(zone, z, tier.getKey(), tier.getValue()));
+                } else if (locked.get().cidr().prefix() != tier.getValue()) {
+                    problems.add(env.source(), spec.line(), "network.subnets." + tier.getKey().label(),
+                            "tier '" + tier.getKey().label() + "' in " + zone + " is locked at " + locked.get().cidr()
+                                    + " but asks for a /" + tier.getValue() + "; a subnet cannot be resized in place",
+                            "set it back to /" + locked.get().cidr().prefix() + ", or re-plan the environment with "
+                                    + "--release " + env.name() + " (replaces its subnets and cluster)");
+                }
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        missing.sort(Comparator.comparingInt(Need::prefix).thenComparing(Need::tier).thenComparingInt(Need::zoneIndex));
+        if (blocks.isEmpty()) {
+            Optional<Ipv4Cidr> primary = vpcBlock(env, spec.vpcPrefixLength(), Optional.empty());
+            if (primary.isEmpty()) {
+                problems.add(env.source(), spec.line(), "network.vpcPrefixLength", env.name() + ": the VPC needs a /"
+                        + spec.vpcPrefixLength() + " in " + parentName(env) + "; " + largestFree(env),
+                        "enlarge the region's pool (regionPools in " + network.source() + ") or shrink "
+                                + "vpcPrefixLength");
+                return;
+            }
+            blocks.add(primary.get());
+            changes.add(env.name() + ": allocated VPC block " + primary.get());
+        }
+        Map<Ipv4Cidr, FreeSpace> space = new LinkedHashMap<>();
+        for (Ipv4Cidr block : blocks) {
+            space.put(block, new FreeSpace(block, subnets.stream().map(SubnetAllocation::cidr).toList()));
+        }
+        BitSet ipv6 = new BitSet(256);
+        subnets.forEach(s -> ipv6.set(s.ipv6Index()));
+        for (int i = 0; i < missing.size(); i++) {
+            Need need = missing.get(i);
+            Optional<Ipv4Cidr> cidr = Optional.empty();
+            for (FreeSpace f : space.values()) {
+                cidr = f.allocate(need.prefix());
+                if (cidr.isPresent()) {
+                    break;
+                }
+            }
+            String field = "network.subnets." + need.tier().label();
+            if (cidr.isEmpty()) {
+                String what = env.name() + ": tier '" + need.tier().label() + "' needs a /" + need.prefix() + " in "
+                        + need.zone() + " and the VPC's blocks (" + join(blocks) + ") are full";
+                if (blocks.size() >= VpcAllocation.MAX_BLOCKS) {
+                    problems.add(env.source(), spec.line(), field, what + " and it already has "
+                            + VpcAllocation.MAX_BLOCKS + " blocks, the most a VPC can have", "shrink '"
+                            + need.tier().label() + "', or re-plan the environment with --release " + env.name());
+                    return;
+                }
+                long remaining = 0;
+                for (int j = i; j < missing.size(); j++) {
+                    remaining += Ipv4Cidr.blockSize(missing.get(j).prefix());
+                }
+                int size = Math.max(16, Math.min(need.prefix(), 32 - (64 - Long.numberOfLeadingZeros(remaining - 1))));
+                Optional<Ipv4Cidr> secondary = vpcBlock(env, size, Optional.of(blocks.get(0)));
+                if (secondary.isEmpty()) {
+                    problems.add(env.source(), spec.line(), field, what + " and a secondary /" + size + " does not "
+                            + "fit in " + parentName(env) + "; " + largestFree(env), "enlarge the region's pool or "
+                            + "shrink '" + need.tier().label() + "'");
+                    return;
+                }
+                blocks.add(secondary.get());
+                changes.add(env.name() + ": added secondary VPC block " + secondary.get());
+                FreeSpace f = new FreeSpace(secondary.get(), List.of());
+                space.put(secondary.get(), f);
+                cidr = f.allocate(need.prefix());
+            }
+            int index = ipv6.nextClearBit(0);
+            if (index > 255) {
+                problems.add(env.source(), spec.line(), field, env.name() + ": the VPC's IPv6 /56 has no free /64 "
+                        + "left (256 subnets)", "remove zones or tiers");
+                return;
+            }
+            ipv6.set(index);
+            SubnetAllocation subnet = new SubnetAllocation(need.zone(), need.tier(), cidr.orElseThrow(), index);
+            subnets.add(subnet);
+            changes.add(env.name() + ": allocated " + need.tier().label() + " subnet in " + need.zone() + ": "
+                    + subnet.cidr() + " (IPv6 /64 #" + index + ")");
+        }
+        vpcs.put(env.name(), new VpcAllocation(env.name(), env.account(), env.region(), blocks, subnets));
+    }
+
+    /** A VPC block from the region's pool, or else from the supernets; a secondary keeps the primary's family. */
+    private Optional<Ipv4Cidr> vpcBlock(EnvironmentConfig env, int prefix, Optional<Ipv4Cidr> primary) {
+        Ipv4Cidr pool = pools.get(env.region());
+        if (pool != null) {
+            return poolSpace(pool).allocate(prefix);
+        }
+        for (Ipv4Cidr supernet : network.supernets()) {
+            if (primary.isPresent() && !sameFamily(primary.get(), supernet)) {
+                continue;
+            }
+            Optional<Ipv4Cidr> block = supernetSpace(supernet).allocate(prefix);
+            if (block.isPresent()) {
+                return block;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Blocks may share a VPC when they come from the same RFC 1918 range, or one is in 100.64.0.0/10. */
+    static boolean sameFamily(Ipv4Cidr a, Ipv4Cidr b) {
+        Ipv4Cidr shared = NetworkLoader.PRIVATE_RANGES.get(3);
+        if (shared.contains(a) || shared.contains(b)) {
+            return true;
+        }
+        for (Ipv4Cidr range : NetworkLoader.PRIVATE_RANGES) {
+            if (range.contains(a)) {
+                return range.contains(b);
+            }
+        }
+        return false;
+    }
+
+    private String parentName(EnvironmentConfig env) {
+        Ipv4Cidr pool = pools.get(env.region());
+        return pool != null ? "region pool " + env.region() + " (" + pool + ")" : "the supernets ("
+                + join(network.supernets()) + ")";
+    }
+
+    private String largestFree(EnvironmentConfig env) {
+        Ipv4Cidr pool = pools.get(env.region());
+        if (pool != null) {
+            return poolSpace(pool).largestFree().map(b -> "the largest free block in " + pool + " is " + b)
+                    .orElse(pool + " is full");
+        }
+        return largestFreeInSupernets();
+    }
+
+    private static String join(List<Ipv4Cidr> cidrs) {
+        return String.join(", ", cidrs.stream().map(Ipv4Cidr::toString).toList());
+    }
+
+    /** Formats an address count for messages and reports: 4,096. */
+    public static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+}
