@@ -1,30 +1,53 @@
 package dev.v6platform.app;
 
+import dev.v6platform.config.ConfigError;
 import dev.v6platform.config.ConfigException;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
+import dev.v6platform.config.NetworkConfig;
+import dev.v6platform.config.NetworkLoader;
+import dev.v6platform.network.plan.AddressLock;
+import dev.v6platform.network.plan.AddressPlan;
+import dev.v6platform.network.plan.AddressPlanner;
+import dev.v6platform.network.plan.LockFile;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import software.amazon.jsii.JsiiException;
 
 /**
- * The CDK app: {@code cdk.json} runs it. Reads every environment in {@code stacks/}, synthesizes CloudFormation to
- * the CLI's output directory ({@code cdk.out}) and Kubernetes YAML to {@code dist/<environment>/}.
+ * The CDK app: {@code cdk.json} runs it. Reads every environment in {@code stacks/} and the address space in
+ * {@code stacks/network.yaml}, plans addresses on top of {@code stacks/address-plan.lock.yaml}, synthesizes
+ * CloudFormation to the CLI's output directory ({@code cdk.out}) and Kubernetes YAML and the address plan report
+ * to {@code dist/}. When the plan allocated something new, the lock is rewritten after a successful synth (commit
+ * it, as you would {@code cdk.context.json}).
  *
  * <pre>
- * usage: Main [--stacks DIR] [--dist DIR] [--out DIR]
- *   --stacks  environment files (default: stacks)
- *   --dist    Kubernetes output (default: dist)
- *   --out     cloud assembly (default: $CDK_OUTDIR as set by the CDK CLI, else cdk.out)
+ * usage: Main [--stacks DIR] [--dist DIR] [--out DIR] [--frozen-plan] [--release ENV]...
+ *   --stacks       environment files, network.yaml and the lock (default: stacks)
+ *   --dist         Kubernetes output and the address plan report (default: dist)
+ *   --out          cloud assembly (default: $CDK_OUTDIR as set by the CDK CLI, else cdk.out)
+ *   --frozen-plan  fail instead of adding to the lock (for CI)
+ *   --release ENV  give ENV's allocations back before planning (repeatable); replaces its VPC if it still exists
  * </pre>
  *
  * <p>Exit codes: 0 success, 2 invalid configuration or usage, 1 synthesis or validation failure. Errors are printed
- * as located one-line messages, never as stack traces, and leave earlier output untouched.
+ * as located one-line messages, never as stack traces, and leave earlier output and the lock untouched.
  */
 public final class Main {
+    /** The lock's file name in the stacks directory. */
+    public static final String LOCK_FILE = "address-plan.lock.yaml";
+    public static final String NETWORK_FILE = "network.yaml";
+    private static final String USAGE = "usage: [--stacks DIR] [--dist DIR] [--out DIR] [--frozen-plan] "
+            + "[--release ENV]...";
+
     private Main() {
     }
 
@@ -47,26 +70,48 @@ public final class Main {
         Path dist = Path.of("dist");
         String envOut = System.getenv("CDK_OUTDIR");
         Path cdkOut = Path.of(envOut != null && !envOut.isBlank() ? envOut : "cdk.out");
+        boolean frozen = false;
+        Set<String> release = new TreeSet<>();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
-            if (i + 1 >= args.length || !List.of("--stacks", "--dist", "--out").contains(flag)) {
-                err.println("error: unknown or incomplete argument '" + flag + "'; usage: [--stacks DIR] "
-                        + "[--dist DIR] [--out DIR]");
+            if (flag.equals("--frozen-plan")) {
+                frozen = true;
+                continue;
+            }
+            if (i + 1 >= args.length || !List.of("--stacks", "--dist", "--out", "--release").contains(flag)) {
+                err.println("error: unknown or incomplete argument '" + flag + "'; " + USAGE);
                 return 2;
             }
-            Path value = Path.of(args[++i]);
+            String value = args[++i];
             switch (flag) {
-                case "--stacks" -> stacks = value;
-                case "--dist" -> dist = value;
-                default -> cdkOut = value;
+                case "--stacks" -> stacks = Path.of(value);
+                case "--dist" -> dist = Path.of(value);
+                case "--release" -> release.add(value);
+                default -> cdkOut = Path.of(value);
             }
         }
         try {
             List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(stacks);
-            PlatformSynthesis.run(envs, cdkOut, dist, extend);
+            NetworkConfig network = NetworkLoader.load(stacks.resolve(NETWORK_FILE));
+            Path lockPath = stacks.resolve(LOCK_FILE);
+            AddressLock lock = LockFile.read(lockPath);
+            AddressPlan plan = AddressPlanner.plan(network, envs, lock, EnvironmentLoader.display(lockPath), release);
+            if (frozen && !plan.changes().isEmpty()) {
+                throw new ConfigException(new ConfigError(EnvironmentLoader.display(lockPath), 0, "",
+                        "the lock is out of date (--frozen-plan): " + String.join("; ", plan.changes()),
+                        "run the synth without --frozen-plan, review the lock's diff and commit it"));
+            }
+            PlatformSynthesis.run(envs, plan, cdkOut, dist, extend);
+            if (!plan.lock().equals(lock)) {
+                writeAtomically(lockPath, LockFile.write(plan.lock()));
+                err.println("v6-platform: address plan changed; review and commit " + EnvironmentLoader.display(
+                        lockPath) + ":");
+                plan.changes().forEach(c -> err.println("  " + c));
+            }
             err.println("v6-platform: synthesized " + envs.size() + " environment(s) ("
                     + String.join(", ", envs.stream().map(EnvironmentConfig::name).toList()) + "): CloudFormation in "
-                    + cdkOut + ", Kubernetes YAML in " + dist + "/<environment>/");
+                    + cdkOut + ", Kubernetes YAML in " + dist + "/<environment>/, address plan in " + dist + "/"
+                    + PlatformSynthesis.PLAN_REPORT);
             return 0;
         } catch (ConfigException e) {
             err.println("error: invalid configuration (" + e.errors().size() + " problem"
@@ -82,6 +127,17 @@ public final class Main {
         } catch (UncheckedIOException e) {
             err.println("error: cannot write output: " + e.getMessage());
             return 1;
+        }
+    }
+
+    /** Replaces {@code file} in one rename, so it is never half-written. */
+    static void writeAtomically(Path file, String text) {
+        Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try {
+            Files.writeString(temp, text);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 

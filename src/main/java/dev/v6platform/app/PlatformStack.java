@@ -2,6 +2,9 @@ package dev.v6platform.app;
 
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
+import dev.v6platform.network.DualStackVpc;
+import dev.v6platform.network.DualStackVpcProps;
+import dev.v6platform.network.plan.AddressPlan;
 import dev.v6platform.security.PlatformKey;
 import dev.v6platform.security.PlatformKeyProps;
 import software.amazon.awscdk.Environment;
@@ -11,15 +14,17 @@ import software.amazon.awscdk.Tags;
 import software.constructs.Construct;
 
 /**
- * Everything one environment runs on AWS, in one CloudFormation stack with an explicit account and region.
+ * Everything one environment runs on AWS, in one CloudFormation stack with an explicit account and region: its
+ * KMS key and its dual-stack VPC, built from the address plan.
  * Every resource carries the environment's tags plus {@code v6-platform:environment} and
  * {@code v6-platform:managed-by}.
  */
 public final class PlatformStack extends Stack {
     private final EnvironmentConfig environment;
     private final PlatformKey key;
+    private final DualStackVpc vpc;
 
-    public PlatformStack(Construct scope, String id, EnvironmentConfig env) {
+    public PlatformStack(Construct scope, String id, EnvironmentConfig env, AddressPlan plan) {
         super(scope, id, StackProps.builder()
                 .env(Environment.builder().account(env.account()).region(env.region()).build())
                 .stackName(nameOf(env))
@@ -33,6 +38,24 @@ public final class PlatformStack extends Stack {
         this.key = new PlatformKey(this, "PlatformKey", new PlatformKeyProps(
                 "alias/v6-platform/" + env.name(),
                 "v6-platform " + env.name() + ": encrypts Kubernetes secrets, logs, queues and metrics"));
+        this.vpc = new DualStackVpc(this, "Vpc", new DualStackVpcProps(
+                env.name(),
+                plan.vpc(env.name()),
+                plan.activeSubnets(env.name()),
+                env.network().natGateways(),
+                env.network().flowLogRetentionDays(),
+                key.key(),
+                clusterName(env),
+                env.network().ipv6IpamPoolId()));
+    }
+
+    /** The EKS cluster name of an environment; also the Karpenter discovery tag value. */
+    public static String clusterName(EnvironmentConfig env) {
+        return "v6-" + env.name();
+    }
+
+    public DualStackVpc vpc() {
+        return vpc;
     }
 
     /** The CloudFormation stack name of an environment. */

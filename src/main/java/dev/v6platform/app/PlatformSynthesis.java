@@ -2,6 +2,9 @@ package dev.v6platform.app;
 
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.kubernetes.PlatformNamespacesChart;
+import dev.v6platform.network.plan.AddressPlan;
+import dev.v6platform.network.plan.AddressPlanReport;
+import dev.v6platform.network.plan.AddressPlanSvg;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +33,7 @@ import software.amazon.awscdk.Validations;
  * staged and swapped in only when everything succeeded; the same input gives byte-identical output.
  *
  * <pre>{@code
- * PlatformSynthesis.Result r = PlatformSynthesis.run(envs, Path.of("cdk.out"), Path.of("dist"));
+ * PlatformSynthesis.Result r = PlatformSynthesis.run(envs, plan, Path.of("cdk.out"), Path.of("dist"));
  * }</pre>
  */
 public final class PlatformSynthesis {
@@ -41,12 +44,16 @@ public final class PlatformSynthesis {
     }
 
     /** What one synth built, for tests and reports. */
-    public record Result(App app, Map<String, PlatformStack> stacks, Map<String, org.cdk8s.App> charts,
-            Path cdkOut, Path dist) {
+    public record Result(App app, AddressPlan plan, Map<String, PlatformStack> stacks,
+            Map<String, org.cdk8s.App> charts, Path cdkOut, Path dist) {
     }
 
+    /** Report files written to the root of {@code dist/}. */
+    public static final String PLAN_REPORT = "address-plan.md";
+    public static final String PLAN_PICTURE = "address-plan.svg";
+
     /** Builds the construct trees without writing anything (for tests that inspect templates). */
-    public static Result build(List<EnvironmentConfig> envs, Path cdkOut, Path dist) {
+    public static Result build(List<EnvironmentConfig> envs, AddressPlan plan, Path cdkOut, Path dist) {
         App app = new App(AppProps.builder()
                 .outdir(cdkOut.toString())
                 .context(context(envs))
@@ -58,7 +65,7 @@ public final class PlatformSynthesis {
         Map<String, PlatformStack> stacks = new LinkedHashMap<>();
         Map<String, org.cdk8s.App> charts = new LinkedHashMap<>();
         for (EnvironmentConfig env : envs) {
-            stacks.put(env.name(), new PlatformStack(app, PlatformStack.nameOf(env), env));
+            stacks.put(env.name(), new PlatformStack(app, PlatformStack.nameOf(env), env, plan));
             org.cdk8s.App k8s = new org.cdk8s.App(org.cdk8s.AppProps.builder()
                     .outdir(dist.resolve(env.name()).toString())
                     .yamlOutputType(YamlOutputType.FILE_PER_CHART)
@@ -66,26 +73,27 @@ public final class PlatformSynthesis {
             new PlatformNamespacesChart(k8s, NAMESPACES_CHART, env);
             charts.put(env.name(), k8s);
         }
-        return new Result(app, stacks, charts, cdkOut, dist);
+        return new Result(app, plan, stacks, charts, cdkOut, dist);
     }
 
     /**
      * Synthesizes {@code envs} and puts the output in {@code cdkOut} and {@code dist} only if everything
      * succeeded.
      */
-    public static Result run(List<EnvironmentConfig> envs, Path cdkOut, Path dist) {
-        return run(envs, cdkOut, dist, result -> { });
+    public static Result run(List<EnvironmentConfig> envs, AddressPlan plan, Path cdkOut, Path dist) {
+        return run(envs, plan, cdkOut, dist, result -> { });
     }
 
     /**
-     * Like {@link #run(List, Path, Path)}, with {@code extend} called on the built trees before they are
+     * Like {@link #run(List, AddressPlan, Path, Path)}, with {@code extend} called on the built trees before they are
      * synthesized: the place to add constructs of your own to the platform's stacks and charts.
      */
-    public static Result run(List<EnvironmentConfig> envs, Path cdkOut, Path dist, Consumer<Result> extend) {
+    public static Result run(List<EnvironmentConfig> envs, AddressPlan plan, Path cdkOut, Path dist,
+            Consumer<Result> extend) {
         Path stagedAssembly = OutputDirectories.staging(cdkOut);
         Path stagedDist = OutputDirectories.staging(dist);
         try {
-            Result result = build(envs, stagedAssembly, stagedDist);
+            Result result = build(envs, plan, stagedAssembly, stagedDist);
             extend.accept(result);
             try {
                 result.app().synth();
@@ -99,9 +107,11 @@ public final class PlatformSynthesis {
                         + "synth too, fix them or acknowledge each with a written reason:\n  "
                         + String.join("\n  ", warnings), null);
             }
+            writeString(stagedDist.resolve(PLAN_REPORT), AddressPlanReport.markdown(plan));
+            writeString(stagedDist.resolve(PLAN_PICTURE), AddressPlanSvg.render(plan));
             OutputDirectories.replaceAssembly(stagedAssembly, cdkOut);
             OutputDirectories.replaceDirectory(stagedDist, dist);
-            return new Result(result.app(), result.stacks(), result.charts(), cdkOut, dist);
+            return new Result(result.app(), plan, result.stacks(), result.charts(), cdkOut, dist);
         } finally {
             OutputDirectories.deleteRecursively(stagedAssembly);
             OutputDirectories.deleteRecursively(stagedDist);
@@ -136,6 +146,14 @@ public final class PlatformSynthesis {
             }
         }
         return out;
+    }
+
+    private static void writeString(Path file, String text) {
+        try {
+            java.nio.file.Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The first line of a jsii error, without the JavaScript stack, and without a path to the staging dir. */

@@ -291,7 +291,7 @@ public final class EnvironmentLoader {
     }
 
     /** CloudWatch Logs retention periods, in days. */
-    static final List<Integer> RETENTION_DAYS = List.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
+    public static final List<Integer> RETENTION_DAYS = List.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
             731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
 
     private static NetworkSpec network(YamlObject n, int zoneCount) {

@@ -9,6 +9,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -33,10 +35,11 @@ class MainTest {
     void synthesizes_every_environment_and_says_where_the_output_is() {
         Path dir = SampleSynthesis.fresh("main-ok");
 
-        Run run = main("--stacks", "stacks", "--dist", dir.resolve("dist").toString(),
+        Run run = main("--stacks", "stacks", "--frozen-plan", "--dist", dir.resolve("dist").toString(),
                 "--out", dir.resolve("cdk.out").toString());
 
         assertThat(run.code()).isZero();
+        assertThat(run.err()).doesNotContain("address plan changed");
         assertThat(run.err()).contains("synthesized 4 environment(s) (dev-euw1, dev-use1, prod-euw1, prod-use1)");
         assertThat(dir.resolve("dist/prod-euw1/namespaces.k8s.yaml")).exists();
         assertThat(dir.resolve("cdk.out/v6-prod-euw1.template.json")).exists();
@@ -70,7 +73,8 @@ class MainTest {
     @Test
     void a_validation_failure_exits_1_without_a_stack_trace_and_output_untouched() throws IOException {
         Path dir = SampleSynthesis.fresh("main-nag");
-        String[] args = {"--dist", dir.resolve("dist").toString(), "--out", dir.resolve("cdk.out").toString()};
+        String[] args = {"--frozen-plan", "--dist", dir.resolve("dist").toString(), "--out",
+            dir.resolve("cdk.out").toString()};
         assertThat(main(args).code()).isZero();
         Map<String, byte[]> before = SampleSynthesis.files(dir);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -110,13 +114,102 @@ class MainTest {
         SynthesisTest.assertSameContent(SampleSynthesis.files(dir), before);
     }
 
+    /** A copy of stacks/ to change. */
+    static Path copyOfStacks(Path dir) throws IOException {
+        Path stacks = Files.createDirectories(dir.resolve("stacks"));
+        try (Stream<Path> files = Files.list(Path.of("stacks"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, stacks.resolve(f.getFileName()));
+            }
+        }
+        return stacks;
+    }
+
+    static Run synth(Path dir, Path stacks, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--stacks", stacks.toString(), "--dist",
+                dir.resolve("dist").toString(), "--out", dir.resolve("cdk.out").toString()));
+        args.addAll(List.of(extra));
+        return main(args.toArray(String[]::new));
+    }
+
+    @Test
+    void without_a_lock_synth_writes_the_same_lock_that_is_committed() throws IOException {
+        Path dir = SampleSynthesis.fresh("main-lock");
+        Path stacks = copyOfStacks(dir);
+        Files.delete(stacks.resolve("address-plan.lock.yaml"));
+
+        Run run = synth(dir, stacks);
+
+        assertThat(run.code()).isZero();
+        assertThat(run.err()).contains("address plan changed; review and commit")
+                .contains("dev-use1: allocated VPC block");
+        assertThat(Files.readString(stacks.resolve("address-plan.lock.yaml")))
+                .isEqualTo(Files.readString(Path.of("stacks/address-plan.lock.yaml")));
+    }
+
+    @Test
+    void a_new_environment_is_added_to_the_lock_and_nothing_else_moves() throws IOException {
+        Path dir = SampleSynthesis.fresh("main-new-env");
+        Path stacks = copyOfStacks(dir);
+        Files.writeString(stacks.resolve("staging-use1.yaml"), Files.readString(stacks.resolve("dev-use1.yaml"))
+                .replace("name: dev-use1", "name: staging-use1"));
+        String before = Files.readString(stacks.resolve("address-plan.lock.yaml"));
+
+        Run run = synth(dir, stacks);
+
+        String after = Files.readString(stacks.resolve("address-plan.lock.yaml"));
+        assertThat(run.code()).isZero();
+        assertThat(run.err()).contains("staging-use1: allocated VPC block");
+        List<String> removed = new ArrayList<>(before.lines().toList());
+        removed.removeAll(after.lines().toList());
+        assertThat(removed).as("lines of the old lock missing from the new one").isEmpty();
+        assertThat(after).contains("  staging-use1:\n");
+        assertThat(dir.resolve("cdk.out/v6-staging-use1.template.json")).exists();
+    }
+
+    @Test
+    void frozen_plan_refuses_to_change_the_lock_and_writes_nothing() throws IOException {
+        Path dir = SampleSynthesis.fresh("main-frozen");
+        Path stacks = copyOfStacks(dir);
+        Files.writeString(stacks.resolve("staging-use1.yaml"), Files.readString(stacks.resolve("dev-use1.yaml"))
+                .replace("name: dev-use1", "name: staging-use1"));
+        String before = Files.readString(stacks.resolve("address-plan.lock.yaml"));
+
+        Run run = synth(dir, stacks, "--frozen-plan");
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("address-plan.lock.yaml: the lock is out of date (--frozen-plan): "
+                + "staging-use1: allocated VPC block");
+        assertThat(Files.readString(stacks.resolve("address-plan.lock.yaml"))).isEqualTo(before);
+        assertThat(dir.resolve("dist")).doesNotExist();
+    }
+
+    @Test
+    void a_removed_environment_keeps_its_space_until_released_with_the_flag() throws IOException {
+        Path dir = SampleSynthesis.fresh("main-release");
+        Path stacks = copyOfStacks(dir);
+        Files.delete(stacks.resolve("dev-euw1.yaml"));
+
+        Run kept = synth(dir, stacks);
+        String lockAfterRemoval = Files.readString(stacks.resolve("address-plan.lock.yaml"));
+        String reportAfterRemoval = Files.readString(dir.resolve("dist/address-plan.md"));
+        Run released = synth(dir, stacks, "--release", "dev-euw1");
+
+        assertThat(kept.code()).isZero();
+        assertThat(lockAfterRemoval).contains("  dev-euw1:\n");
+        assertThat(reportAfterRemoval).contains("#### VPC dev-euw1 (removed; space kept)");
+        assertThat(released.code()).isZero();
+        assertThat(released.err()).contains("released every allocation of dev-euw1");
+        assertThat(Files.readString(stacks.resolve("address-plan.lock.yaml"))).doesNotContain("dev-euw1:");
+    }
+
     @Test
     void an_unknown_argument_exits_2_with_usage() {
         Run run = main("--stack", "stacks");
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("unknown or incomplete argument '--stack'")
-                .contains("usage: [--stacks DIR] [--dist DIR] [--out DIR]");
+                .contains("usage: [--stacks DIR] [--dist DIR] [--out DIR] [--frozen-plan] [--release ENV]...");
     }
 
     @Test

@@ -23,7 +23,8 @@ class PlatformStackTest {
     static void synth() {
         EnvironmentConfig env = EnvironmentLoader.loadFile(Path.of("stacks/prod-use1.yaml"));
         Path dir = SampleSynthesis.fresh("platform-stack");
-        built = PlatformSynthesis.build(List.of(env), dir.resolve("cdk.out"), dir.resolve("dist"));
+        built = PlatformSynthesis.build(List.of(env), SampleSynthesis.plan(List.of(env)), dir.resolve("cdk.out"),
+                dir.resolve("dist"));
         stack = built.stacks().get("prod-use1");
         template = Template.fromStack(stack);
     }

@@ -24,6 +24,7 @@ class SynthesisTest {
                 "v6-dev-euw1.template.json", "v6-dev-use1.template.json",
                 "v6-prod-euw1.template.json", "v6-prod-use1.template.json", "manifest.json");
         assertThat(SampleSynthesis.files(r.dist()).keySet()).containsExactly(
+                "address-plan.md", "address-plan.svg",
                 "dev-euw1/namespaces.k8s.yaml", "dev-use1/namespaces.k8s.yaml",
                 "prod-euw1/namespaces.k8s.yaml", "prod-use1/namespaces.k8s.yaml");
     }
@@ -33,7 +34,7 @@ class SynthesisTest {
         PlatformSynthesis.Result first = SampleSynthesis.get();
         Path dir = SampleSynthesis.fresh("second");
 
-        PlatformSynthesis.run(SampleSynthesis.environments(), dir.resolve("cdk.out"), dir.resolve("dist"));
+        PlatformSynthesis.run(SampleSynthesis.environments(), SampleSynthesis.plan(), dir.resolve("cdk.out"), dir.resolve("dist"));
 
         assertSameFiles(first.cdkOut(), dir.resolve("cdk.out"));
         assertSameFiles(first.dist(), dir.resolve("dist"));
@@ -45,7 +46,7 @@ class SynthesisTest {
         List<String> problems = new ArrayList<>();
         int files = 0;
         try (var walk = Files.walk(r.dist())) {
-            for (Path file : walk.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+            for (Path file : walk.filter(p -> p.toString().endsWith(".k8s.yaml")).toList()) {
                 problems.addAll(KubernetesValidator.shared().validateFile(file));
                 files++;
             }
@@ -60,12 +61,12 @@ class SynthesisTest {
         Path dir = SampleSynthesis.fresh("failing");
         Path cdkOut = dir.resolve("cdk.out");
         Path dist = dir.resolve("dist");
-        PlatformSynthesis.run(SampleSynthesis.environments(), cdkOut, dist);
+        PlatformSynthesis.run(SampleSynthesis.environments(), SampleSynthesis.plan(), cdkOut, dist);
         Files.writeString(dist.resolve("operator-note.txt"), "kept");
         Map<String, byte[]> assemblyBefore = SampleSynthesis.files(cdkOut);
         Map<String, byte[]> distBefore = SampleSynthesis.files(dist);
 
-        assertThatThrownBy(() -> PlatformSynthesis.run(SampleSynthesis.environments(), cdkOut, dist,
+        assertThatThrownBy(() -> PlatformSynthesis.run(SampleSynthesis.environments(), SampleSynthesis.plan(), cdkOut, dist,
                 built -> Key.Builder.create(built.stacks().get("dev-use1"), "UnrotatedKey").build()))
                 .isInstanceOf(SynthesisException.class)
                 .hasMessageStartingWith("validation failed: the findings are listed above");
@@ -83,7 +84,7 @@ class SynthesisTest {
         Files.createDirectories(dist.resolve("retired-env"));
         Files.writeString(dist.resolve("retired-env/namespaces.k8s.yaml"), "stale");
 
-        PlatformSynthesis.run(SampleSynthesis.environments(), dir.resolve("cdk.out"), dist);
+        PlatformSynthesis.run(SampleSynthesis.environments(), SampleSynthesis.plan(), dir.resolve("cdk.out"), dist);
 
         assertThat(dist.resolve("retired-env")).doesNotExist();
         assertThat(dist.resolve("dev-use1/namespaces.k8s.yaml")).exists();

@@ -21,7 +21,7 @@ class ValidationPluginsTest {
     private static PlatformSynthesis.Result synth(String name, Consumer<PlatformSynthesis.Result> extend) {
         List<EnvironmentConfig> one = List.of(SampleSynthesis.environments().get(0));
         Path dir = SampleSynthesis.fresh("validation-" + name);
-        return PlatformSynthesis.run(one, dir.resolve("cdk.out"), dir.resolve("dist"), extend);
+        return PlatformSynthesis.run(one, SampleSynthesis.plan(one), dir.resolve("cdk.out"), dir.resolve("dist"), extend);
     }
 
     @Test

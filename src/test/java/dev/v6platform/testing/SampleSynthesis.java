@@ -3,6 +3,10 @@ package dev.v6platform.testing;
 import dev.v6platform.app.PlatformSynthesis;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
+import dev.v6platform.config.NetworkLoader;
+import dev.v6platform.network.plan.AddressPlan;
+import dev.v6platform.network.plan.AddressPlanner;
+import dev.v6platform.network.plan.LockFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -21,6 +26,7 @@ public final class SampleSynthesis {
     public static final Path ROOT = Path.of("target/test-synth");
     private static PlatformSynthesis.Result result;
     private static List<EnvironmentConfig> environments;
+    private static AddressPlan plan;
 
     private SampleSynthesis() {
     }
@@ -28,8 +34,13 @@ public final class SampleSynthesis {
     public static synchronized PlatformSynthesis.Result get() {
         if (result == null) {
             environments = EnvironmentLoader.loadDirectory(Path.of("stacks"));
+            plan = plan(environments);
+            if (!plan.changes().isEmpty()) {
+                throw new IllegalStateException("stacks/address-plan.lock.yaml is out of date; run the synth and "
+                        + "commit the lock: " + plan.changes());
+            }
             Path dir = fresh("samples");
-            result = PlatformSynthesis.run(environments, dir.resolve("cdk.out"), dir.resolve("dist"));
+            result = PlatformSynthesis.run(environments, plan, dir.resolve("cdk.out"), dir.resolve("dist"));
         }
         return result;
     }
@@ -37,6 +48,18 @@ public final class SampleSynthesis {
     public static synchronized List<EnvironmentConfig> environments() {
         get();
         return environments;
+    }
+
+    /** The committed address plan of the samples. */
+    public static synchronized AddressPlan plan() {
+        get();
+        return plan;
+    }
+
+    /** Plans {@code envs} on the committed network file and lock (read-only). */
+    public static AddressPlan plan(List<EnvironmentConfig> envs) {
+        return AddressPlanner.plan(NetworkLoader.load(Path.of("stacks/network.yaml")), envs,
+                LockFile.read(Path.of("stacks/address-plan.lock.yaml")), "stacks/address-plan.lock.yaml", Set.of());
     }
 
     /** An empty directory under target/test-synth. */

@@ -1,0 +1,280 @@
+package dev.v6platform.network;
+
+import dev.v6platform.config.EnvironmentLoader;
+import dev.v6platform.config.NatGatewayMode;
+import dev.v6platform.config.SubnetTier;
+import dev.v6platform.network.plan.Ipv4Cidr;
+import dev.v6platform.network.plan.SubnetAllocation;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.CfnResource;
+import software.amazon.awscdk.CfnTag;
+import software.amazon.awscdk.Fn;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Validations;
+import software.amazon.awscdk.services.ec2.CfnEIP;
+import software.amazon.awscdk.services.ec2.CfnEgressOnlyInternetGateway;
+import software.amazon.awscdk.services.ec2.CfnFlowLog;
+import software.amazon.awscdk.services.ec2.CfnInternetGateway;
+import software.amazon.awscdk.services.ec2.CfnNatGateway;
+import software.amazon.awscdk.services.ec2.CfnRoute;
+import software.amazon.awscdk.services.ec2.CfnRouteTable;
+import software.amazon.awscdk.services.ec2.CfnSubnet;
+import software.amazon.awscdk.services.ec2.CfnSubnetRouteTableAssociation;
+import software.amazon.awscdk.services.ec2.CfnVPC;
+import software.amazon.awscdk.services.ec2.CfnVPCCidrBlock;
+import software.amazon.awscdk.services.ec2.CfnVPCGatewayAttachment;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Construct;
+
+/**
+ * A dual-stack VPC built exactly from the address plan, with L1 resources because aws-cdk-lib's {@code Vpc}
+ * computes subnet CIDRs itself and cannot take planned ones.
+ *
+ * <ul>
+ *   <li>IPv4: the planned primary block and any secondary blocks; every subnet at its planned CIDR.</li>
+ *   <li>IPv6: an Amazon-provided /56 (or one from an IPAM pool); each subnet gets the /64 whose number the plan
+ *       gives ({@code Fn::Cidr} at deploy time, since the /56 is unknown at synth), and auto-assigns IPv6.</li>
+ *   <li>Public subnets: IPv4 and IPv6 default routes to the internet gateway; no public IPv4 on launch.</li>
+ *   <li>Node subnets: IPv4 through NAT gateways (one per zone or one per VPC), IPv6 through an egress-only
+ *       internet gateway. DNS64 stays off: EKS pods reach IPv4 through the node's SNAT, not NAT64.</li>
+ *   <li>Intra subnets: no route out of the VPC.</li>
+ *   <li>Flow logs of all traffic to an encrypted CloudWatch log group that is retained.</li>
+ *   <li>Tags: {@code kubernetes.io/role/elb} on public subnets, {@code kubernetes.io/role/internal-elb} and
+ *       {@code karpenter.sh/discovery} on node subnets.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * DualStackVpc vpc = new DualStackVpc(stack, "Vpc", new DualStackVpcProps("dev-use1", plan.vpc("dev-use1"),
+ *         plan.activeSubnets("dev-use1"), NatGatewayMode.PER_ZONE, 90, key, "v6-dev-use1", Optional.empty()));
+ * }</pre>
+ *
+ * @see <a href="https://docs.aws.amazon.com/eks/latest/userguide/cni-ipv6.html">IPv6 addresses for EKS clusters</a>
+ */
+public final class DualStackVpc extends Construct {
+    /** Tags that let the AWS Load Balancer Controller find subnets. */
+    public static final String ELB_TAG = "kubernetes.io/role/elb";
+    public static final String INTERNAL_ELB_TAG = "kubernetes.io/role/internal-elb";
+    /** Tag Karpenter's EC2NodeClass selects node subnets by. */
+    public static final String DISCOVERY_TAG = "karpenter.sh/discovery";
+
+    private final CfnVPC vpc;
+    private final CfnVPCCidrBlock ipv6Block;
+    private final Map<SubnetTier, Map<String, CfnSubnet>> subnets = new EnumMap<>(SubnetTier.class);
+
+    public DualStackVpc(Construct scope, String id, DualStackVpcProps props) {
+        super(scope, id);
+        String name = props.name();
+        this.vpc = CfnVPC.Builder.create(this, "Resource")
+                .cidrBlock(props.allocation().primary().toString())
+                .enableDnsHostnames(true)
+                .enableDnsSupport(true)
+                .tags(List.of(tag("Name", name)))
+                .build();
+        List<CfnResource> ipv4Blocks = new ArrayList<>();
+        List<Ipv4Cidr> blocks = props.allocation().blocks();
+        for (int i = 1; i < blocks.size(); i++) {
+            ipv4Blocks.add(CfnVPCCidrBlock.Builder.create(this, "Ipv4Block" + i)
+                    .vpcId(vpc.getRef())
+                    .cidrBlock(blocks.get(i).toString())
+                    .build());
+        }
+        CfnVPCCidrBlock.Builder v6 = CfnVPCCidrBlock.Builder.create(this, "Ipv6Block").vpcId(vpc.getRef());
+        if (props.ipv6IpamPoolId().isPresent()) {
+            v6.ipv6IpamPoolId(props.ipv6IpamPoolId().get()).ipv6NetmaskLength(56);
+        } else {
+            v6.amazonProvidedIpv6CidrBlock(true);
+        }
+        this.ipv6Block = v6.build();
+
+        CfnInternetGateway igw = CfnInternetGateway.Builder.create(this, "InternetGateway")
+                .tags(List.of(tag("Name", name))).build();
+        CfnVPCGatewayAttachment attachment = CfnVPCGatewayAttachment.Builder.create(this, "InternetGatewayAttachment")
+                .vpcId(vpc.getRef()).internetGatewayId(igw.getRef()).build();
+        CfnEgressOnlyInternetGateway eigw = CfnEgressOnlyInternetGateway.Builder.create(this,
+                "EgressOnlyInternetGateway").vpcId(vpc.getRef()).build();
+
+        Set<String> zones = new LinkedHashSet<>();
+        for (SubnetAllocation s : props.subnets()) {
+            zones.add(s.zone());
+            CfnSubnet subnet = subnet(props, s);
+            subnet.getNode().addDependency(ipv6Block);
+            ipv4Blocks.forEach(b -> subnet.getNode().addDependency(b));
+            subnets.computeIfAbsent(s.tier(), t -> new LinkedHashMap<>()).put(s.zone(), subnet);
+        }
+
+        Map<String, CfnSubnet> publics = subnets.getOrDefault(SubnetTier.PUBLIC, Map.of());
+        CfnRouteTable publicTable = routeTable("PublicRouteTable", name + "-public");
+        route("PublicDefaultIpv4", publicTable, attachment).destinationCidrBlock("0.0.0.0/0")
+                .gatewayId(igw.getRef()).build().getNode().addDependency(attachment);
+        route("PublicDefaultIpv6", publicTable, attachment).destinationIpv6CidrBlock("::/0")
+                .gatewayId(igw.getRef()).build().getNode().addDependency(attachment);
+        publics.forEach((zone, subnet) -> associate("Public-" + zone, publicTable, subnet));
+
+        Map<String, CfnNatGateway> nats = new LinkedHashMap<>();
+        Map<String, CfnSubnet> nodes = subnets.getOrDefault(SubnetTier.NODES, Map.of());
+        for (String zone : nodes.keySet()) {
+            String natZone = props.natGateways() == NatGatewayMode.SINGLE ? nodes.keySet().iterator().next() : zone;
+            CfnNatGateway nat = nats.computeIfAbsent(natZone, z -> natGateway(name, z, publics, attachment));
+            CfnRouteTable table = routeTable("NodesRouteTable-" + zone, name + "-nodes-" + zone);
+            CfnRoute v4 = route("NodesDefaultIpv4-" + zone, table, attachment).destinationCidrBlock("0.0.0.0/0")
+                    .natGatewayId(nat.getRef()).build();
+            v4.getNode().addDependency(nat);
+            route("NodesDefaultIpv6-" + zone, table, attachment).destinationIpv6CidrBlock("::/0")
+                    .egressOnlyInternetGatewayId(eigw.getRef()).build();
+            associate("Nodes-" + zone, table, nodes.get(zone));
+        }
+        Map<String, CfnSubnet> intra = subnets.getOrDefault(SubnetTier.INTRA, Map.of());
+        if (!intra.isEmpty()) {
+            CfnRouteTable table = routeTable("IntraRouteTable", name + "-intra");
+            intra.forEach((zone, subnet) -> associate("Intra-" + zone, table, subnet));
+        }
+        flowLogs(props);
+        Validations.of(this).acknowledge(Acknowledgment.builder()
+                .id("CloudFormation-Validate::W3010")
+                .reason("Subnets are planned per availability zone and locked in stacks/address-plan.lock.yaml; the "
+                        + "zones are named in stacks/<environment>.yaml and checked against the region. Fn::GetAZs "
+                        + "would pick zones by position and could move a planned subnet to another zone.")
+                .build());
+    }
+
+    private CfnSubnet subnet(DualStackVpcProps props, SubnetAllocation s) {
+        List<CfnTag> tags = new ArrayList<>();
+        tags.add(tag("Name", props.name() + "-" + s.tier().label() + "-" + s.zone()));
+        tags.add(tag("v6-platform:tier", s.tier().label()));
+        if (s.tier() == SubnetTier.PUBLIC) {
+            tags.add(tag(ELB_TAG, "1"));
+        } else if (s.tier() == SubnetTier.NODES) {
+            tags.add(tag(INTERNAL_ELB_TAG, "1"));
+            tags.add(tag(DISCOVERY_TAG, props.discoveryTag()));
+        }
+        return CfnSubnet.Builder.create(this, tierId(s.tier()) + "Subnet-" + s.zone())
+                .vpcId(vpc.getRef())
+                .availabilityZone(s.zone())
+                .cidrBlock(s.cidr().toString())
+                .ipv6CidrBlock(Fn.select(s.ipv6Index(), Fn.cidr(Fn.select(0, vpc.getAttrIpv6CidrBlocks()), 256, "64")))
+                .assignIpv6AddressOnCreation(true)
+                .mapPublicIpOnLaunch(false)
+                .enableDns64(false)
+                .tags(tags)
+                .build();
+    }
+
+    private CfnNatGateway natGateway(String name, String zone, Map<String, CfnSubnet> publics,
+            CfnVPCGatewayAttachment attachment) {
+        CfnSubnet publicSubnet = publics.get(zone);
+        if (publicSubnet == null) {
+            throw new IllegalArgumentException("zone " + zone + " has node subnets but no public subnet for its NAT "
+                    + "gateway; plan a public subnet in every zone");
+        }
+        CfnEIP eip = CfnEIP.Builder.create(this, "NatAddress-" + zone).domain("vpc")
+                .tags(List.of(tag("Name", name + "-nat-" + zone))).build();
+        eip.getNode().addDependency(attachment);
+        return CfnNatGateway.Builder.create(this, "NatGateway-" + zone)
+                .subnetId(publicSubnet.getRef())
+                .allocationId(eip.getAttrAllocationId())
+                .tags(List.of(tag("Name", name + "-" + zone)))
+                .build();
+    }
+
+    private CfnRouteTable routeTable(String id, String name) {
+        return CfnRouteTable.Builder.create(this, id).vpcId(vpc.getRef()).tags(List.of(tag("Name", name))).build();
+    }
+
+    private CfnRoute.Builder route(String id, CfnRouteTable table, CfnVPCGatewayAttachment attachment) {
+        return CfnRoute.Builder.create(this, id).routeTableId(table.getRef());
+    }
+
+    private void associate(String id, CfnRouteTable table, CfnSubnet subnet) {
+        CfnSubnetRouteTableAssociation.Builder.create(this, id + "RouteTableAssociation")
+                .routeTableId(table.getRef()).subnetId(subnet.getRef()).build();
+    }
+
+    private void flowLogs(DualStackVpcProps props) {
+        Stack stack = Stack.of(this);
+        LogGroup group = LogGroup.Builder.create(this, "FlowLogGroup")
+                .logGroupName("/v6-platform/" + props.name() + "/vpc-flow-logs")
+                .retention(retention(props.flowLogRetentionDays()))
+                .encryptionKey(props.flowLogKey())
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        props.flowLogKey().addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("CloudWatchLogsUseOfTheKey")
+                .effect(Effect.ALLOW)
+                .principals(List.of(new ServicePrincipal("logs." + stack.getRegion() + ".amazonaws.com")))
+                .actions(List.of("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                        "kms:Describe*"))
+                .resources(List.of("*"))
+                .conditions(Map.of("ArnLike", Map.of("kms:EncryptionContext:aws:logs:arn",
+                        "arn:" + stack.getPartition() + ":logs:" + stack.getRegion() + ":" + stack.getAccount()
+                                + ":log-group:/v6-platform/*")))
+                .build());
+        group.getNode().addDependency(props.flowLogKey());
+        Role role = Role.Builder.create(this, "FlowLogRole")
+                .assumedBy(new ServicePrincipal("vpc-flow-logs.amazonaws.com").withConditions(Map.of(
+                        "StringEquals", Map.of("aws:SourceAccount", stack.getAccount()))))
+                .description("Delivers the flow logs of " + props.name() + "'s VPC to CloudWatch Logs")
+                .build();
+        group.grantWrite(role);
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("logs:DescribeLogStreams"))
+                .resources(List.of(group.getLogGroupArn()))
+                .build());
+        CfnFlowLog.Builder.create(this, "FlowLog")
+                .resourceId(vpc.getRef())
+                .resourceType("VPC")
+                .trafficType("ALL")
+                .logDestinationType("cloud-watch-logs")
+                .logGroupName(group.getLogGroupName())
+                .deliverLogsPermissionArn(role.getRoleArn())
+                .maxAggregationInterval(60)
+                .tags(List.of(tag("Name", props.name())))
+                .build();
+    }
+
+    /** Days to aws-cdk-lib's enum, which lists the CloudWatch Logs periods in ascending order (INFINITE last). */
+    static RetentionDays retention(int days) {
+        int index = EnvironmentLoader.RETENTION_DAYS.indexOf(days);
+        if (index < 0) {
+            throw new IllegalArgumentException(days + " is not a CloudWatch Logs retention period; allowed: "
+                    + EnvironmentLoader.RETENTION_DAYS);
+        }
+        return RetentionDays.values()[index];
+    }
+
+    private static String tierId(SubnetTier tier) {
+        String label = tier.label();
+        return Character.toUpperCase(label.charAt(0)) + label.substring(1);
+    }
+
+    private static CfnTag tag(String key, String value) {
+        return CfnTag.builder().key(key).value(value).build();
+    }
+
+    public CfnVPC vpc() {
+        return vpc;
+    }
+
+    /** The VPC's Amazon-provided (or IPAM) IPv6 block association; subnets depend on it. */
+    public CfnVPCCidrBlock ipv6Block() {
+        return ipv6Block;
+    }
+
+    /** The subnets of a tier, by zone, in plan order. */
+    public Map<String, CfnSubnet> subnets(SubnetTier tier) {
+        return Collections.unmodifiableMap(subnets.getOrDefault(tier, Map.of()));
+    }
+}

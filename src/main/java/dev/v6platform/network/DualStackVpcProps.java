@@ -1,0 +1,53 @@
+package dev.v6platform.network;
+
+import dev.v6platform.config.NatGatewayMode;
+import dev.v6platform.network.plan.SubnetAllocation;
+import dev.v6platform.network.plan.VpcAllocation;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awscdk.services.kms.IKey;
+
+/**
+ * Properties of a {@link DualStackVpc}.
+ *
+ * @param name                 name tag prefix of every resource (e.g. the environment name)
+ * @param allocation           the VPC's planned IPv4 blocks (primary first)
+ * @param subnets              the subnets to create, from the plan; at least one public subnet per zone that
+ *                             has private subnets
+ * @param natGateways          one NAT gateway per zone, or one for the VPC
+ * @param flowLogRetentionDays days the flow logs are kept
+ * @param flowLogKey           KMS key that encrypts the flow log group; its policy is extended to let CloudWatch
+ *                             Logs in the stack's region use it
+ * @param discoveryTag         value of {@code karpenter.sh/discovery} on the node subnets (the cluster name)
+ * @param ipv6IpamPoolId       IPAM pool for the IPv6 /56; empty for an Amazon-provided /56
+ */
+public record DualStackVpcProps(
+        String name,
+        VpcAllocation allocation,
+        List<SubnetAllocation> subnets,
+        NatGatewayMode natGateways,
+        int flowLogRetentionDays,
+        IKey flowLogKey,
+        String discoveryTag,
+        Optional<String> ipv6IpamPoolId) {
+
+    public DualStackVpcProps {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(allocation, "allocation");
+        Objects.requireNonNull(natGateways, "natGateways");
+        Objects.requireNonNull(flowLogKey, "flowLogKey");
+        Objects.requireNonNull(discoveryTag, "discoveryTag");
+        Objects.requireNonNull(ipv6IpamPoolId, "ipv6IpamPoolId");
+        subnets = List.copyOf(subnets);
+        if (subnets.isEmpty()) {
+            throw new IllegalArgumentException("a DualStackVpc needs at least one subnet");
+        }
+        for (SubnetAllocation s : subnets) {
+            if (allocation.blocks().stream().noneMatch(b -> b.contains(s.cidr()))) {
+                throw new IllegalArgumentException("subnet " + s.cidr() + " (" + s.tier().label() + ", " + s.zone()
+                        + ") lies outside the VPC's blocks " + allocation.blocks());
+            }
+        }
+    }
+}
