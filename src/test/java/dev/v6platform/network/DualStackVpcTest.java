@@ -1,0 +1,196 @@
+package dev.v6platform.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.v6platform.app.PlatformSynthesis;
+import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.config.EnvironmentLoader;
+import dev.v6platform.config.NatGatewayMode;
+import dev.v6platform.config.SubnetTier;
+import dev.v6platform.network.plan.AddressPlan;
+import dev.v6platform.network.plan.Ipv4Cidr;
+import dev.v6platform.network.plan.SubnetAllocation;
+import dev.v6platform.network.plan.VpcAllocation;
+import dev.v6platform.testing.SampleSynthesis;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.kms.Key;
+
+/** The VPCs of prod-use1 (a NAT gateway per zone) and dev-use1 (one NAT gateway), built from the committed plan. */
+class DualStackVpcTest {
+    static AddressPlan plan;
+    static Template prod;
+    static Template dev;
+
+    @BeforeAll
+    static void synth() {
+        List<EnvironmentConfig> envs = List.of(EnvironmentLoader.loadFile(Path.of("stacks/dev-use1.yaml")),
+                EnvironmentLoader.loadFile(Path.of("stacks/prod-use1.yaml")));
+        plan = SampleSynthesis.plan(envs);
+        Path dir = SampleSynthesis.fresh("dual-stack-vpc");
+        PlatformSynthesis.Result built = PlatformSynthesis.build(envs, plan, dir.resolve("cdk.out"),
+                dir.resolve("dist"));
+        prod = Template.fromStack(built.stacks().get("prod-use1"));
+        dev = Template.fromStack(built.stacks().get("dev-use1"));
+    }
+
+    @Test
+    void the_vpc_has_the_planned_primary_block_and_an_amazon_provided_ipv6_block() {
+        prod.hasResourceProperties("AWS::EC2::VPC", Map.of(
+                "CidrBlock", plan.vpc("prod-use1").primary().toString(),
+                "EnableDnsHostnames", true,
+                "EnableDnsSupport", true));
+        prod.hasResourceProperties("AWS::EC2::VPCCidrBlock", Map.of("AmazonProvidedIpv6CidrBlock", true));
+        prod.resourceCountIs("AWS::EC2::VPCCidrBlock", 1);
+    }
+
+    @Test
+    void every_planned_subnet_exists_at_its_cidr_with_its_ipv6_64_and_dns64_off() {
+        prod.resourceCountIs("AWS::EC2::Subnet", 9);
+        for (SubnetAllocation s : plan.activeSubnets("prod-use1")) {
+            prod.hasResourceProperties("AWS::EC2::Subnet", Match.objectLike(Map.of(
+                    "CidrBlock", s.cidr().toString(),
+                    "AvailabilityZone", s.zone(),
+                    "AssignIpv6AddressOnCreation", true,
+                    "MapPublicIpOnLaunch", false,
+                    "EnableDns64", false,
+                    "Ipv6CidrBlock", Map.of("Fn::Select", List.of(s.ipv6Index(), Map.of("Fn::Cidr", List.of(
+                            Map.of("Fn::Select", List.of(0, Map.of("Fn::GetAtt", List.of(
+                                    Match.stringLikeRegexp("^Vpc"), "Ipv6CidrBlocks")))),
+                            256, "64")))))));
+        }
+    }
+
+    @Test
+    void subnets_wait_for_the_ipv6_block() {
+        Map<String, Map<String, Object>> subnets = prod.findResources("AWS::EC2::Subnet");
+        assertThat(subnets.values()).allSatisfy(subnet ->
+                assertThat((List<?>) subnet.get("DependsOn")).anyMatch(d -> d.toString().startsWith("VpcIpv6Block")));
+    }
+
+    @Test
+    void subnets_carry_load_balancer_and_karpenter_discovery_tags() {
+        prod.hasResourceProperties("AWS::EC2::Subnet", Match.objectLike(Map.of(
+                "CidrBlock", plan.vpc("prod-use1").subnet("us-east-1a", SubnetTier.PUBLIC).orElseThrow().cidr()
+                        .toString(),
+                "Tags", Match.arrayWith(List.of(Map.of("Key", DualStackVpc.ELB_TAG, "Value", "1"))))));
+        prod.hasResourceProperties("AWS::EC2::Subnet", Match.objectLike(Map.of(
+                "CidrBlock", plan.vpc("prod-use1").subnet("us-east-1d", SubnetTier.NODES).orElseThrow().cidr()
+                        .toString(),
+                "Tags", Match.arrayWith(List.of(
+                        Map.of("Key", DualStackVpc.DISCOVERY_TAG, "Value", "v6-prod-use1"),
+                        Map.of("Key", DualStackVpc.INTERNAL_ELB_TAG, "Value", "1"))))));
+    }
+
+    @Test
+    void public_routes_send_ipv4_and_ipv6_to_the_internet_gateway() {
+        prod.hasResourceProperties("AWS::EC2::Route", Map.of("DestinationCidrBlock", "0.0.0.0/0",
+                "GatewayId", Map.of("Ref", Match.stringLikeRegexp("^VpcInternetGateway")),
+                "RouteTableId", Map.of("Ref", Match.stringLikeRegexp("^VpcPublicRouteTable"))));
+        prod.hasResourceProperties("AWS::EC2::Route", Map.of("DestinationIpv6CidrBlock", "::/0",
+                "GatewayId", Map.of("Ref", Match.stringLikeRegexp("^VpcInternetGateway")),
+                "RouteTableId", Map.of("Ref", Match.stringLikeRegexp("^VpcPublicRouteTable"))));
+    }
+
+    @Test
+    void node_routes_send_ipv4_through_nat_and_ipv6_through_the_egress_only_gateway() {
+        prod.resourceCountIs("AWS::EC2::EgressOnlyInternetGateway", 1);
+        prod.resourcePropertiesCountIs("AWS::EC2::Route", Map.of("DestinationIpv6CidrBlock", "::/0",
+                "EgressOnlyInternetGatewayId", Match.anyValue()), 3);
+        prod.resourcePropertiesCountIs("AWS::EC2::Route", Map.of("DestinationCidrBlock", "0.0.0.0/0",
+                "NatGatewayId", Match.anyValue()), 3);
+    }
+
+    @Test
+    void nat_gateways_are_per_zone_or_single_as_configured() {
+        assertThat(plan.environments().get("prod-use1").network().natGateways()).isEqualTo(NatGatewayMode.PER_ZONE);
+        prod.resourceCountIs("AWS::EC2::NatGateway", 3);
+        prod.resourceCountIs("AWS::EC2::EIP", 3);
+        dev.resourceCountIs("AWS::EC2::NatGateway", 1);
+        dev.resourcePropertiesCountIs("AWS::EC2::Route", Map.of("DestinationCidrBlock", "0.0.0.0/0",
+                "NatGatewayId", Match.anyValue()), 3);
+    }
+
+    @Test
+    void intra_subnets_have_no_route_out() {
+        Map<String, Map<String, Object>> intraTables = prod.findResources("AWS::EC2::RouteTable",
+                Map.of("Properties", Match.objectLike(Map.of("Tags", Match.arrayWith(List.of(Map.of("Key",
+                        "Name", "Value", "prod-use1-intra")))))));
+        assertThat(intraTables).hasSize(1);
+        String table = intraTables.keySet().iterator().next();
+        assertThat(prod.findResources("AWS::EC2::Route", Map.of("Properties", Match.objectLike(Map.of(
+                "RouteTableId", Map.of("Ref", table)))))).isEmpty();
+        prod.resourcePropertiesCountIs("AWS::EC2::SubnetRouteTableAssociation", Map.of(
+                "RouteTableId", Map.of("Ref", table)), 3);
+    }
+
+    @Test
+    void flow_logs_of_all_traffic_go_to_an_encrypted_retained_log_group() {
+        prod.hasResourceProperties("AWS::EC2::FlowLog", Map.of("ResourceType", "VPC", "TrafficType", "ALL",
+                "LogDestinationType", "cloud-watch-logs", "MaxAggregationInterval", 60));
+        prod.hasResource("AWS::Logs::LogGroup", Map.of(
+                "Properties", Match.objectLike(Map.of("RetentionInDays", 365,
+                        "LogGroupName", "/v6-platform/prod-use1/vpc-flow-logs",
+                        "KmsKeyId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("^PlatformKey"), "Arn")))),
+                "DeletionPolicy", "Retain"));
+        dev.hasResourceProperties("AWS::Logs::LogGroup", Match.objectLike(Map.of("RetentionInDays", 30)));
+    }
+
+    @Test
+    void the_key_lets_cloudwatch_logs_of_the_region_encrypt_the_platform_log_groups_only() {
+        prod.hasResourceProperties("AWS::KMS::Key", Match.objectLike(Map.of("KeyPolicy", Match.objectLike(Map.of(
+                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Sid", "CloudWatchLogsUseOfTheKey",
+                        "Principal", Map.of("Service", "logs.us-east-1.amazonaws.com"),
+                        "Condition", Map.of("ArnLike", Map.of("kms:EncryptionContext:aws:logs:arn",
+                                "arn:aws:logs:us-east-1:314159265358:log-group:/v6-platform/*")))))))))));
+    }
+
+    @Test
+    void a_secondary_block_becomes_a_vpc_cidr_block_that_its_subnets_wait_for() {
+        VpcAllocation two = new VpcAllocation("grown", "111111111111", "us-east-1",
+                List.of(Ipv4Cidr.parse("10.9.0.0/22"), Ipv4Cidr.parse("10.9.8.0/24")),
+                List.of(new SubnetAllocation("us-east-1a", SubnetTier.PUBLIC, Ipv4Cidr.parse("10.9.0.0/26"), 0),
+                        new SubnetAllocation("us-east-1a", SubnetTier.NODES, Ipv4Cidr.parse("10.9.8.0/24"), 1)));
+        software.amazon.awscdk.App app = new software.amazon.awscdk.App();
+        software.amazon.awscdk.Stack stack = new software.amazon.awscdk.Stack(app, "Grown",
+                software.amazon.awscdk.StackProps.builder().env(software.amazon.awscdk.Environment.builder()
+                        .account("111111111111").region("us-east-1").build()).build());
+        new DualStackVpc(stack, "Vpc", new DualStackVpcProps("grown", two, two.subnets(), NatGatewayMode.SINGLE, 30,
+                new Key(stack, "Key"), "grown", Optional.empty()));
+        Template t = Template.fromStack(stack);
+
+        t.hasResourceProperties("AWS::EC2::VPCCidrBlock", Map.of("CidrBlock", "10.9.8.0/24",
+                "VpcId", Map.of("Ref", Match.stringLikeRegexp("^Vpc"))));
+        assertThat(t.findResources("AWS::EC2::Subnet").values()).allSatisfy(subnet ->
+                assertThat((List<?>) subnet.get("DependsOn")).anyMatch(d -> d.toString().startsWith("VpcIpv4Block1")));
+    }
+
+    @Test
+    void props_refuse_a_subnet_outside_the_vpc_blocks() {
+        VpcAllocation vpc = new VpcAllocation("x", "111111111111", "us-east-1", List.of(Ipv4Cidr.parse("10.9.0.0/22")),
+                List.of());
+        SubnetAllocation outside = new SubnetAllocation("us-east-1a", SubnetTier.NODES, Ipv4Cidr.parse("10.9.4.0/24"), 0);
+
+        assertThatThrownBy(() -> new DualStackVpcProps("x", vpc, List.of(outside), NatGatewayMode.SINGLE, 30,
+                null, "x", Optional.empty())).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new DualStackVpcProps("x", vpc, List.of(outside), NatGatewayMode.SINGLE, 30,
+                new Key(new software.amazon.awscdk.Stack(), "K"), "x", Optional.empty()))
+                .hasMessage("subnet 10.9.4.0/24 (nodes, us-east-1a) lies outside the VPC's blocks [10.9.0.0/22]");
+    }
+
+    @Test
+    void retention_days_map_to_the_matching_cdk_enum_value() {
+        assertThat(DualStackVpc.retention(1).name()).isEqualTo("ONE_DAY");
+        assertThat(DualStackVpc.retention(90).name()).isEqualTo("THREE_MONTHS");
+        assertThat(DualStackVpc.retention(365).name()).isEqualTo("ONE_YEAR");
+        assertThat(DualStackVpc.retention(3653).name()).isEqualTo("TEN_YEARS");
+    }
+}
