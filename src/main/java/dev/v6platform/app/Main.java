@@ -74,6 +74,15 @@ public final class Main {
         Set<String> release = new TreeSet<>();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
+            if (flag.equals("--help") || flag.equals("-h")) {
+                out.println(USAGE.replace("usage: ", "usage: scripts/app.sh "));
+                out.println("  --stacks DIR   environment files, network.yaml and the lock (default: stacks)");
+                out.println("  --dist DIR     Kubernetes YAML and the address plan report (default: dist)");
+                out.println("  --out DIR      cloud assembly (default: $CDK_OUTDIR, else cdk.out)");
+                out.println("  --frozen-plan  fail instead of adding to stacks/address-plan.lock.yaml");
+                out.println("  --release ENV  give ENV's address allocations back before planning (repeatable)");
+                return 0;
+            }
             if (flag.equals("--frozen-plan")) {
                 frozen = true;
                 continue;

@@ -213,6 +213,14 @@ class MainTest {
     }
 
     @Test
+    void help_lists_every_option_and_exits_0() {
+        Run run = main("--help");
+
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("--stacks DIR", "--dist DIR", "--out DIR", "--frozen-plan", "--release ENV");
+    }
+
+    @Test
     void a_missing_stacks_directory_is_a_located_error() {
         Run run = main("--stacks", "no-such-dir");
 

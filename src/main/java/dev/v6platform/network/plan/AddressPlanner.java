@@ -119,7 +119,9 @@ public final class AddressPlanner {
             }
             seenPools.add(cidr);
         }
-        List<Ipv4Cidr> seenBlocks = new ArrayList<>();
+        record Owned(Ipv4Cidr block, String environment) {
+        }
+        List<Owned> allBlocks = new ArrayList<>();
         for (VpcAllocation v : vpcs.values()) {
             EnvironmentConfig env = envs.get(v.environment());
             String at = env == null ? lockSource : env.source();
@@ -144,15 +146,12 @@ public final class AddressPlanner {
                         + r.note() + ") overlaps " + what + " in the lock; allocations never move",
                         "narrow the range, or release " + v.environment() + " with --release " + v.environment()
                                 + " (replaces its VPC and cluster)"));
-                seenBlocks.stream().filter(b -> b.overlaps(block)).findFirst().ifPresent(b -> problems.add(
-                        lockSource, 0, "vpcs." + v.environment(), what + " overlaps " + b + " of another VPC",
-                        "restore the lock from version control"));
-                seenBlocks.add(block);
                 if (pool == null) {
                     seenPools.stream().filter(p -> p.overlaps(block)).findFirst().ifPresent(p -> problems.add(
                             lockSource, 0, "vpcs." + v.environment(), what + " overlaps region pool " + p,
                             "restore the lock from version control"));
                 }
+                allBlocks.add(new Owned(block, v.environment()));
             }
             List<Ipv4Cidr> seenSubnets = new ArrayList<>();
             for (SubnetAllocation s : v.subnets()) {
@@ -165,6 +164,16 @@ public final class AddressPlanner {
                             + "another subnet", "restore the lock from version control");
                 }
                 seenSubnets.add(s.cidr());
+            }
+        }
+        allBlocks.sort((a, b) -> a.block().compareTo(b.block()));
+        for (int i = 1; i < allBlocks.size(); i++) {
+            Owned prev = allBlocks.get(i - 1);
+            Owned cur = allBlocks.get(i);
+            if (prev.block().overlaps(cur.block())) {
+                problems.add(lockSource, 0, "vpcs." + cur.environment(), cur.environment() + "'s VPC block "
+                        + cur.block() + " overlaps " + prev.block() + " of another VPC", "restore the lock from "
+                        + "version control");
             }
         }
     }
