@@ -174,6 +174,20 @@ class DualStackVpcTest {
     }
 
     @Test
+    void an_ipam_pool_can_provide_the_ipv6_56_instead_of_amazon() {
+        VpcAllocation vpc = new VpcAllocation("ipam", "111111111111", "us-east-1",
+                List.of(Ipv4Cidr.parse("10.9.0.0/22")),
+                List.of(new SubnetAllocation("us-east-1a", SubnetTier.PUBLIC, Ipv4Cidr.parse("10.9.0.0/26"), 0)));
+        software.amazon.awscdk.Stack stack = new software.amazon.awscdk.Stack(new software.amazon.awscdk.App(), "Ipam");
+        new DualStackVpc(stack, "Vpc", new DualStackVpcProps("ipam", vpc, vpc.subnets(), NatGatewayMode.SINGLE, 30,
+                new Key(stack, "Key"), "ipam", Optional.of("ipam-pool-0123456789abcdef0")));
+
+        Template.fromStack(stack).hasResourceProperties("AWS::EC2::VPCCidrBlock", Map.of(
+                "Ipv6IpamPoolId", "ipam-pool-0123456789abcdef0", "Ipv6NetmaskLength", 56,
+                "VpcId", Map.of("Ref", Match.stringLikeRegexp("^Vpc"))));
+    }
+
+    @Test
     void props_refuse_a_subnet_outside_the_vpc_blocks() {
         VpcAllocation vpc = new VpcAllocation("x", "111111111111", "us-east-1", List.of(Ipv4Cidr.parse("10.9.0.0/22")),
                 List.of());
