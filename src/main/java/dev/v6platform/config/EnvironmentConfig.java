@@ -30,6 +30,7 @@ import java.util.TreeMap;
  * @param kubernetesVersion the cluster's Kubernetes minor version
  * @param tags              tags applied to every resource, sorted by key; empty by default
  * @param network           the VPC's size, subnet tiers and egress (see {@link NetworkSpec})
+ * @param cluster           the EKS cluster's access, endpoint, add-ons and system nodes (see {@link ClusterSpec})
  * @param namespaces        extra namespaces to create; empty by default
  * @param source            the file it was read from, as shown in messages
  */
@@ -41,6 +42,7 @@ public record EnvironmentConfig(
         KubernetesVersion kubernetesVersion,
         Map<String, String> tags,
         NetworkSpec network,
+        ClusterSpec cluster,
         List<NamespaceConfig> namespaces,
         String source) {
 
@@ -50,6 +52,7 @@ public record EnvironmentConfig(
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(kubernetesVersion, "kubernetesVersion");
         Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(source, "source");
         availabilityZones = List.copyOf(availabilityZones);
         tags = Collections.unmodifiableMap(new TreeMap<>(tags));

@@ -226,13 +226,18 @@ public final class EnvironmentLoader {
         Map<String, String> tags = y.stringMap("tags", null).map(map -> tags(y, map)).orElse(Map.of());
         NetworkSpec network = y.object("network", "{vpcPrefixLength: 20, subnets: {public: {prefixLength: 26}, "
                 + "nodes: {prefixLength: 22}}}").map(n -> network(n, zones.size())).orElse(null);
+        ClusterSpec cluster = y.object("cluster", "{admins: [\"arn:aws:iam::111111111111:role/platform-admins\"], "
+                + "addons: {...}, systemNodes: {instanceTypes: [m7g.large]}}").map(c -> cluster(c, version))
+                .orElse(null);
         List<NamespaceConfig> namespaces = y.objectList("namespaces", null).map(EnvironmentLoader::namespaces)
                 .orElse(List.of());
         y.finish();
-        if (name == null || account == null || region == null || version == null || network == null) {
+        if (name == null || account == null || region == null || version == null || network == null
+                || cluster == null) {
             return null;
         }
-        return new EnvironmentConfig(name, account, region, zones, version, tags, network, namespaces, y.file());
+        return new EnvironmentConfig(name, account, region, zones, version, tags, network, cluster, namespaces,
+                y.file());
     }
 
     private static String check(YamlObject y, Scalar s, boolean ok, String problem, String fix) {
@@ -399,6 +404,154 @@ public final class EnvironmentLoader {
             }
             return Optional.of(p);
         });
+    }
+
+    static final Pattern PRINCIPAL_ARN = Pattern.compile("arn:aws(-[a-z]+)*:iam::\\d{12}:(role|user)/[\\w+=,.@/-]{1,512}");
+    static final Pattern ADDON_VERSION = Pattern.compile("v(\\d+)\\.(\\d+)\\.(\\d+)-eksbuild\\.\\d+");
+    /** A Graviton instance type: a family with a generation followed by 'g' (m7g, c7gn, r8gd, t4g, im4gn). */
+    public static final Pattern GRAVITON_TYPE = Pattern.compile("[a-z]+\\d+g[a-z]*\\.[a-z0-9]+");
+    static final int MAX_PUBLIC_ACCESS_CIDRS = 40;
+
+    private static ClusterSpec cluster(YamlObject c, KubernetesVersion version) {
+        List<String> cidrs = new ArrayList<>();
+        Optional<String> reason = Optional.empty();
+        Optional<YamlObject> endpoint = c.object("endpoint", null);
+        if (endpoint.isPresent()) {
+            YamlObject e = endpoint.get();
+            List<Scalar> listed = e.stringList("publicAccessCidrs", null).orElse(List.of());
+            reason = e.string("publicAccessReason", null).map(Scalar::value);
+            boolean world = false;
+            for (Scalar cidr : listed) {
+                if (!isCidr(cidr.value())) {
+                    e.problem(cidr.line(), cidr.field(), "'" + cidr.value() + "' is not an IPv4 or IPv6 CIDR block",
+                            "write e.g. 198.51.100.0/24 or 2001:db8::/48");
+                } else {
+                    world |= cidr.value().equals("0.0.0.0/0") || cidr.value().equals("::/0");
+                    cidrs.add(cidr.value());
+                }
+            }
+            if (listed.size() > MAX_PUBLIC_ACCESS_CIDRS) {
+                e.problem(e.lineOf("publicAccessCidrs"), e.field("publicAccessCidrs"), listed.size() + " CIDRs "
+                        + "given; EKS allows " + MAX_PUBLIC_ACCESS_CIDRS, "merge ranges or use the private endpoint");
+            }
+            if (world && reason.map(String::isBlank).orElse(true)) {
+                e.problem(e.lineOf("publicAccessCidrs"), e.field("publicAccessCidrs"), "the public endpoint would be "
+                        + "open to the whole internet", "list your own ranges instead, or acknowledge it with "
+                        + "publicAccessReason: \"<why>\"");
+            }
+            if (!world && reason.isPresent()) {
+                e.problem(e.lineOf("publicAccessReason"), e.field("publicAccessReason"), "publicAccessReason is only "
+                        + "for a public endpoint open to 0.0.0.0/0 or ::/0", "remove it");
+            }
+            e.finish();
+        }
+        List<String> admins = principals(c, "admins", "[\"arn:aws:iam::111111111111:role/platform-admins\"]");
+        List<String> viewers = principals(c, "viewers", null);
+        Map<String, String> addons = new LinkedHashMap<>();
+        c.object("addons", "{vpc-cni: v1.20.4-eksbuild.1, coredns: ..., kube-proxy: ..., eks-pod-identity-agent: ...}")
+                .ifPresent(a -> {
+                    for (String addon : ClusterSpec.CORE_ADDONS) {
+                        a.string(addon, "v1.0.0-eksbuild.1 (the refresh step lists the versions for your cluster)")
+                                .ifPresent(v -> addonVersion(a, addon, v, version).ifPresent(ok -> addons.put(addon,
+                                        ok)));
+                    }
+                    a.finish();
+                });
+        ClusterSpec.SystemNodesSpec nodes = c.object("systemNodes", "{instanceTypes: [m7g.large]}")
+                .map(EnvironmentLoader::systemNodes).orElse(null);
+        c.finish();
+        if (admins.isEmpty() || addons.size() != ClusterSpec.CORE_ADDONS.size() || nodes == null) {
+            return null;
+        }
+        return new ClusterSpec(cidrs, reason, admins, viewers, addons, nodes, c.line());
+    }
+
+    private static List<String> principals(YamlObject c, String key, String example) {
+        List<String> out = new ArrayList<>();
+        c.stringList(key, example).ifPresent(list -> {
+            if (list.isEmpty() && example != null) {
+                c.problem(c.lineOf(key), c.field(key), "no " + key + " listed: nobody could manage the cluster",
+                        "list the IAM roles of the platform team");
+            }
+            for (Scalar arn : list) {
+                if (!PRINCIPAL_ARN.matcher(arn.value()).matches()) {
+                    c.problem(arn.line(), arn.field(), "'" + arn.value() + "' is not an IAM role or user ARN",
+                            "write e.g. arn:aws:iam::111111111111:role/platform-admins");
+                } else {
+                    out.add(arn.value());
+                }
+            }
+        });
+        return out;
+    }
+
+    private static Optional<String> addonVersion(YamlObject a, String addon, Scalar v, KubernetesVersion version) {
+        java.util.regex.Matcher m = ADDON_VERSION.matcher(v.value());
+        if (!m.matches()) {
+            a.problem(v.line(), v.field(), "'" + v.value() + "' is not an EKS add-on version (vMAJOR.MINOR.PATCH-"
+                    + "eksbuild.N)", "copy the version from 'aws eks describe-addon-versions --addon-name " + addon
+                    + "' or from the refresh step");
+            return Optional.empty();
+        }
+        if (addon.equals("kube-proxy") && version != null && (!m.group(1).equals("1")
+                || Integer.parseInt(m.group(2)) != version.minor())) {
+            a.problem(v.line(), v.field(), "kube-proxy " + v.value() + " does not match the cluster's Kubernetes "
+                    + version, "use a kube-proxy v" + version + ".x-eksbuild.N version");
+            return Optional.empty();
+        }
+        return Optional.of(v.value());
+    }
+
+    private static ClusterSpec.SystemNodesSpec systemNodes(YamlObject n) {
+        List<String> types = new ArrayList<>();
+        n.stringList("instanceTypes", "[m7g.large]").ifPresent(list -> {
+            if (list.isEmpty()) {
+                n.problem(n.lineOf("instanceTypes"), n.field("instanceTypes"), "no instance type listed",
+                        "list one or more Graviton types, e.g. [m7g.large, m8g.large]");
+            }
+            for (Scalar t : list) {
+                if (!GRAVITON_TYPE.matcher(t.value()).matches()) {
+                    n.problem(t.line(), t.field(), "'" + t.value() + "' is not a Graviton (arm64) instance type; "
+                            + "the system nodes run AL2023 arm64", "use a Graviton type such as m7g.large or c8g.large");
+                } else {
+                    types.add(t.value());
+                }
+            }
+        });
+        int min = n.integer("minSize", null).map(Long::intValue).orElse(2);
+        int max = n.integer("maxSize", null).map(Long::intValue).orElse(Math.max(3, min));
+        int desired = n.integer("desiredSize", null).map(Long::intValue).orElse(min);
+        n.finish();
+        boolean ok = !types.isEmpty();
+        if (min < 1 || max < min || desired < min || desired > max || max > 100) {
+            n.problem(n.line(), n.path(), "sizes min " + min + ", desired " + desired + ", max " + max + " are "
+                    + "impossible", "use 1 <= minSize <= desiredSize <= maxSize <= 100 (cluster-critical pods need at "
+                    + "least one node, two for availability)");
+            ok = false;
+        }
+        return ok ? new ClusterSpec.SystemNodesSpec(types, min, max, desired) : null;
+    }
+
+    static boolean isCidr(String text) {
+        if (!text.contains(":")) {
+            try {
+                Ipv4Cidr.parse(text);
+                return true;
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+        int slash = text.indexOf('/');
+        if (slash < 0 || !text.substring(0, slash).matches("[0-9a-fA-F:]+")) {
+            return false;
+        }
+        try {
+            int prefix = Integer.parseInt(text.substring(slash + 1));
+            java.net.InetAddress.getByName(text.substring(0, slash));
+            return prefix >= 0 && prefix <= 128;
+        } catch (NumberFormatException | java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static List<NamespaceConfig> namespaces(List<YamlObject> items) {

@@ -56,6 +56,11 @@ class EnvironmentLoaderTest {
                 network:
                   vpcPrefixLength: 22
                   subnets: {public: {prefixLength: 27}, nodes: {hosts: 100}}
+                cluster:
+                  admins: ["arn:aws:iam::111111111111:role/admins"]
+                  addons: {vpc-cni: v1.20.4-eksbuild.1, coredns: v1.12.4-eksbuild.1, kube-proxy: v1.35.3-eksbuild.2,
+                           eks-pod-identity-agent: v1.3.10-eksbuild.2}
+                  systemNodes: {instanceTypes: [t4g.medium]}
                 """, problems).orElseThrow();
 
         assertThat(problems.isEmpty()).isTrue();
@@ -64,6 +69,10 @@ class EnvironmentLoaderTest {
         assertThat(env.network().natGateways()).isEqualTo(NatGatewayMode.PER_ZONE);
         assertThat(env.network().flowLogRetentionDays()).isEqualTo(90);
         assertThat(env.network().ipv6IpamPoolId()).isEmpty();
+        assertThat(env.cluster().publicAccessCidrs()).isEmpty();
+        assertThat(env.cluster().viewers()).isEmpty();
+        assertThat(env.cluster().systemNodes()).isEqualTo(new ClusterSpec.SystemNodesSpec(List.of("t4g.medium"), 2,
+                3, 2));
         assertThat(env.network().subnetPrefixLengths()).containsExactly(
                 Map.entry(SubnetTier.PUBLIC, 27), Map.entry(SubnetTier.NODES, 25));
     }
@@ -110,6 +119,12 @@ class EnvironmentLoaderTest {
             network-unknown-tier     | 11 | network.subnets.database | unknown key 'database'; allowed keys here: public, nodes, intra
             network-bad-nat          | 8 | network.natGateways | 'perAz' is not a NAT gateway layout; allowed: perZone, single
             network-bad-retention    | 8 | network.flowLogRetentionDays | 45 is not a CloudWatch Logs retention period
+            cluster-open-endpoint    | 11 | cluster.endpoint.publicAccessCidrs | the public endpoint would be open to the whole internet; list your own ranges instead, or acknowledge it with publicAccessReason
+            cluster-missing-addon    | 11 | cluster.addons.coredns | required field is missing; add 'coredns: v1.0.0-eksbuild.1 (the refresh step lists the versions for your cluster)' under 'cluster.addons'
+            cluster-kube-proxy-mismatch | 11 | cluster.addons.kube-proxy | kube-proxy v1.33.5-eksbuild.2 does not match the cluster's Kubernetes 1.34; use a kube-proxy v1.34.x-eksbuild.N version
+            cluster-x86-system-nodes | 12 | cluster.systemNodes.instanceTypes[0] | 'm7i.large' is not a Graviton (arm64) instance type
+            cluster-bad-admin        | 10 | cluster.admins[0] | 'platform-admins' is not an IAM role or user ARN
+            cluster-impossible-sizes | 12 | cluster.systemNodes | sizes min 3, desired 3, max 2 are impossible
             """)
     void rejects_a_bad_file_with_file_line_field_and_fix(String name, int line, String field, String message) {
         Path file = BAD.resolve(name + ".yaml");
@@ -174,7 +189,7 @@ class EnvironmentLoaderTest {
     void unknown_key_lists_the_allowed_keys() {
         assertThatThrownBy(() -> EnvironmentLoader.loadFile(BAD.resolve("unknown-key.yaml")))
                 .hasMessageContaining("allowed keys here: name, account, region, availabilityZones, "
-                        + "kubernetesVersion, tags, network, namespaces");
+                        + "kubernetesVersion, tags, network, cluster, namespaces");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,0 +1,72 @@
+package dev.v6platform.config;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * An environment's {@code cluster:} section: who may use the cluster, how its API endpoint is reached, the pinned
+ * versions of the core add-ons and the system node group.
+ *
+ * <pre>{@code
+ * cluster:
+ *   endpoint:
+ *     publicAccessCidrs: [198.51.100.0/24]   # default: none, private endpoint only
+ *   admins: ["arn:aws:iam::111111111111:role/platform-admins"]
+ *   viewers: ["arn:aws:iam::111111111111:role/developers"]
+ *   addons:
+ *     vpc-cni: v1.20.4-eksbuild.1
+ *     coredns: v1.12.4-eksbuild.1
+ *     kube-proxy: v1.34.1-eksbuild.2
+ *     eks-pod-identity-agent: v1.3.10-eksbuild.2
+ *   systemNodes: {instanceTypes: [m7g.large], minSize: 2, maxSize: 3}
+ * }</pre>
+ *
+ * @param publicAccessCidrs   CIDRs that may reach the public endpoint; empty keeps the endpoint private (default)
+ * @param publicAccessReason  why the public endpoint is open to the whole internet; required when a CIDR is
+ *                            {@code 0.0.0.0/0} or {@code ::/0}, otherwise empty
+ * @param admins              IAM principal ARNs given cluster admin through access entries
+ * @param viewers             IAM principal ARNs given read-only access
+ * @param addonVersions       pinned version of each core add-on, by add-on name, sorted
+ * @param systemNodes         the managed Graviton node group for cluster-critical pods
+ * @param line                line of the {@code cluster:} key, for messages
+ */
+public record ClusterSpec(
+        List<String> publicAccessCidrs,
+        Optional<String> publicAccessReason,
+        List<String> admins,
+        List<String> viewers,
+        Map<String, String> addonVersions,
+        SystemNodesSpec systemNodes,
+        int line) {
+
+    /** The EKS managed add-ons every platform cluster runs, in install order. */
+    public static final List<String> CORE_ADDONS = List.of("eks-pod-identity-agent", "vpc-cni", "kube-proxy",
+            "coredns");
+
+    public ClusterSpec {
+        publicAccessCidrs = List.copyOf(publicAccessCidrs);
+        Objects.requireNonNull(publicAccessReason, "publicAccessReason");
+        admins = List.copyOf(admins);
+        viewers = List.copyOf(viewers);
+        addonVersions = Collections.unmodifiableMap(new TreeMap<>(addonVersions));
+        Objects.requireNonNull(systemNodes, "systemNodes");
+    }
+
+    /**
+     * The system node group: on-demand Graviton instances, tainted {@code CriticalAddonsOnly=true:NoSchedule}.
+     *
+     * @param instanceTypes Graviton instance types, e.g. {@code m7g.large}
+     * @param minSize       at least 1; default 2
+     * @param maxSize       default 3
+     * @param desiredSize   default {@code minSize}
+     */
+    public record SystemNodesSpec(List<String> instanceTypes, int minSize, int maxSize, int desiredSize) {
+        public SystemNodesSpec {
+            instanceTypes = List.copyOf(instanceTypes);
+        }
+    }
+}
