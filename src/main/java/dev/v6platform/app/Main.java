@@ -103,8 +103,9 @@ public final class Main {
             List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(stacks);
             NetworkConfig network = NetworkLoader.load(stacks.resolve(NETWORK_FILE));
             Path lockPath = stacks.resolve(LOCK_FILE);
-            AddressLock lock = LockFile.read(lockPath);
-            AddressPlan plan = AddressPlanner.plan(network, envs, lock, EnvironmentLoader.display(lockPath), release);
+            LockFile.Read read = LockFile.readLocated(lockPath);
+            AddressLock lock = read.lock();
+            AddressPlan plan = AddressPlanner.plan(network, envs, read, release);
             if (frozen && !plan.changes().isEmpty()) {
                 throw new ConfigException(new ConfigError(EnvironmentLoader.display(lockPath), 0, "",
                         "the lock is out of date (--frozen-plan): " + String.join("; ", plan.changes()),

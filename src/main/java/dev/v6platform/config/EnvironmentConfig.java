@@ -33,6 +33,7 @@ import java.util.TreeMap;
  * @param cluster           the EKS cluster's access, endpoint, add-ons and system nodes (see {@link ClusterSpec})
  * @param namespaces        extra namespaces to create; empty by default
  * @param source            the file it was read from, as shown in messages
+ * @param line              line of its {@code name:} key, for messages
  */
 public record EnvironmentConfig(
         String name,
@@ -44,7 +45,8 @@ public record EnvironmentConfig(
         NetworkSpec network,
         ClusterSpec cluster,
         List<NamespaceConfig> namespaces,
-        String source) {
+        String source,
+        int line) {
 
     public EnvironmentConfig {
         Objects.requireNonNull(name, "name");

@@ -106,8 +106,8 @@ public final class EnvironmentLoader {
         for (EnvironmentConfig env : envs) {
             EnvironmentConfig first = byName.putIfAbsent(env.name(), env);
             if (first != null) {
-                problems.add(env.source(), 0, "name", "environment name '" + env.name() + "' is already used by "
-                        + first.source(), "give each environment a unique name");
+                problems.add(env.source(), env.line(), "name", "environment name '" + env.name() + "' is already "
+                        + "used by " + first.source() + ":" + first.line(), "give each environment a unique name");
             }
         }
         problems.throwIfAny();
@@ -237,7 +237,7 @@ public final class EnvironmentLoader {
             return null;
         }
         return new EnvironmentConfig(name, account, region, zones, version, tags, network, cluster, namespaces,
-                y.file());
+                y.file(), y.lineOf("name"));
     }
 
     private static String check(YamlObject y, Scalar s, boolean ok, String problem, String fix) {
@@ -337,21 +337,7 @@ public final class EnvironmentLoader {
                         p -> tiers.put(tier, p));
             }
             sub.finish();
-            if (vpc != null) {
-                long needed = 0;
-                StringBuilder parts = new StringBuilder();
-                for (Map.Entry<SubnetTier, Integer> e : tiers.entrySet()) {
-                    needed += zoneCount * Ipv4Cidr.blockSize(e.getValue());
-                    parts.append(parts.isEmpty() ? "" : " + ").append('/').append(e.getValue());
-                }
-                if (needed > Ipv4Cidr.blockSize(vpc)) {
-                    int fits = 32 - (64 - Long.numberOfLeadingZeros(needed - 1));
-                    n.problem(n.lineOf("subnets"), sub.path(), "the subnets need " + String.format(Locale.ROOT, "%,d",
-                            needed) + " addresses (" + zoneCount + " zones x (" + parts + ")) but a /" + vpc
-                            + " VPC holds " + String.format(Locale.ROOT, "%,d", Ipv4Cidr.blockSize(vpc)),
-                            "set vpcPrefixLength to " + fits + " or less, or shrink the subnet tiers");
-                }
-            }
+            // whether the subnets fit is the planner's question: a grown VPC takes secondary blocks
         });
         n.finish();
         if (vpc == null || !tiers.containsKey(SubnetTier.PUBLIC) || !tiers.containsKey(SubnetTier.NODES)) {

@@ -26,6 +26,7 @@ import java.util.TreeMap;
  * @param inUse       ranges other systems use (typed here, or imported by the refresh step)
  * @param regionPools per region, the size of the pool its VPCs are carved from; a region without a pool takes its
  *                    VPCs straight from the supernets
+ * @param regionPoolLines line of each region pool in the file, for messages
  * @param source      the file, for messages
  */
 public record NetworkConfig(
@@ -33,13 +34,26 @@ public record NetworkConfig(
         List<AddressRange> reserved,
         List<AddressRange> inUse,
         Map<String, Integer> regionPools,
+        Map<String, Integer> regionPoolLines,
         String source) {
+
+    /** Without line numbers (programmatic use). */
+    public NetworkConfig(List<Ipv4Cidr> supernets, List<AddressRange> reserved, List<AddressRange> inUse,
+            Map<String, Integer> regionPools, String source) {
+        this(supernets, reserved, inUse, regionPools, Map.of(), source);
+    }
+
+    /** The line of a region pool in the file, or 0. */
+    public int poolLine(String region) {
+        return regionPoolLines.getOrDefault(region, 0);
+    }
 
     public NetworkConfig {
         supernets = List.copyOf(supernets);
         reserved = List.copyOf(reserved);
         inUse = List.copyOf(inUse);
         regionPools = Collections.unmodifiableMap(new TreeMap<>(regionPools));
+        regionPoolLines = Collections.unmodifiableMap(new TreeMap<>(regionPoolLines));
         Objects.requireNonNull(source, "source");
     }
 }

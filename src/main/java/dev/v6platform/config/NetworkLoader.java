@@ -41,6 +41,7 @@ public final class NetworkLoader {
 
     private static NetworkConfig network(YamlObject y) {
         List<Ipv4Cidr> supernets = new ArrayList<>();
+        int before = y.problems().size();
         y.stringList("supernets", "[10.0.0.0/8]").ifPresent(list -> {
             if (list.isEmpty()) {
                 y.problem(y.line(), "supernets", "no supernet given", "list at least one private range, e.g. "
@@ -59,9 +60,12 @@ public final class NetworkLoader {
                 });
             }
         });
-        List<AddressRange> reserved = ranges(y, "reserved", "reason", supernets);
-        List<AddressRange> inUse = ranges(y, "inUse", "owner", supernets);
+        // with a broken supernet list, "outside every supernet" would only repeat that problem
+        boolean supernetsOk = y.problems().size() == before;
+        List<AddressRange> reserved = ranges(y, "reserved", "reason", supernets, supernetsOk);
+        List<AddressRange> inUse = ranges(y, "inUse", "owner", supernets, supernetsOk);
         Map<String, Integer> pools = new LinkedHashMap<>();
+        Map<String, Integer> poolLines = new LinkedHashMap<>();
         y.object("regionPools", null).ifPresent(p -> {
             for (String region : p.keys()) {
                 p.object(region, null).ifPresent(pool -> {
@@ -77,6 +81,7 @@ public final class NetworkLoader {
                                     + " to /24");
                         } else {
                             pools.put(region, len.intValue());
+                            poolLines.put(region, p.lineOf(region));
                         }
                     });
                     pool.finish();
@@ -84,10 +89,11 @@ public final class NetworkLoader {
             }
         });
         y.finish();
-        return new NetworkConfig(supernets, reserved, inUse, pools, y.file());
+        return new NetworkConfig(supernets, reserved, inUse, pools, poolLines, y.file());
     }
 
-    private static List<AddressRange> ranges(YamlObject y, String key, String noteKey, List<Ipv4Cidr> supernets) {
+    private static List<AddressRange> ranges(YamlObject y, String key, String noteKey, List<Ipv4Cidr> supernets,
+            boolean supernetsOk) {
         List<AddressRange> out = new ArrayList<>();
         y.objectList(key, null).ifPresent(items -> {
             for (YamlObject item : items) {
@@ -95,7 +101,7 @@ public final class NetworkLoader {
                 Optional<Scalar> note = item.string(noteKey, "\"carrier integrations\"");
                 item.finish();
                 if (cidr.isPresent() && note.isPresent()) {
-                    if (supernets.stream().noneMatch(s -> s.overlaps(cidr.get()))) {
+                    if (supernetsOk && supernets.stream().noneMatch(s -> s.overlaps(cidr.get()))) {
                         item.problem(item.line(), item.field("cidr"), cidr.get() + " lies outside every supernet, so "
                                 + "it cannot collide with a plan", "remove it, or fix the range");
                     } else {

@@ -118,22 +118,24 @@ public final class DualStackVpc extends Construct {
 
         Map<String, CfnSubnet> publics = subnets.getOrDefault(SubnetTier.PUBLIC, Map.of());
         CfnRouteTable publicTable = routeTable("PublicRouteTable", name + "-public");
-        route("PublicDefaultIpv4", publicTable, attachment).destinationCidrBlock("0.0.0.0/0")
+        route("PublicDefaultIpv4", publicTable).destinationCidrBlock("0.0.0.0/0")
                 .gatewayId(igw.getRef()).build().getNode().addDependency(attachment);
-        route("PublicDefaultIpv6", publicTable, attachment).destinationIpv6CidrBlock("::/0")
+        route("PublicDefaultIpv6", publicTable).destinationIpv6CidrBlock("::/0")
                 .gatewayId(igw.getRef()).build().getNode().addDependency(attachment);
         publics.forEach((zone, subnet) -> associate("Public-" + zone, publicTable, subnet));
 
         Map<String, CfnNatGateway> nats = new LinkedHashMap<>();
         Map<String, CfnSubnet> nodes = subnets.getOrDefault(SubnetTier.NODES, Map.of());
+        // a single NAT gateway sits in the alphabetically first zone, so reordering the zone list moves nothing
+        String firstZone = new java.util.TreeSet<>(nodes.keySet()).stream().findFirst().orElse("");
         for (String zone : nodes.keySet()) {
-            String natZone = props.natGateways() == NatGatewayMode.SINGLE ? nodes.keySet().iterator().next() : zone;
+            String natZone = props.natGateways() == NatGatewayMode.SINGLE ? firstZone : zone;
             CfnNatGateway nat = nats.computeIfAbsent(natZone, z -> natGateway(name, z, publics, attachment));
             CfnRouteTable table = routeTable("NodesRouteTable-" + zone, name + "-nodes-" + zone);
-            CfnRoute v4 = route("NodesDefaultIpv4-" + zone, table, attachment).destinationCidrBlock("0.0.0.0/0")
+            CfnRoute v4 = route("NodesDefaultIpv4-" + zone, table).destinationCidrBlock("0.0.0.0/0")
                     .natGatewayId(nat.getRef()).build();
             v4.getNode().addDependency(nat);
-            route("NodesDefaultIpv6-" + zone, table, attachment).destinationIpv6CidrBlock("::/0")
+            route("NodesDefaultIpv6-" + zone, table).destinationIpv6CidrBlock("::/0")
                     .egressOnlyInternetGatewayId(eigw.getRef()).build();
             associate("Nodes-" + zone, table, nodes.get(zone));
         }
@@ -176,10 +178,6 @@ public final class DualStackVpc extends Construct {
     private CfnNatGateway natGateway(String name, String zone, Map<String, CfnSubnet> publics,
             CfnVPCGatewayAttachment attachment) {
         CfnSubnet publicSubnet = publics.get(zone);
-        if (publicSubnet == null) {
-            throw new IllegalArgumentException("zone " + zone + " has node subnets but no public subnet for its NAT "
-                    + "gateway; plan a public subnet in every zone");
-        }
         CfnEIP eip = CfnEIP.Builder.create(this, "NatAddress-" + zone).domain("vpc")
                 .tags(List.of(tag("Name", name + "-nat-" + zone))).build();
         eip.getNode().addDependency(attachment);
@@ -194,7 +192,7 @@ public final class DualStackVpc extends Construct {
         return CfnRouteTable.Builder.create(this, id).vpcId(vpc.getRef()).tags(List.of(tag("Name", name))).build();
     }
 
-    private CfnRoute.Builder route(String id, CfnRouteTable table, CfnVPCGatewayAttachment attachment) {
+    private CfnRoute.Builder route(String id, CfnRouteTable table) {
         return CfnRoute.Builder.create(this, id).routeTableId(table.getRef());
     }
 
@@ -233,7 +231,7 @@ public final class DualStackVpc extends Construct {
                 .actions(List.of("logs:DescribeLogStreams"))
                 .resources(List.of(group.getLogGroupArn()))
                 .build());
-        CfnFlowLog.Builder.create(this, "FlowLog")
+        CfnFlowLog flowLog = CfnFlowLog.Builder.create(this, "FlowLog")
                 .resourceId(vpc.getRef())
                 .resourceType("VPC")
                 .trafficType("ALL")
@@ -243,6 +241,8 @@ public final class DualStackVpc extends Construct {
                 .maxAggregationInterval(60)
                 .tags(List.of(tag("Name", props.name())))
                 .build();
+        // the role's policy must exist before the flow log starts delivering
+        flowLog.getNode().addDependency(role);
     }
 
     /** Days to aws-cdk-lib's enum, which lists the CloudWatch Logs periods in ascending order (INFINITE last). */

@@ -1,6 +1,7 @@
 package dev.v6platform.network;
 
 import dev.v6platform.config.NatGatewayMode;
+import dev.v6platform.config.SubnetTier;
 import dev.v6platform.network.plan.SubnetAllocation;
 import dev.v6platform.network.plan.VpcAllocation;
 import java.util.List;
@@ -43,7 +44,13 @@ public record DualStackVpcProps(
         if (subnets.isEmpty()) {
             throw new IllegalArgumentException("a DualStackVpc needs at least one subnet");
         }
+        java.util.Set<String> publicZones = new java.util.TreeSet<>();
+        subnets.stream().filter(s -> s.tier() == SubnetTier.PUBLIC).forEach(s -> publicZones.add(s.zone()));
         for (SubnetAllocation s : subnets) {
+            if (s.tier() == SubnetTier.NODES && !publicZones.contains(s.zone())) {
+                throw new IllegalArgumentException("zone " + s.zone() + " has a node subnet but no public subnet for "
+                        + "its NAT gateway; plan a public subnet in every zone");
+            }
             if (allocation.blocks().stream().noneMatch(b -> b.contains(s.cidr()))) {
                 throw new IllegalArgumentException("subnet " + s.cidr() + " (" + s.tier().label() + ", " + s.zone()
                         + ") lies outside the VPC's blocks " + allocation.blocks());

@@ -204,6 +204,30 @@ class MainTest {
     }
 
     @Test
+    void a_damaged_lock_or_network_file_exits_2_with_its_location_and_writes_nothing() throws IOException {
+        Path dir = SampleSynthesis.fresh("main-bad-plan");
+        Path stacks = copyOfStacks(dir);
+        String lock = Files.readString(stacks.resolve("address-plan.lock.yaml"));
+        Files.writeString(stacks.resolve("address-plan.lock.yaml"), lock.replaceFirst("ipv6Index: 4", "ipv6Index: 3"));
+
+        Run badLock = synth(dir, stacks);
+        Files.writeString(stacks.resolve("address-plan.lock.yaml"), lock);
+        Files.writeString(stacks.resolve("network.yaml"), Files.readString(stacks.resolve("network.yaml"))
+                .replace("  - 10.0.0.0/8", "  - 10.1.0.0/8"));
+        Run badNetwork = synth(dir, stacks);
+
+        assertThat(badLock.code()).isEqualTo(2);
+        assertThat(badLock.err()).contains("address-plan.lock.yaml:10: vpcs.dev-euw1: dev-euw1's public subnet "
+                + "10.48.6.64/26 in eu-west-1b reuses IPv6 /64 #3 of another subnet; restore the lock from version "
+                + "control").doesNotContain("\tat ");
+        assertThat(badNetwork.code()).isEqualTo(2);
+        assertThat(badNetwork.err()).contains("(1 problem)").contains("network.yaml:6: supernets[0]: '10.1.0.0/8' "
+                + "has host bits set; did you mean 10.0.0.0/8?").doesNotContain("\tat ");
+        assertThat(dir.resolve("dist")).doesNotExist();
+        assertThat(Files.readString(stacks.resolve("address-plan.lock.yaml"))).isEqualTo(lock);
+    }
+
+    @Test
     void an_unknown_argument_exits_2_with_usage() {
         Run run = main("--stack", "stacks");
 

@@ -1,6 +1,7 @@
 package dev.v6platform.bench;
 
 import dev.v6platform.config.AddressRange;
+import dev.v6platform.config.ClusterSpec;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.KubernetesVersion;
 import dev.v6platform.config.NatGatewayMode;
@@ -60,13 +61,17 @@ public final class PlannerBenchmark {
         tiers.put(SubnetTier.NODES, 25);
         tiers.put(SubnetTier.INTRA, 27);
         NetworkSpec spec = new NetworkSpec(22, NatGatewayMode.PER_ZONE, 90, tiers, Optional.empty(), 1);
+        ClusterSpec cluster = new ClusterSpec(List.of(), Optional.empty(), List.of("arn:aws:iam::111111111111:role/a"),
+                List.of(), Map.of("vpc-cni", "v1.20.4-eksbuild.1", "coredns", "v1.12.4-eksbuild.1", "kube-proxy",
+                        "v1.33.5-eksbuild.2", "eks-pod-identity-agent", "v1.3.10-eksbuild.2"),
+                new ClusterSpec.SystemNodesSpec(List.of("m7g.large"), 2, 3, 2), 1);
         List<EnvironmentConfig> envs = new ArrayList<>(envCount);
         for (int i = 0; i < envCount; i++) {
             String region = regions[i % regions.length];
             String account = String.format(Locale.ROOT, "%012d", 100000000000L + (i / regions.length) % 500);
             envs.add(new EnvironmentConfig(String.format(Locale.ROOT, "env-%06d", i), account, region,
                     List.of(region + "a", region + "b", region + "c"), new KubernetesVersion(33), Map.of(), spec,
-                    List.of(), "bench/env-" + i + ".yaml"));
+                    cluster, List.of(), "bench/env-" + i + ".yaml", 1));
         }
         long start = System.nanoTime();
         AddressPlan plan = AddressPlanner.plan(network, envs, AddressLock.EMPTY, "bench.lock", Set.of());

@@ -113,7 +113,6 @@ class EnvironmentLoaderTest {
             namespace-missing-level  | 7 | namespaces[0].podSecurity | required field is missing; add 'podSecurity: restricted' under 'namespaces[0]'
             network-missing          | 1 | network           | required field is missing; add 'network: {vpcPrefixLength: 20
             network-vpc-too-large    | 7 | network.vpcPrefixLength | /12 is not a valid VPC size; AWS allows /16 to /28
-            network-subnets-overflow | 8 | network.subnets   | the subnets need 1,152 addresses (2 zones x (/26 + /23)) but a /22 VPC holds 1,024; set vpcPrefixLength to 21 or less
             network-intra-too-small-for-eks | 11 | network.subnets.intra.prefixLength | a /28 subnet leaves 11 usable addresses; EKS needs at least 16 free in each cluster subnet ('intra'); use /27 or larger
             network-tier-both-sizes  | 9 | network.subnets.public | give exactly one of 'prefixLength' or 'hosts'
             network-unknown-tier     | 11 | network.subnets.database | unknown key 'database'; allowed keys here: public, nodes, intra
@@ -162,8 +161,8 @@ class EnvironmentLoaderTest {
 
         assertThatThrownBy(() -> EnvironmentLoader.loadDirectory(dir))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("b.yaml: name: environment name 'dev-use1' is already used by ")
-                .hasMessageContaining("a.yaml; give each environment a unique name");
+                .hasMessageContaining("b.yaml:3: name: environment name 'dev-use1' is already used by ")
+                .hasMessageContaining("a.yaml:3; give each environment a unique name");
     }
 
     @Test

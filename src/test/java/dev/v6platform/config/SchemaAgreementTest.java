@@ -38,7 +38,6 @@ class SchemaAgreementTest {
             "comments-only", "no document",
             "duplicate-key", "YAML loaders keep the last value of a duplicate key",
             "zone-of-another-region", "relates two fields (zone prefix = region)",
-            "network-subnets-overflow", "sums subnet sizes over the zones",
             "cluster-kube-proxy-mismatch", "relates two fields (kube-proxy minor = kubernetesVersion)",
             "cluster-impossible-sizes", "relates two fields (minSize <= maxSize)");
 

@@ -108,14 +108,37 @@ class DualStackVpcTest {
                 "NatGatewayId", Match.anyValue()), 3);
     }
 
+    /** The logical id of the one resource of {@code type} whose Name tag is {@code name}. */
+    static String named(Template t, String type, String name) {
+        Map<String, Map<String, Object>> found = t.findResources(type, Map.of("Properties", Match.objectLike(Map.of(
+                "Tags", Match.arrayWith(List.of(Map.of("Key", "Name", "Value", name)))))));
+        assertThat(found).as(type + " named " + name).hasSize(1);
+        return found.keySet().iterator().next();
+    }
+
     @Test
-    void nat_gateways_are_per_zone_or_single_as_configured() {
+    void each_zone_routes_ipv4_through_its_own_nat_gateway_in_its_own_public_subnet() {
         assertThat(plan.environments().get("prod-use1").network().natGateways()).isEqualTo(NatGatewayMode.PER_ZONE);
         prod.resourceCountIs("AWS::EC2::NatGateway", 3);
         prod.resourceCountIs("AWS::EC2::EIP", 3);
+        for (String zone : List.of("us-east-1a", "us-east-1b", "us-east-1d")) {
+            String nat = named(prod, "AWS::EC2::NatGateway", "prod-use1-" + zone);
+            String table = named(prod, "AWS::EC2::RouteTable", "prod-use1-nodes-" + zone);
+            String publicSubnet = named(prod, "AWS::EC2::Subnet", "prod-use1-public-" + zone);
+            prod.hasResourceProperties("AWS::EC2::NatGateway", Match.objectLike(Map.of("SubnetId",
+                    Map.of("Ref", publicSubnet), "Tags", Match.arrayWith(List.of(Map.of("Key", "Name",
+                            "Value", "prod-use1-" + zone))))));
+            prod.hasResourceProperties("AWS::EC2::Route", Map.of("DestinationCidrBlock", "0.0.0.0/0",
+                    "NatGatewayId", Map.of("Ref", nat), "RouteTableId", Map.of("Ref", table)));
+        }
+    }
+
+    @Test
+    void a_single_nat_gateway_serves_every_zone_from_the_first_zone() {
         dev.resourceCountIs("AWS::EC2::NatGateway", 1);
+        String nat = named(dev, "AWS::EC2::NatGateway", "dev-use1-us-east-1a");
         dev.resourcePropertiesCountIs("AWS::EC2::Route", Map.of("DestinationCidrBlock", "0.0.0.0/0",
-                "NatGatewayId", Match.anyValue()), 3);
+                "NatGatewayId", Map.of("Ref", nat)), 3);
     }
 
     @Test
@@ -141,6 +164,26 @@ class DualStackVpcTest {
                         "KmsKeyId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("^PlatformKey"), "Arn")))),
                 "DeletionPolicy", "Retain"));
         dev.hasResourceProperties("AWS::Logs::LogGroup", Match.objectLike(Map.of("RetentionInDays", 30)));
+    }
+
+    @Test
+    void the_flow_log_role_is_assumed_only_by_the_flow_logs_service_of_the_account_and_delivers_the_log() {
+        Map<String, Map<String, Object>> roles = prod.findResources("AWS::IAM::Role");
+        assertThat(roles).hasSize(1);
+        String role = roles.keySet().iterator().next();
+        prod.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of("AssumeRolePolicyDocument", Map.of(
+                "Statement", List.of(Map.of("Action", "sts:AssumeRole", "Effect", "Allow",
+                        "Principal", Map.of("Service", "vpc-flow-logs.amazonaws.com"),
+                        "Condition", Map.of("StringEquals", Map.of("aws:SourceAccount", "314159265358")))),
+                "Version", "2012-10-17"))));
+        prod.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of("PolicyDocument", Map.of(
+                "Statement", List.of(Map.of("Action", List.of("logs:CreateLogStream", "logs:DescribeLogStreams",
+                        "logs:PutLogEvents"), "Effect", "Allow", "Resource", Map.of("Fn::GetAtt", List.of(
+                        Match.stringLikeRegexp("^VpcFlowLogGroup"), "Arn")))), "Version", "2012-10-17"))));
+        prod.hasResource("AWS::EC2::FlowLog", Match.objectLike(Map.of(
+                "Properties", Match.objectLike(Map.of("DeliverLogsPermissionArn", Map.of("Fn::GetAtt",
+                        List.of(role, "Arn")))),
+                "DependsOn", Match.arrayWith(List.of(Match.stringLikeRegexp("^VpcFlowLogRoleDefaultPolicy"))))));
     }
 
     @Test
@@ -191,13 +234,24 @@ class DualStackVpcTest {
     void props_refuse_a_subnet_outside_the_vpc_blocks() {
         VpcAllocation vpc = new VpcAllocation("x", "111111111111", "us-east-1", List.of(Ipv4Cidr.parse("10.9.0.0/22")),
                 List.of());
-        SubnetAllocation outside = new SubnetAllocation("us-east-1a", SubnetTier.NODES, Ipv4Cidr.parse("10.9.4.0/24"), 0);
+        SubnetAllocation outside = new SubnetAllocation("us-east-1a", SubnetTier.PUBLIC, Ipv4Cidr.parse("10.9.4.0/24"),
+                0);
 
         assertThatThrownBy(() -> new DualStackVpcProps("x", vpc, List.of(outside), NatGatewayMode.SINGLE, 30,
-                null, "x", Optional.empty())).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> new DualStackVpcProps("x", vpc, List.of(outside), NatGatewayMode.SINGLE, 30,
                 new Key(new software.amazon.awscdk.Stack(), "K"), "x", Optional.empty()))
-                .hasMessage("subnet 10.9.4.0/24 (nodes, us-east-1a) lies outside the VPC's blocks [10.9.0.0/22]");
+                .hasMessage("subnet 10.9.4.0/24 (public, us-east-1a) lies outside the VPC's blocks [10.9.0.0/22]");
+    }
+
+    @Test
+    void props_refuse_a_zone_with_nodes_but_no_public_subnet_for_its_nat_gateway() {
+        VpcAllocation vpc = new VpcAllocation("x", "111111111111", "us-east-1", List.of(Ipv4Cidr.parse("10.9.0.0/22")),
+                List.of());
+        SubnetAllocation nodes = new SubnetAllocation("us-east-1b", SubnetTier.NODES, Ipv4Cidr.parse("10.9.1.0/24"), 0);
+
+        assertThatThrownBy(() -> new DualStackVpcProps("x", vpc, List.of(nodes), NatGatewayMode.SINGLE, 30,
+                new Key(new software.amazon.awscdk.Stack(), "K"), "x", Optional.empty()))
+                .hasMessage("zone us-east-1b has a node subnet but no public subnet for its NAT gateway; plan a "
+                        + "public subnet in every zone");
     }
 
     @Test

@@ -97,6 +97,16 @@ public final class AddressPlanReport {
                     .append(free.largestFree().map(Ipv4Cidr::toString).orElse("none")).append(" | ")
                     .append(count(headroom(free, typical))).append(" more /").append(typical).append(" VPCs |\n");
         }
+        Map<String, List<Ipv4Cidr>> poolless = new TreeMap<>();
+        for (VpcAllocation v : plan.lock().vpcs().values()) {
+            if (!plan.lock().regionPools().containsKey(v.region())) {
+                v.blocks().stream().filter(supernet::contains).forEach(b -> poolless.computeIfAbsent(v.region(),
+                        r -> new ArrayList<>()).add(b));
+            }
+        }
+        poolless.forEach((region, blocks) -> md.append("| ").append(region).append(" (no pool) | ").append(supernet)
+                .append(" | | ").append(count(blocks.stream().mapToLong(Ipv4Cidr::size).sum()))
+                .append(" | | | | |\n"));
         md.append('\n');
     }
 
@@ -136,15 +146,27 @@ public final class AddressPlanReport {
                 .limit(MAX_FREE_LISTED).map(Ipv4Cidr::toString).toList()))
                 .append(free.size() > MAX_FREE_LISTED ? " and " + (free.size() - MAX_FREE_LISTED) + " more" : "")
                 .append('\n');
+        List<SubnetAllocation> deployed = active ? plan.activeSubnets(v.environment()) : List.of();
+        java.util.Set<Integer> sizes = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+        v.subnets().forEach(s -> sizes.add(s.cidr().prefix()));
+        FreeSpace[] spaces = v.blocks().stream().map(b -> new FreeSpace(b, v.subnets().stream()
+                .map(SubnetAllocation::cidr).toList())).toArray(FreeSpace[]::new);
+        md.append("- headroom (each size alone, without a new block): ").append(String.join(", ", sizes.stream().map(p -> {
+            long n = 0;
+            for (FreeSpace f : spaces) {
+                n += headroom(f, p);
+            }
+            return count(n) + " more /" + p;
+        }).toList())).append('\n');
         md.append("- IPv6: one /56 for the VPC; subnets use /64 numbers ")
                 .append(String.join(", ", v.subnets().stream().map(s -> String.valueOf(s.ipv6Index())).sorted(
                         (a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b))).toList()))
                 .append(" of 256\n\n");
-        md.append("| zone | tier | IPv4 | usable | IPv6 /64 |\n|---|---|---|---:|---:|\n");
+        md.append("| zone | tier | IPv4 | usable | IPv6 /64 | state |\n|---|---|---|---:|---:|---|\n");
         for (SubnetAllocation s : v.subnets()) {
             md.append("| ").append(s.zone()).append(" | ").append(s.tier().label()).append(" | ").append(s.cidr())
                     .append(" | ").append(count(s.cidr().usableInSubnet())).append(" | #").append(s.ipv6Index())
-                    .append(" |\n");
+                    .append(" | ").append(deployed.contains(s) ? "deployed" : "kept, not deployed").append(" |\n");
         }
         md.append('\n');
     }

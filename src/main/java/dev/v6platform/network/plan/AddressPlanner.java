@@ -49,11 +49,14 @@ public final class AddressPlanner {
     private final Map<String, VpcAllocation> vpcs;
     private final List<String> changes = new ArrayList<>();
     private final List<AddressRange> blocked = new ArrayList<>();
-    private final Map<Ipv4Cidr, FreeSpace> parents = new HashMap<>();
+    private final Map<Ipv4Cidr, FreeSpace> supernetSpaces = new HashMap<>();
+    private final Map<Ipv4Cidr, FreeSpace> poolSpaces = new HashMap<>();
+    private final Map<String, Integer> lockLines;
 
-    private AddressPlanner(NetworkConfig network, AddressLock lock, String lockSource) {
+    private AddressPlanner(NetworkConfig network, AddressLock lock, String lockSource, Map<String, Integer> lines) {
         this.network = network;
         this.lockSource = lockSource;
+        this.lockLines = lines;
         this.pools = new TreeMap<>(lock.regionPools());
         this.vpcs = new TreeMap<>(lock.vpcs());
         blocked.addAll(network.reserved());
@@ -73,7 +76,13 @@ public final class AddressPlanner {
      */
     public static AddressPlan plan(NetworkConfig network, List<EnvironmentConfig> envs, AddressLock lock,
             String lockSource, Set<String> release) {
-        AddressPlanner planner = new AddressPlanner(network, lock, lockSource);
+        return plan(network, envs, new LockFile.Read(lockSource, lock, Map.of()), release);
+    }
+
+    /** Plans on a lock read from its file, so problems with the lock name their line. */
+    public static AddressPlan plan(NetworkConfig network, List<EnvironmentConfig> envs, LockFile.Read lock,
+            Set<String> release) {
+        AddressPlanner planner = new AddressPlanner(network, lock.lock(), lock.file(), lock.lines());
         Map<String, EnvironmentConfig> byName = new TreeMap<>();
         envs.forEach(e -> byName.put(e.name(), e));
         planner.release(release);
@@ -98,14 +107,23 @@ public final class AddressPlanner {
         }
     }
 
-    /** The lock must still fit the network file and the environments: nothing in it may have to move. */
+    private int lockLine(String key) {
+        return lockLines.getOrDefault(key, 0);
+    }
+
+    private void lockProblem(String key, String problem) {
+        problems.add(lockSource, lockLine(key), key, problem, "restore the lock from version control");
+    }
+
+    /** The lock must be consistent and still fit the network file and the environments: nothing may move. */
     private void checkLock(Map<String, EnvironmentConfig> envs) {
-        List<Ipv4Cidr> seenPools = new ArrayList<>();
+        List<Owned> poolList = new ArrayList<>();
         for (Map.Entry<String, Ipv4Cidr> pool : pools.entrySet()) {
+            String key = "regionPools." + pool.getKey();
             Ipv4Cidr cidr = pool.getValue();
             String what = "region pool " + pool.getKey() + " (" + cidr + ")";
             if (network.supernets().stream().noneMatch(s -> s.contains(cidr))) {
-                problems.add(lockSource, 0, "regionPools." + pool.getKey(), what + " lies outside every supernet in "
+                problems.add(lockSource, lockLine(key), key, what + " lies outside every supernet in "
                         + network.source(), "add its supernet back, or release the region's environments");
             }
             blockedOverlap(cidr).ifPresent(r -> problems.add(r.source(), r.line(), "", r.cidr() + " (" + r.note()
@@ -113,67 +131,107 @@ public final class AddressPlanner {
                     + "leaves " + cidr + " alone"));
             Integer wanted = network.regionPools().get(pool.getKey());
             if (wanted != null && wanted != cidr.prefix()) {
-                problems.add(network.source(), 0, "regionPools." + pool.getKey() + ".prefixLength", "the pool is "
-                        + "locked at " + cidr + " but asks for a /" + wanted + "; a pool cannot be resized in place",
-                        "set prefixLength back to " + cidr.prefix());
+                problems.add(network.source(), network.poolLine(pool.getKey()), "regionPools." + pool.getKey()
+                        + ".prefixLength", "the pool is locked at " + cidr + " but asks for a /" + wanted + "; a pool "
+                        + "cannot be resized in place", "set prefixLength back to " + cidr.prefix());
             }
-            seenPools.add(cidr);
+            poolList.add(new Owned(cidr, pool.getKey()));
         }
-        record Owned(Ipv4Cidr block, String environment) {
-        }
-        List<Owned> allBlocks = new ArrayList<>();
+        overlaps(poolList, "region pool", "regionPools.");
+        List<Owned> blocks = new ArrayList<>();
         for (VpcAllocation v : vpcs.values()) {
+            String key = "vpcs." + v.environment();
             EnvironmentConfig env = envs.get(v.environment());
-            String at = env == null ? lockSource : env.source();
-            int line = env == null ? 0 : env.network().line();
             if (env != null && (!env.account().equals(v.account()) || !env.region().equals(v.region()))) {
-                problems.add(at, 0, "region", v.environment() + " is planned in account " + v.account() + ", "
-                        + v.region() + " but now asks for account " + env.account() + ", " + env.region()
-                        + "; its VPC cannot move", "restore account and region, or release it with --release "
-                        + v.environment() + " (replaces its VPC and cluster)");
+                problems.add(env.source(), env.line(), "region", v.environment() + " is planned in account "
+                        + v.account() + ", " + v.region() + " but now asks for account " + env.account() + ", "
+                        + env.region() + "; its VPC cannot move", "restore account and region, or release it with "
+                        + "--release " + v.environment() + " (replaces its VPC and cluster)");
             }
+            if (v.blocks().size() > VpcAllocation.MAX_BLOCKS) {
+                lockProblem(key, v.environment() + " has " + v.blocks().size() + " IPv4 blocks; a VPC has at most "
+                        + VpcAllocation.MAX_BLOCKS);
+            }
+            if (env != null && v.primary().prefix() != env.network().vpcPrefixLength()) {
+                problems.add(env.source(), env.network().line(), "network.vpcPrefixLength", v.environment()
+                        + "'s VPC is locked at " + v.primary() + " but asks for a /" + env.network().vpcPrefixLength()
+                        + "; a VPC's primary block cannot be resized in place (a VPC that outgrows it gets secondary "
+                        + "blocks by itself)", "set vpcPrefixLength back to " + v.primary().prefix() + ", or re-plan "
+                        + "with --release " + v.environment() + " (replaces its VPC and cluster)");
+            }
+            Ipv4Cidr pool = pools.get(v.region());
             for (Ipv4Cidr block : v.blocks()) {
                 String what = v.environment() + "'s VPC block " + block;
-                Ipv4Cidr pool = pools.get(v.region());
+                if (block.prefix() < 16 || block.prefix() > 28) {
+                    lockProblem(key, what + " is not a VPC size; AWS allows /16 to /28");
+                }
                 boolean inside = pool != null ? pool.contains(block)
                         : network.supernets().stream().anyMatch(s -> s.contains(block));
                 if (!inside) {
-                    problems.add(at, line, "network", what + " lies outside " + (pool != null ? "region pool "
-                            + v.region() + " (" + pool + ")" : "every supernet"), "restore stacks/network.yaml, or "
-                            + "release the environment with --release " + v.environment());
+                    lockProblem(key, what + " lies outside " + (pool != null ? "region pool " + v.region() + " ("
+                            + pool + ")" : "every supernet"));
+                }
+                if (!sameFamily(v.primary(), block)) {
+                    lockProblem(key, what + " mixes RFC 1918 ranges with the primary block " + v.primary());
                 }
                 blockedOverlap(block).ifPresent(r -> problems.add(r.source(), r.line(), "", r.cidr() + " ("
                         + r.note() + ") overlaps " + what + " in the lock; allocations never move",
                         "narrow the range, or release " + v.environment() + " with --release " + v.environment()
                                 + " (replaces its VPC and cluster)"));
                 if (pool == null) {
-                    seenPools.stream().filter(p -> p.overlaps(block)).findFirst().ifPresent(p -> problems.add(
-                            lockSource, 0, "vpcs." + v.environment(), what + " overlaps region pool " + p,
-                            "restore the lock from version control"));
+                    poolList.stream().filter(p -> p.block().overlaps(block)).findFirst().ifPresent(p -> lockProblem(
+                            key, what + " overlaps region pool " + p.owner() + " (" + p.block() + ")"));
                 }
-                allBlocks.add(new Owned(block, v.environment()));
+                blocks.add(new Owned(block, v.environment()));
             }
-            List<Ipv4Cidr> seenSubnets = new ArrayList<>();
-            for (SubnetAllocation s : v.subnets()) {
-                if (v.blocks().stream().noneMatch(b -> b.contains(s.cidr()))) {
-                    problems.add(lockSource, 0, "vpcs." + v.environment(), "subnet " + s.cidr() + " lies outside "
-                            + "the VPC's blocks", "restore the lock from version control");
-                }
-                if (seenSubnets.stream().anyMatch(o -> o.overlaps(s.cidr()))) {
-                    problems.add(lockSource, 0, "vpcs." + v.environment(), "subnet " + s.cidr() + " overlaps "
-                            + "another subnet", "restore the lock from version control");
-                }
-                seenSubnets.add(s.cidr());
+            checkSubnets(v, key);
+        }
+        overlaps(blocks, "VPC", "vpcs.");
+    }
+
+    private void checkSubnets(VpcAllocation v, String key) {
+        List<SubnetAllocation> sorted = new ArrayList<>(v.subnets());
+        sorted.sort(Comparator.comparing(SubnetAllocation::cidr));
+        BitSet indexes = new BitSet(256);
+        Set<String> places = new java.util.HashSet<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            SubnetAllocation s = sorted.get(i);
+            String what = v.environment() + "'s " + s.tier().label() + " subnet " + s.cidr() + " in " + s.zone();
+            if (s.cidr().prefix() < 16 || s.cidr().prefix() > 28) {
+                lockProblem(key, what + " is not a subnet size; AWS allows /16 to /28");
+            }
+            if (v.blocks().stream().noneMatch(b -> b.contains(s.cidr()))) {
+                lockProblem(key, what + " lies outside the VPC's blocks");
+            }
+            if (i > 0 && sorted.get(i - 1).cidr().overlaps(s.cidr())) {
+                lockProblem(key, what + " overlaps " + sorted.get(i - 1).cidr());
+            }
+            if (indexes.get(s.ipv6Index())) {
+                lockProblem(key, what + " reuses IPv6 /64 #" + s.ipv6Index() + " of another subnet");
+            }
+            indexes.set(s.ipv6Index());
+            if (!places.add(s.zone() + "/" + s.tier())) {
+                lockProblem(key, what + " is a second " + s.tier().label() + " subnet in " + s.zone());
             }
         }
-        allBlocks.sort((a, b) -> a.block().compareTo(b.block()));
-        for (int i = 1; i < allBlocks.size(); i++) {
-            Owned prev = allBlocks.get(i - 1);
-            Owned cur = allBlocks.get(i);
-            if (prev.block().overlaps(cur.block())) {
-                problems.add(lockSource, 0, "vpcs." + cur.environment(), cur.environment() + "'s VPC block "
-                        + cur.block() + " overlaps " + prev.block() + " of another VPC", "restore the lock from "
-                        + "version control");
+    }
+
+    /** A block and who holds it (an environment or a region). */
+    private record Owned(Ipv4Cidr block, String owner) {
+    }
+
+    /** Reports blocks that overlap (a sorted sweep: O(n log n)). */
+    private void overlaps(List<Owned> owned, String kind, String keyPrefix) {
+        List<Owned> sorted = new ArrayList<>(owned);
+        sorted.sort(Comparator.comparing(Owned::block));
+        Owned holder = null;
+        for (Owned item : sorted) {
+            if (holder != null && item.block().start() < holder.block().end()) {
+                lockProblem(keyPrefix + item.owner(), item.owner() + "'s " + kind + " block " + item.block()
+                        + " overlaps " + holder.block() + " of " + holder.owner());
+            }
+            if (holder == null || item.block().end() > holder.block().end()) {
+                holder = item;
             }
         }
     }
@@ -184,7 +242,7 @@ public final class AddressPlanner {
 
     /** A supernet's free space: everything but the blocked ranges, the pools and the VPC blocks. */
     private FreeSpace supernetSpace(Ipv4Cidr supernet) {
-        return parents.computeIfAbsent(supernet, s -> {
+        return supernetSpaces.computeIfAbsent(supernet, s -> {
             List<Ipv4Cidr> used = new ArrayList<>();
             blocked.forEach(r -> used.add(r.cidr()));
             used.addAll(pools.values());
@@ -194,7 +252,7 @@ public final class AddressPlanner {
     }
 
     private FreeSpace poolSpace(Ipv4Cidr pool) {
-        return parents.computeIfAbsent(pool, p -> {
+        return poolSpaces.computeIfAbsent(pool, p -> {
             List<Ipv4Cidr> used = new ArrayList<>();
             blocked.forEach(r -> used.add(r.cidr()));
             vpcs.values().forEach(v -> used.addAll(v.blocks()));
@@ -203,9 +261,33 @@ public final class AddressPlanner {
     }
 
     private void planPools(Iterable<EnvironmentConfig> envs) {
+        for (String region : new ArrayList<>(pools.keySet())) {
+            if (!network.regionPools().containsKey(region)) {
+                List<String> holders = vpcs.values().stream().filter(v -> v.region().equals(region))
+                        .map(VpcAllocation::environment).toList();
+                if (holders.isEmpty()) {
+                    changes.add("released region pool " + region + ": " + pools.remove(region));
+                } else {
+                    problems.add(network.source(), 0, "regionPools", "region pool " + region + " ("
+                            + pools.get(region) + ") is in the lock and still holds the VPCs of "
+                            + String.join(", ", holders) + "; a pool cannot be removed while it holds VPCs",
+                            "restore '" + region + ": {prefixLength: " + pools.get(region).prefix() + "}' under "
+                                    + "regionPools, or release those environments first");
+                }
+            }
+        }
         for (EnvironmentConfig env : envs) {
             Integer size = network.regionPools().get(env.region());
             if (size == null || pools.containsKey(env.region())) {
+                continue;
+            }
+            List<String> outside = vpcs.values().stream().filter(v -> v.region().equals(env.region()))
+                    .map(v -> v.environment() + " (" + v.primary() + ")").toList();
+            if (!outside.isEmpty()) {
+                problems.add(network.source(), network.poolLine(env.region()), "regionPools." + env.region(),
+                        "region " + env.region() + " already has VPCs planned outside a pool: " + String.join(", ",
+                                outside) + "; a pool added now could not hold them and they never move",
+                        "remove the pool for " + env.region() + ", or release those environments first");
                 continue;
             }
             Optional<Ipv4Cidr> pool = Optional.empty();
@@ -216,9 +298,9 @@ public final class AddressPlanner {
                 }
             }
             if (pool.isEmpty()) {
-                problems.add(network.source(), 0, "regionPools." + env.region() + ".prefixLength", "region "
-                        + env.region() + " needs a /" + size + " pool; " + largestFreeInSupernets(),
-                        "shrink the pool or add a supernet");
+                problems.add(network.source(), network.poolLine(env.region()), "regionPools." + env.region()
+                        + ".prefixLength", "region " + env.region() + " needs a /" + size + " pool; "
+                        + largestFreeInSupernets(), "shrink the pool or add a supernet");
                 continue;
             }
             pools.put(env.region(), pool.get());
@@ -267,6 +349,17 @@ public final class AddressPlanner {
         }
         missing.sort(Comparator.comparingInt(Need::prefix).thenComparing(Need::tier).thenComparingInt(Need::zoneIndex));
         if (blocks.isEmpty()) {
+            long needed = missing.stream().mapToLong(n -> Ipv4Cidr.blockSize(n.prefix())).sum();
+            if (needed > Ipv4Cidr.blockSize(spec.vpcPrefixLength())) {
+                int fits = 32 - (64 - Long.numberOfLeadingZeros(needed - 1));
+                problems.add(env.source(), spec.line(), "network.subnets", env.name() + ": the subnets need "
+                        + count(needed) + " addresses (" + env.availabilityZones().size() + " zones x ("
+                        + String.join(" + ", spec.subnetPrefixLengths().values().stream().map(p -> "/" + p).toList())
+                        + ")) but a /" + spec.vpcPrefixLength() + " VPC holds " + count(Ipv4Cidr.blockSize(
+                                spec.vpcPrefixLength())), "set vpcPrefixLength to " + fits + " or less, or shrink "
+                        + "the subnet tiers");
+                return;
+            }
             Optional<Ipv4Cidr> primary = vpcBlock(env, spec.vpcPrefixLength(), Optional.empty());
             if (primary.isEmpty()) {
                 problems.add(env.source(), spec.line(), "network.vpcPrefixLength", env.name() + ": the VPC needs a /"
@@ -310,9 +403,19 @@ public final class AddressPlanner {
                 int size = Math.max(16, Math.min(need.prefix(), 32 - (64 - Long.numberOfLeadingZeros(remaining - 1))));
                 Optional<Ipv4Cidr> secondary = vpcBlock(env, size, Optional.of(blocks.get(0)));
                 if (secondary.isEmpty()) {
+                    boolean pooled = pools.containsKey(env.region());
+                    String where = pooled ? parentName(env) : "the supernets in the same private range as "
+                            + blocks.get(0) + " (" + join(network.supernets().stream()
+                                    .filter(sn -> sameFamily(blocks.get(0), sn)).toList()) + ")";
+                    String free = pooled ? largestFree(env) : network.supernets().stream()
+                            .filter(sn -> sameFamily(blocks.get(0), sn))
+                            .map(sn -> supernetSpace(sn).largestFree()).flatMap(Optional::stream)
+                            .min(Comparator.comparingInt(Ipv4Cidr::prefix))
+                            .map(b -> "the largest free block there is " + b).orElse("they are full");
                     problems.add(env.source(), spec.line(), field, what + " and a secondary /" + size + " does not "
-                            + "fit in " + parentName(env) + "; " + largestFree(env), "enlarge the region's pool or "
-                            + "shrink '" + need.tier().label() + "'");
+                            + "fit in " + where + "; " + free, pooled ? "enlarge the region's pool or shrink '"
+                            + need.tier().label() + "'" : "add a supernet in the same range, or shrink '"
+                            + need.tier().label() + "'");
                     return;
                 }
                 blocks.add(secondary.get());

@@ -24,22 +24,38 @@ public final class LockFile {
     private LockFile() {
     }
 
+    /**
+     * A lock as read, with the line of each entry ({@code regionPools.<region>}, {@code vpcs.<environment>}) for
+     * the planner's messages.
+     */
+    public record Read(String file, AddressLock lock, Map<String, Integer> lines) {
+        public Read {
+            lines = Map.copyOf(lines);
+        }
+    }
+
     /** Reads a lock; a missing file is an empty lock. Problems are located in the file. */
     public static AddressLock read(Path file) {
+        return readLocated(file).lock();
+    }
+
+    /** Reads a lock with the line of each entry. */
+    public static Read readLocated(Path file) {
+        String shown = EnvironmentLoader.display(file);
         if (!Files.exists(file)) {
-            return AddressLock.EMPTY;
+            return new Read(shown, AddressLock.EMPTY, Map.of());
         }
         Problems problems = new Problems();
-        String shown = EnvironmentLoader.display(file);
+        Map<String, Integer> lines = new LinkedHashMap<>();
         Optional<AddressLock> lock = EnvironmentLoader.read(file, problems)
                 .flatMap(text -> EnvironmentLoader.compose(shown, text, problems))
                 .flatMap(root -> YamlObject.of(shown, "", root, problems))
-                .map(LockFile::lock);
+                .map(y -> lock(y, lines));
         problems.throwIfAny();
-        return lock.orElseThrow();
+        return new Read(shown, lock.orElseThrow(), lines);
     }
 
-    private static AddressLock lock(YamlObject y) {
+    private static AddressLock lock(YamlObject y, Map<String, Integer> lines) {
         y.integer("version", String.valueOf(VERSION)).ifPresent(v -> {
             if (v != VERSION) {
                 y.problem(y.line(), "version", "lock format " + v + " is not known to this version (" + VERSION + ")",
@@ -47,12 +63,21 @@ public final class LockFile {
             }
         });
         Map<String, Ipv4Cidr> pools = new LinkedHashMap<>();
-        y.stringMap("regionPools", null).ifPresent(map -> map.forEach((region, cidr) ->
-                cidr(y, cidr).ifPresent(c -> pools.put(region.value(), c))));
+        y.stringMap("regionPools", null).ifPresent(map -> map.forEach((region, cidr) -> {
+            lines.put("regionPools." + region.value(), region.line());
+            cidr(y, cidr).ifPresent(c -> pools.put(region.value(), c));
+        }));
         Map<String, VpcAllocation> vpcs = new LinkedHashMap<>();
         y.object("vpcs", null).ifPresent(all -> {
             for (String env : all.keys()) {
-                all.object(env, null).ifPresent(v -> vpc(env, v).ifPresent(a -> vpcs.put(env, a)));
+                lines.put("vpcs." + env, all.lineOf(env));
+                Optional<YamlObject> entry = all.object(env, null);
+                if (entry.isEmpty()) {
+                    all.problem(all.lineOf(env), all.field(env), "the entry is empty, so its VPC would be planned "
+                            + "again and move", "restore the lock from version control, or release the environment "
+                            + "with --release " + env);
+                }
+                entry.ifPresent(v -> vpc(env, v).ifPresent(a -> vpcs.put(env, a)));
             }
         });
         y.finish();
@@ -63,7 +88,13 @@ public final class LockFile {
         Optional<Scalar> account = v.string("account", "\"111111111111\"");
         Optional<Scalar> region = v.string("region", "us-east-1");
         List<Ipv4Cidr> blocks = new ArrayList<>();
-        v.stringList("blocks", "[10.0.0.0/20]").ifPresent(list -> list.forEach(s -> cidr(v, s).ifPresent(blocks::add)));
+        v.stringList("blocks", "[10.0.0.0/20]").ifPresent(list -> {
+            if (list.isEmpty()) {
+                v.problem(v.lineOf("blocks"), v.field("blocks"), "a VPC needs at least its primary block",
+                        "restore the lock from version control");
+            }
+            list.forEach(s -> cidr(v, s).ifPresent(blocks::add));
+        });
         List<SubnetAllocation> subnets = new ArrayList<>();
         v.objectList("subnets", "[]").ifPresent(items -> {
             for (YamlObject s : items) {

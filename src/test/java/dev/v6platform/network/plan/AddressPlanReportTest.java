@@ -30,7 +30,7 @@ class AddressPlanReportTest {
         for (VpcAllocation v : PLAN.lock().vpcs().values()) {
             for (SubnetAllocation s : v.subnets()) {
                 assertThat(md).contains("| " + s.zone() + " | " + s.tier().label() + " | " + s.cidr() + " | "
-                        + AddressPlanner.count(s.cidr().usableInSubnet()) + " | #" + s.ipv6Index() + " |");
+                        + AddressPlanner.count(s.cidr().usableInSubnet()) + " | #" + s.ipv6Index() + " | deployed |");
             }
         }
     }
@@ -47,6 +47,25 @@ class AddressPlanReportTest {
         assertThat(AddressPlanReport.headroom(free, 20)).isEqualTo(15);
         assertThat(AddressPlanReport.covered(Ipv4Cidr.parse("10.0.0.0/16"),
                 FreeSpaceTest.cidrs("10.0.0.0/17 10.0.64.0/18"))).isEqualTo(32768);
+    }
+
+    @Test
+    void subnets_of_removed_zones_are_marked_kept_not_deployed() {
+        dev.v6platform.config.EnvironmentConfig full = PLAN.environments().get("dev-use1");
+        dev.v6platform.config.EnvironmentConfig fewer = new dev.v6platform.config.EnvironmentConfig(full.name(),
+                full.account(), full.region(), full.availabilityZones().subList(0, 2), full.kubernetesVersion(),
+                full.tags(), full.network(), full.cluster(), full.namespaces(), full.source(), full.line());
+        java.util.List<dev.v6platform.config.EnvironmentConfig> envs = new java.util.ArrayList<>(
+                PLAN.environments().values());
+        envs.replaceAll(e -> e.name().equals("dev-use1") ? fewer : e);
+
+        String md = AddressPlanReport.markdown(SampleSynthesis.plan(envs));
+
+        SubnetAllocation gone = PLAN.vpc("dev-use1").subnet("us-east-1c", dev.v6platform.config.SubnetTier.NODES)
+                .orElseThrow();
+        assertThat(md).contains("| us-east-1c | nodes | " + gone.cidr() + " | 507 | #" + gone.ipv6Index()
+                + " | kept, not deployed |");
+        assertThat(md).contains("- headroom (each size alone, without a new block): ");
     }
 
     @Test
@@ -112,7 +131,7 @@ class AddressPlanReportTest {
         assertThatThrownBy(() -> AddressPlanner.plan(PLAN.network(), java.util.List.copyOf(
                 PLAN.environments().values()), damaged, "stacks/address-plan.lock.yaml", java.util.Set.of()))
                 .hasMessageContaining("prod-euw1's VPC block " + devBlock + " overlaps " + devBlock
-                        + " of another VPC; restore the lock from version control");
+                        + " of dev-euw1; restore the lock from version control");
     }
 
     private static Path write(Path dir, String text) throws IOException {

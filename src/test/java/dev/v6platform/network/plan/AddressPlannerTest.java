@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.v6platform.config.AddressRange;
+import dev.v6platform.config.ClusterSpec;
 import dev.v6platform.config.ConfigException;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
@@ -25,6 +26,10 @@ import org.junit.jupiter.api.Test;
 
 class AddressPlannerTest {
     static final String LOCK = "stacks/address-plan.lock.yaml";
+    static final ClusterSpec CLUSTER = new ClusterSpec(List.of(), Optional.empty(),
+            List.of("arn:aws:iam::111111111111:role/admins"), List.of(), Map.of("vpc-cni", "v1.20.4-eksbuild.1",
+                    "coredns", "v1.12.4-eksbuild.1", "kube-proxy", "v1.33.5-eksbuild.2", "eks-pod-identity-agent",
+                    "v1.3.10-eksbuild.2"), new ClusterSpec.SystemNodesSpec(List.of("m7g.large"), 2, 3, 2), 1);
 
     static NetworkConfig network(String supernets, Map<String, Integer> pools, String... reserved) {
         List<AddressRange> ranges = new ArrayList<>();
@@ -46,8 +51,8 @@ class AddressPlannerTest {
             azs.add(region + (char) ('a' + i));
         }
         return new EnvironmentConfig(name, "111111111111", region, azs, new KubernetesVersion(33), Map.of(),
-                new NetworkSpec(vpc, NatGatewayMode.PER_ZONE, 90, tiers, Optional.empty(), 12), List.of(),
-                "stacks/" + name + ".yaml");
+                new NetworkSpec(vpc, NatGatewayMode.PER_ZONE, 90, tiers, Optional.empty(), 12), CLUSTER, List.of(),
+                "stacks/" + name + ".yaml", 1);
     }
 
     static AddressPlan plan(NetworkConfig n, AddressLock lock, EnvironmentConfig... envs) {
@@ -137,10 +142,116 @@ class AddressPlannerTest {
         AddressPlan grown = plan(n, lock, env("a", "us-east-1", 4, 22, 26, 24, 0));
 
         assertThat(grown.vpc("a").blocks()).hasSize(2).first().isEqualTo(lock.vpcs().get("a").primary());
+        assertThat(grown.vpc("a").blocks().get(1).prefix())
+                .as("room for what no longer fits in the primary: a /24 and two /26 (384 addresses)").isEqualTo(23);
         assertThat(grown.changes()).anyMatch(c -> c.startsWith("a: added secondary VPC block"));
+        assertThat(grown.vpc("a").subnets()).containsAll(lock.vpcs().get("a").subnets());
         for (SubnetAllocation s : grown.vpc("a").subnets()) {
             assertThat(grown.vpc("a").blocks()).anyMatch(b -> b.contains(s.cidr()));
         }
+    }
+
+    @Test
+    void a_new_vpc_whose_subnets_do_not_fit_says_which_size_would() {
+        assertThatThrownBy(() -> plan(network("10.0.0.0/16", Map.of()), AddressLock.EMPTY,
+                env("a", "us-east-1", 2, 22, 26, 23, 0)))
+                .hasMessage("stacks/a.yaml:12: network.subnets: a: the subnets need 1,152 addresses (2 zones x (/26 + "
+                        + "/23)) but a /22 VPC holds 1,024; set vpcPrefixLength to 21 or less, or shrink the subnet "
+                        + "tiers");
+    }
+
+    @Test
+    void a_locked_vpc_cannot_change_its_primary_size() {
+        NetworkConfig n = network("10.0.0.0/16", Map.of());
+        AddressLock lock = plan(n, AddressLock.EMPTY, env("a", "us-east-1", 2, 20, 26, 23, 0)).lock();
+
+        assertThatThrownBy(() -> plan(n, lock, env("a", "us-east-1", 2, 18, 26, 23, 0)))
+                .hasMessageContaining("network.vpcPrefixLength: a's VPC is locked at 10.0.0.0/20 but asks for a /18; a "
+                        + "VPC's primary block cannot be resized in place");
+    }
+
+    @Test
+    void a_pool_added_after_vpcs_exist_in_its_region_is_refused_and_nothing_is_locked() {
+        EnvironmentConfig a = env("a", "us-east-1", 2, 20, 26, 23, 0);
+        AddressLock lock = plan(network("10.0.0.0/8", Map.of(), "10.0.0.0/12"), AddressLock.EMPTY, a).lock();
+
+        assertThatThrownBy(() -> plan(network("10.0.0.0/8", Map.of("us-east-1", 12), "10.0.0.0/12"), lock, a))
+                .hasMessageContaining("regionPools.us-east-1: region us-east-1 already has VPCs planned outside a pool: "
+                        + "a (10.16.0.0/20); a pool added now could not hold them and they never move");
+    }
+
+    @Test
+    void a_pool_is_released_with_its_last_vpc_and_kept_while_it_holds_one() {
+        NetworkConfig pooled = network("10.0.0.0/8", Map.of("us-east-1", 12));
+        EnvironmentConfig a = env("a", "us-east-1", 2, 20, 26, 23, 0);
+        AddressLock lock = plan(pooled, AddressLock.EMPTY, a).lock();
+        NetworkConfig unpooled = network("10.0.0.0/8", Map.of());
+
+        assertThatThrownBy(() -> plan(unpooled, lock, a)).hasMessageContaining("region pool us-east-1 (10.0.0.0/12) "
+                + "is in the lock and still holds the VPCs of a; a pool cannot be removed while it holds VPCs");
+        AddressPlan released = AddressPlanner.plan(unpooled, List.of(), lock, LOCK, Set.of("a"));
+        assertThat(released.lock().regionPools()).isEmpty();
+        assertThat(released.changes()).contains("released region pool us-east-1: 10.0.0.0/12");
+    }
+
+    @Test
+    void a_pool_as_large_as_its_supernet_is_usable() {
+        AddressPlan p = plan(network("10.0.0.0/8", Map.of("us-east-1", 8)), AddressLock.EMPTY,
+                env("a", "us-east-1", 2, 20, 26, 23, 0));
+
+        assertThat(p.lock().regionPools()).containsEntry("us-east-1", Ipv4Cidr.parse("10.0.0.0/8"));
+        assertThat(p.vpc("a").primary()).isEqualTo(Ipv4Cidr.parse("10.0.0.0/20"));
+    }
+
+    static AddressLock edit(AddressLock lock, String env, java.util.function.UnaryOperator<VpcAllocation> change) {
+        Map<String, VpcAllocation> vpcs = new java.util.TreeMap<>(lock.vpcs());
+        vpcs.put(env, change.apply(vpcs.get(env)));
+        return new AddressLock(lock.regionPools(), vpcs);
+    }
+
+    @Test
+    void a_damaged_lock_is_refused_for_every_inconsistency() {
+        NetworkConfig n = network("10.0.0.0/16", Map.of());
+        EnvironmentConfig a = env("a", "us-east-1", 2, 20, 26, 23, 0);
+        EnvironmentConfig b = env("b", "us-east-1", 2, 20, 26, 23, 0);
+        AddressLock lock = plan(n, AddressLock.EMPTY, a, b).lock();
+        VpcAllocation va = lock.vpcs().get("a");
+        List<SubnetAllocation> subs = new ArrayList<>(va.subnets());
+        SubnetAllocation first = subs.get(0);
+        SubnetAllocation second = subs.get(1);
+
+        Map<String, AddressLock> damaged = new java.util.LinkedHashMap<>();
+        List<SubnetAllocation> sameIndex = new ArrayList<>(subs);
+        sameIndex.set(1, new SubnetAllocation(second.zone(), second.tier(), second.cidr(), first.ipv6Index()));
+        damaged.put("reuses IPv6 /64 #" + first.ipv6Index(), edit(lock, "a", v -> new VpcAllocation("a", v.account(),
+                v.region(), v.blocks(), sameIndex)));
+        List<SubnetAllocation> twice = new ArrayList<>(subs);
+        twice.set(1, new SubnetAllocation(first.zone(), first.tier(), second.cidr(), second.ipv6Index()));
+        damaged.put("is a second", edit(lock, "a", v -> new VpcAllocation("a", v.account(), v.region(), v.blocks(),
+                twice)));
+        damaged.put("is not a VPC size; AWS allows /16 to /28", edit(lock, "a", v -> new VpcAllocation("a",
+                v.account(), v.region(), List.of(Ipv4Cidr.parse("10.0.0.0/16"), Ipv4Cidr.parse("10.0.128.0/29")),
+                v.subnets())));
+        damaged.put("overlaps 10.0.0.0/20 of a", edit(lock, "b", v -> new VpcAllocation("b", v.account(),
+                v.region(), List.of(va.primary()), va.subnets())));
+        for (Map.Entry<String, AddressLock> e : damaged.entrySet()) {
+            assertThatThrownBy(() -> plan(n, e.getValue(), a, b)).as(e.getKey()).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(e.getKey()).hasMessageContaining("restore the lock from version control");
+        }
+    }
+
+    @Test
+    void secondary_blocks_skip_a_supernet_of_another_rfc1918_range() {
+        NetworkConfig n = new NetworkConfig(FreeSpaceTest.cidrs("10.0.0.0/21 192.168.0.0/16"), List.of(), List.of(),
+                Map.of(), "stacks/network.yaml");
+        AddressLock lock = plan(n, AddressLock.EMPTY, env("a", "us-east-1", 2, 21, 26, 24, 0),
+                env("b", "us-east-1", 2, 22, 26, 24, 0)).lock();
+
+        assertThatThrownBy(() -> plan(n, lock, env("a", "us-east-1", 7, 21, 26, 24, 0),
+                env("b", "us-east-1", 2, 22, 26, 24, 0)))
+                .hasMessageContaining("does not fit in the supernets in the same private range as 10.0.0.0/21 "
+                        + "(10.0.0.0/21); they are full; add a supernet in the same range");
+        assertThat(lock.vpcs().get("b").primary().toString()).startsWith("192.168.");
     }
 
     @Test
@@ -263,37 +374,60 @@ class AddressPlannerTest {
     }
 
     @Test
-    void random_plans_never_overlap_and_every_block_sits_inside_its_parent() {
+    void random_plans_never_overlap_and_every_block_sits_inside_its_parent() throws Exception {
         Random random = new Random(20261121L);
         int plans = 0;
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("target"), "random");
         for (int round = 0; round < 60; round++) {
             int supernetPrefix = 8 + random.nextInt(5);
-            NetworkConfig n = network("10.0.0.0/" + supernetPrefix,
+            List<AddressRange> inUse = new ArrayList<>();
+            for (int i = 0; i < random.nextInt(4); i++) {
+                inUse.add(new AddressRange(Ipv4Cidr.of((10L << 24) + (long) random.nextInt(1 << 8) * (1 << (32
+                        - supernetPrefix - 8)) * 0 + ((long) random.nextInt(64) << 18), 18), "legacy", "n", 1));
+            }
+            NetworkConfig n = new NetworkConfig(FreeSpaceTest.cidrs("10.0.0.0/" + supernetPrefix + " 100.64.0.0/16"),
+                    List.of(new AddressRange(Ipv4Cidr.parse("10." + (random.nextInt(4) * 4) + ".0.0/14"), "carrier",
+                            "n", 1)), inUse,
                     random.nextBoolean() ? Map.of("us-east-1", supernetPrefix + 2, "eu-west-1", supernetPrefix + 3)
-                            : Map.of(),
-                    "10." + (random.nextInt(4) * 4) + ".0.0/14");
-            List<EnvironmentConfig> envs = new ArrayList<>();
+                            : Map.of(), "stacks/network.yaml");
+            Map<String, EnvironmentConfig> envs = new java.util.TreeMap<>();
             AddressLock lock = AddressLock.EMPTY;
-            for (int i = 0; i < 12; i++) {
-                String region = random.nextBoolean() ? "us-east-1" : "eu-west-1";
-                int vpc = 18 + random.nextInt(5);
-                int zones = 2 + random.nextInt(3);
-                int nodes = vpc + 3;
-                envs.add(env("e" + i, region, zones, vpc, nodes + 2, nodes, random.nextBoolean() ? nodes + 3 : 0));
+            for (int step = 0; step < 16; step++) {
+                Map<String, EnvironmentConfig> next = new java.util.TreeMap<>(envs);
+                if (!envs.isEmpty() && random.nextInt(3) == 0) {
+                    EnvironmentConfig grow = new ArrayList<>(envs.values()).get(random.nextInt(envs.size()));
+                    int zones = Math.min(6, grow.availabilityZones().size() + 1);
+                    next.put(grow.name(), env(grow.name(), grow.region(), zones, grow.network().vpcPrefixLength(),
+                            grow.network().subnetPrefixLengths().get(SubnetTier.PUBLIC),
+                            grow.network().subnetPrefixLengths().get(SubnetTier.NODES),
+                            grow.network().subnetPrefixLengths().getOrDefault(SubnetTier.INTRA, 0)));
+                } else {
+                    String region = random.nextBoolean() ? "us-east-1" : "eu-west-1";
+                    int vpc = 18 + random.nextInt(5);
+                    int nodes = vpc + 3;
+                    next.put("e" + step, env("e" + step, region, 2 + random.nextInt(2), vpc, nodes + 2, nodes,
+                            random.nextBoolean() ? nodes + 3 : 0));
+                }
                 try {
-                    AddressPlan p = AddressPlanner.plan(n, envs, lock, LOCK, Set.of());
+                    AddressPlan p = AddressPlanner.plan(n, List.copyOf(next.values()), lock, LOCK, Set.of());
                     PlanInvariants.check(p);
                     for (VpcAllocation before : lock.vpcs().values()) {
-                        assertThat(p.lock().vpcs().get(before.environment())).isEqualTo(before);
+                        VpcAllocation after = p.lock().vpcs().get(before.environment());
+                        assertThat(after.blocks()).startsWith(before.blocks().toArray(Ipv4Cidr[]::new));
+                        assertThat(after.subnets()).containsAll(before.subnets());
                     }
+                    java.nio.file.Path file = dir.resolve("lock.yaml");
+                    java.nio.file.Files.writeString(file, LockFile.write(p.lock()));
+                    assertThat(LockFile.read(file)).isEqualTo(p.lock());
                     lock = p.lock();
+                    envs = next;
                     plans++;
                 } catch (ConfigException full) {
-                    assertThat(full.getMessage()).contains("enlarge the region's pool");
-                    envs.remove(envs.size() - 1);
+                    assertThat(full.getMessage()).containsAnyOf("enlarge the region's pool", "shrink",
+                            "already has 5 blocks", "add a supernet in the same range");
                 }
             }
         }
-        assertThat(plans).isGreaterThan(300);
+        assertThat(plans).isGreaterThan(400);
     }
 }

@@ -25,6 +25,9 @@ final class PlanInvariants {
             assertThat(v.blocks()).hasSizeBetween(1, VpcAllocation.MAX_BLOCKS);
             for (Ipv4Cidr b : v.blocks()) {
                 assertThat(b.prefix()).isBetween(16, 28);
+                assertThat(AddressPlanner.sameFamily(v.primary(), b)).as("%s mixes ranges with %s", b, v.primary())
+                        .isTrue();
+                assertThat(b.overlaps(dev.v6platform.config.NetworkLoader.DOCKER_BRIDGE)).isFalse();
                 if (pool != null) {
                     assertThat(pool.contains(b)).as("%s inside pool %s", b, pool).isTrue();
                 } else {
