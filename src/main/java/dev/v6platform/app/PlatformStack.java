@@ -1,5 +1,8 @@
 package dev.v6platform.app;
 
+import dev.v6platform.cluster.ClusterNetwork;
+import dev.v6platform.cluster.Ipv6Cluster;
+import dev.v6platform.cluster.Ipv6ClusterProps;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.network.DualStackVpc;
@@ -23,6 +26,7 @@ public final class PlatformStack extends Stack {
     private final EnvironmentConfig environment;
     private final PlatformKey key;
     private final DualStackVpc vpc;
+    private final Ipv6Cluster cluster;
 
     public PlatformStack(Construct scope, String id, EnvironmentConfig env, AddressPlan plan) {
         super(scope, id, StackProps.builder()
@@ -47,6 +51,24 @@ public final class PlatformStack extends Stack {
                 key.key(),
                 clusterName(env),
                 env.network().ipv6IpamPoolId()));
+        this.cluster = new Ipv6Cluster(this, "Cluster", Ipv6ClusterProps.builder()
+                .clusterName(clusterName(env))
+                .version(env.kubernetesVersion())
+                .network(ClusterNetwork.of(vpc))
+                .secretsKey(key.key())
+                .publicAccessCidrs(env.cluster().publicAccessCidrs())
+                .publicAccessReason(env.cluster().publicAccessReason())
+                .admins(env.cluster().admins())
+                .viewers(env.cluster().viewers())
+                .addonVersions(env.cluster().addonVersions())
+                .systemNodes(env.cluster().systemNodes())
+                .build());
+        // nodes bootstrap through the VPC's routes (NAT, egress-only gateway)
+        cluster.systemNodes().getNode().addDependency(vpc);
+    }
+
+    public Ipv6Cluster cluster() {
+        return cluster;
     }
 
     /** The EKS cluster name of an environment; also the Karpenter discovery tag value. */

@@ -5,6 +5,7 @@ import dev.v6platform.kubernetes.PlatformNamespacesChart;
 import dev.v6platform.network.plan.AddressPlan;
 import dev.v6platform.network.plan.AddressPlanReport;
 import dev.v6platform.network.plan.AddressPlanSvg;
+import dev.v6platform.validation.PlatformRulesPlugin;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +62,7 @@ public final class PlatformSynthesis {
                 .analyticsReporting(false)
                 .stackTraces(false)
                 .build());
-        Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+        Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new PlatformRulesPlugin());
         Map<String, PlatformStack> stacks = new LinkedHashMap<>();
         Map<String, org.cdk8s.App> charts = new LinkedHashMap<>();
         for (EnvironmentConfig env : envs) {
@@ -99,7 +100,11 @@ public final class PlatformSynthesis {
                 result.app().synth();
                 result.charts().values().forEach(org.cdk8s.App::synth);
             } catch (RuntimeException e) {
-                throw new SynthesisException(describe(e), e);
+                List<String> found = findings(stagedAssembly.resolve("validation-report.json"));
+                throw new SynthesisException(found.isEmpty() ? describe(e) : "validation failed with "
+                        + found.size() + " finding(s); fix them, or acknowledge a finding with "
+                        + "Validations.of(construct).acknowledge(...) and a written reason:\n  "
+                        + String.join("\n  ", found), e);
             }
             List<String> warnings = findings(stagedAssembly.resolve("validation-report.json"));
             if (!warnings.isEmpty()) {

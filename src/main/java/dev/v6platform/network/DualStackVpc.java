@@ -21,6 +21,9 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.ec2.CfnEIP;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ec2.VpcAttributes;
 import software.amazon.awscdk.services.ec2.CfnEgressOnlyInternetGateway;
 import software.amazon.awscdk.services.ec2.CfnFlowLog;
 import software.amazon.awscdk.services.ec2.CfnInternetGateway;
@@ -74,6 +77,8 @@ public final class DualStackVpc extends Construct {
     private final CfnVPC vpc;
     private final CfnVPCCidrBlock ipv6Block;
     private final Map<SubnetTier, Map<String, CfnSubnet>> subnets = new EnumMap<>(SubnetTier.class);
+    private IVpc imported;
+    private final Map<String, CfnRouteTable> routeTables = new LinkedHashMap<>();
 
     public DualStackVpc(Construct scope, String id, DualStackVpcProps props) {
         super(scope, id);
@@ -197,6 +202,13 @@ public final class DualStackVpc extends Construct {
     }
 
     private void associate(String id, CfnRouteTable table, CfnSubnet subnet) {
+        for (SubnetTier tier : SubnetTier.values()) {
+            subnets.getOrDefault(tier, Map.of()).forEach((zone, s) -> {
+                if (s == subnet) {
+                    routeTables.put(tier + "/" + zone, table);
+                }
+            });
+        }
         CfnSubnetRouteTableAssociation.Builder.create(this, id + "RouteTableAssociation")
                 .routeTableId(table.getRef()).subnetId(subnet.getRef()).build();
     }
@@ -266,6 +278,50 @@ public final class DualStackVpc extends Construct {
 
     public CfnVPC vpc() {
         return vpc;
+    }
+
+    /**
+     * This VPC as an aws-cdk-lib {@link IVpc}, for constructs that take one (EKS, security groups): public subnets
+     * as public, node subnets as private with egress, intra subnets as isolated. Creates no resources.
+     */
+    public IVpc asVpc() {
+        if (imported == null) {
+            List<String> zones = new ArrayList<>(subnets(SubnetTier.PUBLIC).keySet());
+            VpcAttributes.Builder attributes = VpcAttributes.builder()
+                    .vpcId(vpc.getRef())
+                    .vpcCidrBlock(vpc.getCidrBlock())
+                    .availabilityZones(zones)
+                    .publicSubnetIds(refs(SubnetTier.PUBLIC, zones))
+                    .publicSubnetRouteTableIds(tables(SubnetTier.PUBLIC, zones))
+                    .privateSubnetIds(refs(SubnetTier.NODES, zones))
+                    .privateSubnetRouteTableIds(tables(SubnetTier.NODES, zones));
+            if (!subnets(SubnetTier.INTRA).isEmpty()) {
+                attributes.isolatedSubnetIds(refs(SubnetTier.INTRA, zones))
+                        .isolatedSubnetRouteTableIds(tables(SubnetTier.INTRA, zones));
+            }
+            imported = Vpc.fromVpcAttributes(this, "Imported", attributes.build());
+        }
+        return imported;
+    }
+
+    private List<String> tables(SubnetTier tier, List<String> zones) {
+        List<String> out = new ArrayList<>();
+        for (String zone : zones) {
+            out.add(routeTables.get(tier + "/" + zone).getRef());
+        }
+        return out;
+    }
+
+    private List<String> refs(SubnetTier tier, List<String> zones) {
+        List<String> out = new ArrayList<>();
+        for (String zone : zones) {
+            CfnSubnet subnet = subnets(tier).get(zone);
+            if (subnet == null) {
+                throw new IllegalStateException(tier.label() + " has no subnet in " + zone);
+            }
+            out.add(subnet.getRef());
+        }
+        return out;
     }
 
     /** The VPC's Amazon-provided (or IPAM) IPv6 block association; subnets depend on it. */

@@ -69,7 +69,7 @@ class SynthesisTest {
         assertThatThrownBy(() -> PlatformSynthesis.run(SampleSynthesis.environments(), SampleSynthesis.plan(), cdkOut, dist,
                 built -> Key.Builder.create(built.stacks().get("dev-use1"), "UnrotatedKey").build()))
                 .isInstanceOf(SynthesisException.class)
-                .hasMessageStartingWith("validation failed: the findings are listed above");
+                .hasMessageStartingWith("validation failed with 1 finding(s)").hasMessageContaining("AwsSolutions-KMS5");
 
         assertSameContent(SampleSynthesis.files(cdkOut), assemblyBefore);
         assertSameContent(SampleSynthesis.files(dist), distBefore);

@@ -1,0 +1,339 @@
+package dev.v6platform.cluster;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Validations;
+import software.amazon.awscdk.services.ec2.CfnLaunchTemplate;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.eks.CfnAddon;
+import software.amazon.awscdk.services.eks_v2.AccessPolicy;
+import software.amazon.awscdk.services.eks_v2.AccessPolicyNameOptions;
+import software.amazon.awscdk.services.eks_v2.AccessScopeType;
+import software.amazon.awscdk.services.eks_v2.CapacityType;
+import software.amazon.awscdk.services.eks_v2.Cluster;
+import software.amazon.awscdk.services.eks_v2.ClusterAttributes;
+import software.amazon.awscdk.services.eks_v2.ClusterLoggingTypes;
+import software.amazon.awscdk.services.eks_v2.DefaultCapacityType;
+import software.amazon.awscdk.services.eks_v2.EndpointAccess;
+import software.amazon.awscdk.services.eks_v2.ICluster;
+import software.amazon.awscdk.services.eks_v2.IpFamily;
+import software.amazon.awscdk.services.eks_v2.KubernetesVersion;
+import software.amazon.awscdk.services.eks_v2.LaunchTemplateSpec;
+import software.amazon.awscdk.services.eks_v2.Nodegroup;
+import software.amazon.awscdk.services.eks_v2.NodegroupAmiType;
+import software.amazon.awscdk.services.eks_v2.NodegroupOptions;
+import software.amazon.awscdk.services.eks_v2.TaintEffect;
+import software.amazon.awscdk.services.eks_v2.TaintSpec;
+import software.amazon.awscdk.services.iam.CompositePrincipal;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.IManagedPolicy;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.constructs.Construct;
+
+/**
+ * An IPv6 EKS cluster with the wiring IPv6 clusters fail without.
+ *
+ * <ul>
+ *   <li>aws-cdk-lib {@code eks_v2.Cluster}: a native {@code AWS::EKS::Cluster} (no custom-resource Lambda), API
+ *       authentication with access entries. Chosen over {@code aws-eks}, whose cluster is a custom resource that
+ *       needs a kubectl Lambda even to exist. IPv6 family, secrets encrypted with the platform key, every
+ *       control-plane log type, a private endpoint (public only for listed CIDRs), and a control-plane security
+ *       group that allows IPv4 and IPv6 egress (eks_v2's own allows IPv4 only). The cluster creator gets no
+ *       implicit admin: the listed admins and viewers get access entries.</li>
+ *   <li>Core add-ons as EKS managed add-ons at pinned versions: {@code eks-pod-identity-agent}, {@code vpc-cni}
+ *       (IPv6 with prefix delegation, under its own Pod Identity role that holds the IPv6 CNI policy),
+ *       {@code kube-proxy} and {@code coredns} (tolerating the system nodes' taint). EKS installs no self-managed
+ *       defaults ({@code bootstrapSelfManagedAddons: false}).</li>
+ *   <li>The IPv6 CNI policy, which AWS does not ship, as a customer-managed policy named {@code <cluster>-vpc-cni-ipv6}.
+ *       Every node role that can run pods gets it too ({@link #registerNodeRole}); the platform's validation
+ *       rules fail synth for a node role without it.</li>
+ *   <li>A managed node group of Graviton instances (AL2023 arm64) in the node subnets for cluster-critical pods,
+ *       tainted {@code CriticalAddonsOnly=true:NoSchedule}, IMDSv2 required with a hop limit of 1 (pods use Pod
+ *       Identity, not the node's credentials), encrypted gp3 root volume.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * Ipv6Cluster cluster = new Ipv6Cluster(stack, "Cluster", Ipv6ClusterProps.builder()
+ *         .clusterName("v6-dev-use1").version(new KubernetesVersion(34))
+ *         .network(ClusterNetwork.of(vpc)).secretsKey(key)
+ *         .admins(List.of("arn:aws:iam::111111111111:role/platform-admins"))
+ *         .addonVersions(versions).build());
+ * }</pre>
+ *
+ * @see <a href="https://docs.aws.amazon.com/eks/latest/userguide/cni-ipv6.html">IPv6 clusters</a>
+ * @see <a href="https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html">VPC CNI IAM role</a>
+ */
+public final class Ipv6Cluster extends Construct {
+    /** Taint of the system nodes; Karpenter's chart and the CoreDNS add-on tolerate it. */
+    public static final String CRITICAL_ADDONS_TAINT = "CriticalAddonsOnly";
+    /** Label of the system nodes. */
+    public static final String NODE_ROLE_LABEL = "v6-platform.dev/node-role";
+
+    private final Cluster cluster;
+    private final SecurityGroup securityGroup;
+    private final ManagedPolicy cniPolicy;
+    private final Role cniRole;
+    private final Role systemNodeRole;
+    private final Nodegroup systemNodes;
+    private final Map<String, CfnAddon> addons = new LinkedHashMap<>();
+    private final List<IRole> nodeRoles = new ArrayList<>();
+
+    public Ipv6Cluster(Construct scope, String id, Ipv6ClusterProps props) {
+        super(scope, id);
+        String name = props.clusterName();
+        this.securityGroup = SecurityGroup.Builder.create(this, "ControlPlaneSecurityGroup")
+                .vpc(props.network().vpc())
+                .description("EKS control plane of " + name + ": IPv4 and IPv6 egress")
+                .allowAllOutbound(true)
+                .allowAllIpv6Outbound(true)
+                .build();
+        this.cluster = Cluster.Builder.create(this, "Resource")
+                .clusterName(name)
+                .version(KubernetesVersion.of(props.version().toString()))
+                .ipFamily(IpFamily.IP_V6)
+                .vpc(props.network().vpc())
+                .vpcSubnets(List.of(props.network().controlPlaneSelection()))
+                .securityGroup(securityGroup)
+                .endpointAccess(props.publicAccessCidrs().isEmpty() ? EndpointAccess.PRIVATE
+                        : EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(props.publicAccessCidrs().toArray(String[]::new)))
+                .secretsEncryptionKey(props.secretsKey())
+                .clusterLogging(List.of(ClusterLoggingTypes.API, ClusterLoggingTypes.AUDIT,
+                        ClusterLoggingTypes.AUTHENTICATOR, ClusterLoggingTypes.CONTROLLER_MANAGER,
+                        ClusterLoggingTypes.SCHEDULER))
+                .defaultCapacityType(DefaultCapacityType.NODEGROUP)
+                .defaultCapacity(0)
+                .bootstrapClusterCreatorAdminPermissions(false)
+                .bootstrapSelfManagedAddons(false)
+                .build();
+        // EKS encrypts secrets with the key through the cluster role (eks_v2 grants nothing by itself)
+        cluster.getRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant"))
+                .resources(List.of(props.secretsKey().getKeyArn())).build());
+        Validations.of(cluster.getRole()).acknowledge(Acknowledgment.builder()
+                .id("AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]")
+                .reason("The EKS service role needs the AWS-managed AmazonEKSClusterPolicy; AWS keeps it current")
+                .build());
+        Validations.of(cluster).acknowledge(Acknowledgment.builder()
+                .id("Annotation::@aws-cdk/aws-eks:clusterMustManuallyTagSubnet")
+                .reason("DualStackVpc tags the subnets itself: kubernetes.io/role/elb on public subnets, "
+                        + "kubernetes.io/role/internal-elb and karpenter.sh/discovery on node subnets").build());
+        props.publicAccessReason().ifPresent(reason -> Validations.of(this).acknowledge(Acknowledgment.builder()
+                .id(PlatformRuleIds.PUBLIC_ENDPOINT_OPEN).reason(reason).build()));
+        grant(props.admins(), "Admin", "AmazonEKSClusterAdminPolicy");
+        grant(props.viewers(), "Viewer", "AmazonEKSViewPolicy");
+
+        this.cniPolicy = ManagedPolicy.Builder.create(this, "CniIpv6Policy")
+                .managedPolicyName(name + "-vpc-cni-ipv6")
+                .description("What the Amazon VPC CNI needs in an IPv6 cluster (AWS ships no managed policy for it)")
+                .statements(cniStatements())
+                .build();
+        String cniReason = "The VPC CNI's EC2 actions (AssignIpv6Addresses, Describe*) support no resource-level "
+                + "permissions; CreateTags is limited to network interfaces. This is the policy of the EKS user guide "
+                + "for IPv6 clusters.";
+        Validations.of(cniPolicy).acknowledge(
+                Acknowledgment.builder().id("AwsSolutions-IAM5[Resource::*]").reason(cniReason).build(),
+                Acknowledgment.builder().id("AwsSolutions-IAM5[Resource::arn:aws:ec2:*:*:network-interface/*]")
+                        .reason(cniReason).build());
+        this.cniRole = Role.Builder.create(this, "CniRole")
+                .assumedBy(podIdentity())
+                .description("Pod Identity role of the VPC CNI (kube-system/aws-node) in " + name)
+                .managedPolicies(List.of(cniPolicy))
+                .build();
+
+        CfnAddon podIdentityAgent = addon("eks-pod-identity-agent", props, null, null);
+        CfnAddon vpcCni = addon("vpc-cni", props, "{\"env\":{\"ENABLE_PREFIX_DELEGATION\":\"true\"}}",
+                CfnAddon.PodIdentityAssociationProperty.builder().serviceAccount("aws-node")
+                        .roleArn(cniRole.getRoleArn()).build());
+        vpcCni.getNode().addDependency(podIdentityAgent);
+        CfnAddon kubeProxy = addon("kube-proxy", props, null, null);
+
+        this.systemNodeRole = Role.Builder.create(this, "SystemNodeRole")
+                .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
+                .description("Nodes of " + name + "'s system node group")
+                .managedPolicies(nodePolicies())
+                .build();
+        registerNodeRole(systemNodeRole);
+        acknowledgeNodeRolePolicies(systemNodeRole);
+        CfnLaunchTemplate template = CfnLaunchTemplate.Builder.create(this, "SystemNodeLaunchTemplate")
+                .launchTemplateData(CfnLaunchTemplate.LaunchTemplateDataProperty.builder()
+                        .metadataOptions(CfnLaunchTemplate.MetadataOptionsProperty.builder()
+                                .httpEndpoint("enabled")
+                                .httpTokens("required")
+                                .httpPutResponseHopLimit(1)
+                                .httpProtocolIpv6("disabled")
+                                .build())
+                        .blockDeviceMappings(List.of(CfnLaunchTemplate.BlockDeviceMappingProperty.builder()
+                                .deviceName("/dev/xvda")
+                                .ebs(CfnLaunchTemplate.EbsProperty.builder()
+                                        .volumeType("gp3").volumeSize(40).encrypted(true).deleteOnTermination(true)
+                                        .build())
+                                .build()))
+                        .build())
+                .build();
+        this.systemNodes = cluster.addNodegroupCapacity("System", NodegroupOptions.builder()
+                .amiType(NodegroupAmiType.AL2023_ARM_64_STANDARD)
+                .instanceTypes(props.systemNodes().instanceTypes().stream()
+                        .map(software.amazon.awscdk.services.ec2.InstanceType::new).toList())
+                .capacityType(CapacityType.ON_DEMAND)
+                .minSize(props.systemNodes().minSize())
+                .maxSize(props.systemNodes().maxSize())
+                .desiredSize(props.systemNodes().desiredSize())
+                .subnets(props.network().nodeSelection())
+                .nodeRole(systemNodeRole)
+                .launchTemplateSpec(LaunchTemplateSpec.builder().id(template.getRef())
+                        .version(template.getAttrLatestVersionNumber()).build())
+                .taints(List.of(TaintSpec.builder().key(CRITICAL_ADDONS_TAINT).value("true")
+                        .effect(TaintEffect.NO_SCHEDULE).build()))
+                .labels(Map.of(NODE_ROLE_LABEL, "system"))
+                .build());
+        // nodes become Ready only once the CNI and kube-proxy run
+        systemNodes.getNode().addDependency(vpcCni, kubeProxy);
+        CfnAddon coreDns = addon("coredns", props, "{\"tolerations\":[{\"key\":\"" + CRITICAL_ADDONS_TAINT
+                + "\",\"operator\":\"Exists\"}]}", null);
+        coreDns.getNode().addDependency(systemNodes);
+    }
+
+    private void grant(List<String> principals, String kind, String policy) {
+        for (String arn : principals) {
+            cluster.grantAccess(kind + "-" + arn.substring(arn.indexOf("::") + 2).replace('/', '-').replace(':', '-'),
+                    arn, List.of(AccessPolicy.fromAccessPolicyName(policy, AccessPolicyNameOptions.builder()
+                            .accessScopeType(AccessScopeType.CLUSTER).build())));
+        }
+    }
+
+    private CfnAddon addon(String name, Ipv6ClusterProps props, String configuration,
+            CfnAddon.PodIdentityAssociationProperty podIdentity) {
+        CfnAddon.Builder b = CfnAddon.Builder.create(this, "Addon-" + name)
+                .clusterName(cluster.getClusterName())
+                .addonName(name)
+                .addonVersion(props.addonVersions().get(name))
+                .resolveConflicts("OVERWRITE")
+                .preserveOnDelete(false);
+        if (configuration != null) {
+            b.configurationValues(configuration);
+        }
+        if (podIdentity != null) {
+            b.podIdentityAssociations(List.of(podIdentity));
+        }
+        CfnAddon addon = b.build();
+        addons.put(name, addon);
+        return addon;
+    }
+
+    /** The statements of the IPv6 CNI policy, as the EKS user guide gives them. */
+    static List<PolicyStatement> cniStatements() {
+        return List.of(
+                PolicyStatement.Builder.create().sid("AssignIpv6AndDescribe").effect(Effect.ALLOW)
+                        .actions(List.of("ec2:AssignIpv6Addresses", "ec2:DescribeInstances", "ec2:DescribeTags",
+                                "ec2:DescribeNetworkInterfaces", "ec2:DescribeInstanceTypes"))
+                        .resources(List.of("*")).build(),
+                PolicyStatement.Builder.create().sid("TagNetworkInterfaces").effect(Effect.ALLOW)
+                        .actions(List.of("ec2:CreateTags"))
+                        .resources(List.of("arn:aws:ec2:*:*:network-interface/*")).build());
+    }
+
+    private static CompositePrincipal podIdentity() {
+        return new CompositePrincipal(new ServicePrincipal("pods.eks.amazonaws.com").withSessionTags());
+    }
+
+    private List<IManagedPolicy> nodePolicies() {
+        List<IManagedPolicy> policies = new ArrayList<>();
+        NODE_MANAGED_POLICIES.forEach(p -> policies.add(ManagedPolicy.fromAwsManagedPolicyName(p)));
+        policies.add(cniPolicy);
+        return policies;
+    }
+
+    /** The AWS-managed policies every EKS node role needs. */
+    public static final List<String> NODE_MANAGED_POLICIES = List.of("AmazonEKSWorkerNodePolicy",
+            "AmazonEC2ContainerRegistryPullOnly", "AmazonSSMManagedInstanceCore");
+
+    /** Records cdk-nag acknowledgements, with the reason, for the AWS-managed policies of an EKS node role. */
+    public static void acknowledgeNodeRolePolicies(IRole role) {
+        for (String policy : NODE_MANAGED_POLICIES) {
+            Validations.of(role).acknowledge(Acknowledgment.builder()
+                    .id("AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/" + policy + "]")
+                    .reason("EKS nodes need the AWS-managed " + policy + "; AWS keeps it current as EKS changes")
+                    .build());
+        }
+    }
+
+    /**
+     * Registers a role whose instances run pods (a node group's, Karpenter's), attaching the IPv6 CNI policy: the
+     * platform's validation fails synth for a registered node role without it.
+     */
+    public void registerNodeRole(IRole role) {
+        if (!nodeRoles.contains(role)) {
+            nodeRoles.add(role);
+            if (role != systemNodeRole) {
+                role.addManagedPolicy(cniPolicy);
+            }
+        }
+    }
+
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    public String clusterName() {
+        return cluster.getClusterName();
+    }
+
+    public ISecurityGroup securityGroup() {
+        return securityGroup;
+    }
+
+    /** The customer-managed IPv6 CNI policy; attach it to every role whose instances run pods. */
+    public IManagedPolicy cniPolicy() {
+        return cniPolicy;
+    }
+
+    public IRole cniRole() {
+        return cniRole;
+    }
+
+    public Nodegroup systemNodes() {
+        return systemNodes;
+    }
+
+    public IRole systemNodeRole() {
+        return systemNodeRole;
+    }
+
+    /** The managed add-ons, by name, in install order. */
+    public Map<String, CfnAddon> addons() {
+        return Collections.unmodifiableMap(addons);
+    }
+
+    /** The node roles registered so far. */
+    public List<IRole> nodeRoles() {
+        return List.copyOf(nodeRoles);
+    }
+
+    /**
+     * An existing IPv6 cluster of another stack, project or account, by its attributes (for constructs that add
+     * to it, such as Karpenter pools or a BuildKit fleet).
+     */
+    public static ICluster fromAttributes(Construct scope, String id, String clusterName, String securityGroupId,
+            ClusterNetwork network) {
+        return Cluster.fromClusterAttributes(scope, id, ClusterAttributes.builder()
+                .clusterName(clusterName)
+                .clusterSecurityGroupId(securityGroupId)
+                .vpc(network.vpc())
+                .ipFamily(IpFamily.IP_V6)
+                .build());
+    }
+
+    static String region(Construct scope) {
+        return Stack.of(scope).getRegion();
+    }
+}

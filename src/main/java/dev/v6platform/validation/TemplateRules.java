@@ -1,0 +1,236 @@
+package dev.v6platform.validation;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The platform's own rules for IPv6 EKS, checked on synthesized CloudFormation templates (cdk-nag's EKS rules
+ * cover only the custom-resource cluster of {@code aws-eks}, not the native {@code AWS::EKS::Cluster}). Because
+ * they read the final template, escape-hatch overrides cannot slip past them. Pure Java over parsed JSON.
+ *
+ * <table>
+ *   <caption>Rules</caption>
+ *   <tr><td>V6-EKS-IPV6</td><td>the cluster's IP family is ipv6</td></tr>
+ *   <tr><td>V6-EKS-LOGGING</td><td>every control-plane log type is enabled</td></tr>
+ *   <tr><td>V6-EKS-SECRETS</td><td>Kubernetes secrets are encrypted with a KMS key</td></tr>
+ *   <tr><td>V6-EKS-PRIVATE-ENDPOINT</td><td>the private endpoint is on</td></tr>
+ *   <tr><td>V6-EKS-PUBLIC-ENDPOINT</td><td>the public endpoint is off or limited to listed CIDRs (acknowledge to
+ *       open it to the internet)</td></tr>
+ *   <tr><td>V6-EKS-IPV6-EGRESS</td><td>the cluster's own security groups allow IPv6 egress</td></tr>
+ *   <tr><td>V6-EKS-ADDONS</td><td>every core add-on exists at a pinned version</td></tr>
+ *   <tr><td>V6-EKS-CNI-ROLE</td><td>the vpc-cni add-on runs under a Pod Identity role with the IPv6 CNI
+ *       rights</td></tr>
+ *   <tr><td>V6-EKS-NODE-CNI</td><td>every node role (managed node groups, EC2_LINUX access entries) has the IPv6
+ *       CNI rights</td></tr>
+ * </table>
+ */
+public final class TemplateRules {
+    public static final List<String> CORE_ADDONS = List.of("eks-pod-identity-agent", "vpc-cni", "kube-proxy",
+            "coredns");
+    static final List<String> LOG_TYPES = List.of("api", "audit", "authenticator", "controllerManager", "scheduler");
+    /** The action that tells a role can run the VPC CNI in IPv6 mode. */
+    static final String CNI_IPV6_ACTION = "ec2:AssignIpv6Addresses";
+
+    private final Map<String, Map<String, Object>> resources;
+
+    @SuppressWarnings("unchecked")
+    private TemplateRules(Map<String, Object> template) {
+        this.resources = (Map<String, Map<String, Object>>) template.getOrDefault("Resources", Map.of());
+    }
+
+    /** Every finding in one template. */
+    public static List<Finding> check(Map<String, Object> template) {
+        return new TemplateRules(template).run();
+    }
+
+    private List<Finding> run() {
+        List<Finding> out = new ArrayList<>();
+        resources.forEach((id, r) -> {
+            if ("AWS::EKS::Cluster".equals(r.get("Type"))) {
+                cluster(id, props(r), out);
+            } else if ("AWS::EKS::Nodegroup".equals(r.get("Type"))) {
+                nodeRole(id, props(r).get("NodeRole"), "node group", out);
+            } else if ("AWS::EKS::AccessEntry".equals(r.get("Type")) && "EC2_LINUX".equals(props(r).get("Type"))) {
+                nodeRole(id, props(r).get("PrincipalArn"), "EC2_LINUX access entry", out);
+            }
+        });
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void cluster(String id, Map<String, Object> p, List<Finding> out) {
+        Map<String, Object> network = map(p.get("KubernetesNetworkConfig"));
+        Object family = network.get("IpFamily");
+        if (!"ipv6".equals(family)) {
+            out.add(new Finding("V6-EKS-IPV6", "the cluster's IP family is " + (family == null ? "ipv4 (unset)"
+                    : family) + "; the platform runs IPv6 clusters only (the family cannot change after creation)",
+                    "build the cluster with Ipv6Cluster or set KubernetesNetworkConfig.IpFamily: ipv6", id));
+        }
+        Set<String> logs = new LinkedHashSet<>();
+        for (Object t : list(map(map(p.get("Logging")).get("ClusterLogging")).get("EnabledTypes"))) {
+            logs.add(String.valueOf(map(t).get("Type")));
+        }
+        List<String> missing = LOG_TYPES.stream().filter(t -> !logs.contains(t)).toList();
+        if (!missing.isEmpty()) {
+            out.add(new Finding("V6-EKS-LOGGING", "control-plane log types " + missing + " are off", "enable every "
+                    + "log type: " + LOG_TYPES, id));
+        }
+        boolean secrets = list(p.get("EncryptionConfig")).stream().anyMatch(e -> list(map(e).get("Resources"))
+                .contains("secrets") && map(map(e).get("Provider")).get("KeyArn") != null);
+        if (!secrets) {
+            out.add(new Finding("V6-EKS-SECRETS", "Kubernetes secrets are not encrypted with a KMS key",
+                    "set EncryptionConfig with the environment's key for resource 'secrets'", id));
+        }
+        Map<String, Object> vpc = map(p.get("ResourcesVpcConfig"));
+        if (!Boolean.TRUE.equals(vpc.get("EndpointPrivateAccess"))) {
+            out.add(new Finding("V6-EKS-PRIVATE-ENDPOINT", "the private API endpoint is off, so nodes reach the "
+                    + "API over the internet", "set EndpointPrivateAccess: true", id));
+        }
+        boolean publicOn = !Boolean.FALSE.equals(vpc.get("EndpointPublicAccess"));
+        List<Object> cidrs = list(vpc.get("PublicAccessCidrs"));
+        if (publicOn && (cidrs.isEmpty() || cidrs.contains("0.0.0.0/0") || cidrs.contains("::/0"))) {
+            out.add(new Finding("V6-EKS-PUBLIC-ENDPOINT", "the public API endpoint is open to the whole internet"
+                    + (cidrs.isEmpty() ? " (no PublicAccessCidrs)" : " " + cidrs), "keep the endpoint private, list "
+                    + "your own CIDRs, or acknowledge it with a reason (publicAccessReason in stacks/)", id));
+        }
+        for (Object sg : list(vpc.get("SecurityGroupIds"))) {
+            ref(sg).filter(resources::containsKey).ifPresent(sgId -> {
+                if (!allowsIpv6Egress(sgId)) {
+                    out.add(new Finding("V6-EKS-IPV6-EGRESS", "security group " + sgId + " of the cluster allows no "
+                            + "IPv6 egress", "allow egress to ::/0 (SecurityGroup allowAllIpv6Outbound)", sgId));
+                }
+            });
+        }
+        addons(id, out);
+    }
+
+    private void addons(String clusterId, List<Finding> out) {
+        for (String name : CORE_ADDONS) {
+            Optional<Map.Entry<String, Map<String, Object>>> addon = resources.entrySet().stream()
+                    .filter(e -> "AWS::EKS::Addon".equals(e.getValue().get("Type")))
+                    .filter(e -> name.equals(props(e.getValue()).get("AddonName")))
+                    .filter(e -> ref(props(e.getValue()).get("ClusterName")).map(clusterId::equals).orElse(false))
+                    .findFirst();
+            if (addon.isEmpty()) {
+                out.add(new Finding("V6-EKS-ADDONS", "the cluster has no '" + name + "' managed add-on", "add it as an "
+                        + "EKS managed add-on at a pinned version", clusterId));
+                continue;
+            }
+            Map<String, Object> p = props(addon.get().getValue());
+            if (!(p.get("AddonVersion") instanceof String v) || v.isBlank()) {
+                out.add(new Finding("V6-EKS-ADDONS", "add-on '" + name + "' has no pinned version, so EKS picks one "
+                        + "and it drifts", "pin AddonVersion (stacks/<environment>.yaml cluster.addons)",
+                        addon.get().getKey()));
+            }
+            if (name.equals("vpc-cni")) {
+                Optional<String> role = list(p.get("PodIdentityAssociations")).stream()
+                        .filter(a -> "aws-node".equals(map(a).get("ServiceAccount")))
+                        .map(a -> map(a).get("RoleArn")).map(TemplateRules::ref).flatMap(Optional::stream)
+                        .findFirst();
+                if (role.isEmpty()) {
+                    out.add(new Finding("V6-EKS-CNI-ROLE", "the vpc-cni add-on has no Pod Identity role for "
+                            + "kube-system/aws-node", "give it a role with the IPv6 CNI policy through "
+                            + "PodIdentityAssociations", addon.get().getKey()));
+                } else if (!roleAllows(role.get(), CNI_IPV6_ACTION)) {
+                    out.add(new Finding("V6-EKS-CNI-ROLE", "the vpc-cni role " + role.get() + " lacks "
+                            + CNI_IPV6_ACTION + ", so pods get no IPv6 addresses", "attach the IPv6 CNI policy",
+                            role.get()));
+                }
+            }
+        }
+    }
+
+    private void nodeRole(String id, Object roleArn, String what, List<Finding> out) {
+        ref(roleArn).filter(resources::containsKey).ifPresent(role -> {
+            if (!roleAllows(role, CNI_IPV6_ACTION)) {
+                out.add(new Finding("V6-EKS-NODE-CNI", "the role " + role + " of " + what + " " + id + " lacks "
+                        + CNI_IPV6_ACTION + ": its nodes cannot run the VPC CNI in IPv6 mode", "attach the "
+                        + "cluster's IPv6 CNI policy (Ipv6Cluster.registerNodeRole)", role));
+            }
+        });
+    }
+
+    private boolean allowsIpv6Egress(String sgId) {
+        for (Object rule : list(props(resources.get(sgId)).get("SecurityGroupEgress"))) {
+            if ("::/0".equals(map(rule).get("CidrIpv6"))) {
+                return true;
+            }
+        }
+        return resources.values().stream().filter(r -> "AWS::EC2::SecurityGroupEgress".equals(r.get("Type")))
+                .map(TemplateRules::props)
+                .anyMatch(p -> ref(p.get("GroupId")).map(sgId::equals).orElse(false) && "::/0".equals(p.get("CidrIpv6")));
+    }
+
+    /** Whether any policy attached to the role in this template allows {@code action}. */
+    private boolean roleAllows(String roleId, String action) {
+        Map<String, Object> role = props(resources.getOrDefault(roleId, Map.of()));
+        for (Object policy : list(role.get("Policies"))) {
+            if (documentAllows(map(policy).get("PolicyDocument"), action)) {
+                return true;
+            }
+        }
+        for (Object arn : list(role.get("ManagedPolicyArns"))) {
+            Optional<String> managed = ref(arn).filter(resources::containsKey);
+            if (managed.isPresent() && documentAllows(props(resources.get(managed.get())).get("PolicyDocument"),
+                    action)) {
+                return true;
+            }
+        }
+        for (Map<String, Object> r : resources.values()) {
+            String type = String.valueOf(r.get("Type"));
+            if ((type.equals("AWS::IAM::Policy") || type.equals("AWS::IAM::ManagedPolicy"))
+                    && list(props(r).get("Roles")).stream().anyMatch(x -> ref(x).map(roleId::equals).orElse(false))
+                    && documentAllows(props(r).get("PolicyDocument"), action)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean documentAllows(Object document, String action) {
+        for (Object statement : list(map(document).get("Statement"))) {
+            Map<String, Object> s = map(statement);
+            if (!"Allow".equals(s.get("Effect"))) {
+                continue;
+            }
+            Object actions = s.get("Action");
+            for (Object a : actions instanceof List<?> l ? l : List.of(String.valueOf(actions))) {
+                String text = String.valueOf(a);
+                if (text.equals(action) || text.equals("*") || text.equals(action.substring(0,
+                        action.indexOf(':') + 1) + "*")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The logical id a value points at: {@code {"Ref": X}} or {@code {"Fn::GetAtt": [X, ...]}}. */
+    static Optional<String> ref(Object value) {
+        Map<String, Object> m = map(value);
+        if (m.get("Ref") instanceof String r) {
+            return Optional.of(r);
+        }
+        List<Object> getAtt = list(m.get("Fn::GetAtt"));
+        return getAtt.isEmpty() ? Optional.empty() : Optional.of(String.valueOf(getAtt.get(0)));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> props(Map<String, Object> resource) {
+        return map(resource.get("Properties"));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object o) {
+        return o instanceof List<?> l ? (List<Object>) l : List.of();
+    }
+}

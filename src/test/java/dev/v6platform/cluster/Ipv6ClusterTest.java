@@ -1,0 +1,232 @@
+package dev.v6platform.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.v6platform.app.PlatformSynthesis;
+import dev.v6platform.app.SynthesisException;
+import dev.v6platform.config.ClusterSpec;
+import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.config.EnvironmentLoader;
+import dev.v6platform.testing.SampleSynthesis;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.eks_v2.CfnCluster;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+
+/** The IPv6 cluster of prod-use1 (private endpoint) and dev-use1 (public endpoint limited to listed CIDRs). */
+class Ipv6ClusterTest {
+    static Template prod;
+    static Template dev;
+
+    @BeforeAll
+    static void synth() {
+        List<EnvironmentConfig> envs = List.of(EnvironmentLoader.loadFile(Path.of("stacks/dev-use1.yaml")),
+                EnvironmentLoader.loadFile(Path.of("stacks/prod-use1.yaml")));
+        Path dir = SampleSynthesis.fresh("ipv6-cluster");
+        PlatformSynthesis.Result built = PlatformSynthesis.build(envs, SampleSynthesis.plan(envs),
+                dir.resolve("cdk.out"), dir.resolve("dist"));
+        prod = Template.fromStack(built.stacks().get("prod-use1"));
+        dev = Template.fromStack(built.stacks().get("dev-use1"));
+    }
+
+    @Test
+    void the_cluster_is_ipv6_encrypted_fully_logged_api_authenticated_and_private() {
+        prod.hasResourceProperties("AWS::EKS::Cluster", Match.objectLike(Map.of(
+                "Name", "v6-prod-use1",
+                "Version", "1.33",
+                "KubernetesNetworkConfig", Match.objectLike(Map.of("IpFamily", "ipv6")),
+                "AccessConfig", Map.of("AuthenticationMode", "API", "BootstrapClusterCreatorAdminPermissions", false),
+                "BootstrapSelfManagedAddons", false,
+                "EncryptionConfig", List.of(Map.of("Provider", Map.of("KeyArn", Map.of("Fn::GetAtt",
+                        List.of(Match.stringLikeRegexp("^PlatformKey"), "Arn"))), "Resources", List.of("secrets"))),
+                "Logging", Map.of("ClusterLogging", Map.of("EnabledTypes", List.of(Map.of("Type", "api"),
+                        Map.of("Type", "audit"), Map.of("Type", "authenticator"),
+                        Map.of("Type", "controllerManager"), Map.of("Type", "scheduler")))),
+                "ResourcesVpcConfig", Match.objectLike(Map.of("EndpointPrivateAccess", true,
+                        "EndpointPublicAccess", false)))));
+    }
+
+    @Test
+    void a_listed_public_access_range_opens_the_public_endpoint_to_those_cidrs_only() {
+        dev.hasResourceProperties("AWS::EKS::Cluster", Match.objectLike(Map.of("ResourcesVpcConfig",
+                Match.objectLike(Map.of("EndpointPrivateAccess", true, "EndpointPublicAccess", true,
+                        "PublicAccessCidrs", List.of("198.51.100.0/24", "2001:db8:1000::/48"))))));
+    }
+
+    @Test
+    void the_control_plane_sits_in_the_intra_subnets_behind_a_security_group_with_ipv6_egress() {
+        prod.hasResourceProperties("AWS::EKS::Cluster", Match.objectLike(Map.of("ResourcesVpcConfig",
+                Match.objectLike(Map.of("SubnetIds", List.of(
+                        Map.of("Ref", Match.stringLikeRegexp("^VpcIntraSubnetuseast1a")),
+                        Map.of("Ref", Match.stringLikeRegexp("^VpcIntraSubnetuseast1b")),
+                        Map.of("Ref", Match.stringLikeRegexp("^VpcIntraSubnetuseast1d"))))))));
+        prod.hasResourceProperties("AWS::EC2::SecurityGroup", Match.objectLike(Map.of("SecurityGroupEgress",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("CidrIpv6", "::/0", "IpProtocol", "-1")))))));
+    }
+
+    @Test
+    void the_cluster_role_may_use_the_secrets_key() {
+        prod.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of("PolicyDocument", Match.objectLike(
+                Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Action", List.of("kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt"),
+                        "Resource", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("^PlatformKey"),
+                                "Arn")))))))))));
+    }
+
+    static Object accessPolicy(String name) {
+        Object arn = Match.objectLike(Map.of("Fn::Join", List.of("", Match.arrayWith(List.of(
+                ":eks::aws:cluster-access-policy/" + name)))));
+        return List.of(Map.of("AccessScope", Map.of("Type", "cluster"), "PolicyArn", arn));
+    }
+
+    @Test
+    void admins_and_viewers_get_access_entries_with_cluster_scoped_policies() {
+        prod.resourceCountIs("AWS::EKS::AccessEntry", 3);
+        prod.hasResourceProperties("AWS::EKS::AccessEntry", Match.objectLike(Map.of(
+                "PrincipalArn", "arn:aws:iam::314159265358:role/platform-admins",
+                "AccessPolicies", accessPolicy("AmazonEKSClusterAdminPolicy"))));
+        prod.hasResourceProperties("AWS::EKS::AccessEntry", Match.objectLike(Map.of(
+                "PrincipalArn", "arn:aws:iam::314159265358:role/on-call-readonly",
+                "AccessPolicies", accessPolicy("AmazonEKSViewPolicy"))));
+    }
+
+    @Test
+    void core_addons_are_managed_at_the_pinned_versions_in_dependency_order() {
+        Map<String, String> pinned = Map.of("eks-pod-identity-agent", "v1.3.10-eksbuild.2", "vpc-cni",
+                "v1.20.4-eksbuild.1", "kube-proxy", "v1.33.5-eksbuild.2", "coredns", "v1.12.4-eksbuild.1");
+        pinned.forEach((name, version) -> prod.hasResourceProperties("AWS::EKS::Addon", Match.objectLike(Map.of(
+                "AddonName", name, "AddonVersion", version, "ResolveConflicts", "OVERWRITE"))));
+        prod.hasResource("AWS::EKS::Addon", Match.objectLike(Map.of("Properties", Match.objectLike(Map.of(
+                "AddonName", "vpc-cni")), "DependsOn", List.of(Match.stringLikeRegexp("^ClusterAddonekspodidentity")))));
+        prod.hasResource("AWS::EKS::Nodegroup", Match.objectLike(Map.of("DependsOn", Match.arrayWith(List.of(
+                Match.stringLikeRegexp("^ClusterAddonkubeproxy"), Match.stringLikeRegexp("^ClusterAddonvpccni"))))));
+        prod.hasResource("AWS::EKS::Addon", Match.objectLike(Map.of("Properties", Match.objectLike(Map.of(
+                "AddonName", "coredns", "ConfigurationValues",
+                "{\"tolerations\":[{\"key\":\"CriticalAddonsOnly\",\"operator\":\"Exists\"}]}")),
+                "DependsOn", List.of(Match.stringLikeRegexp("^ClusterNodegroupSystem")))));
+    }
+
+    @Test
+    void the_vpc_cni_runs_under_its_own_pod_identity_role_with_the_per_cluster_ipv6_policy() {
+        Object cniRoleArn = Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("^ClusterCniRole"), "Arn"));
+        prod.hasResourceProperties("AWS::EKS::Addon", Match.objectLike(Map.of("AddonName", "vpc-cni",
+                "ConfigurationValues", "{\"env\":{\"ENABLE_PREFIX_DELEGATION\":\"true\"}}",
+                "PodIdentityAssociations", List.of(Map.of("ServiceAccount", "aws-node", "RoleArn", cniRoleArn)))));
+        Object trust = Match.objectLike(Map.of("Statement", List.of(Map.of(
+                "Action", List.of("sts:AssumeRole", "sts:TagSession"), "Effect", "Allow",
+                "Principal", Map.of("Service", "pods.eks.amazonaws.com")))));
+        prod.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of("AssumeRolePolicyDocument", trust,
+                "ManagedPolicyArns", List.of(Map.of("Ref", Match.stringLikeRegexp("^ClusterCniIpv6Policy"))))));
+        Object assign = Match.objectLike(Map.of("Action", List.of("ec2:AssignIpv6Addresses",
+                "ec2:DescribeInstanceTypes", "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeTags"), "Resource", "*"));
+        Object tag = Match.objectLike(Map.of("Action", "ec2:CreateTags",
+                "Resource", "arn:aws:ec2:*:*:network-interface/*"));
+        prod.hasResourceProperties("AWS::IAM::ManagedPolicy", Match.objectLike(Map.of(
+                "ManagedPolicyName", "v6-prod-use1-vpc-cni-ipv6",
+                "PolicyDocument", Match.objectLike(Map.of("Statement", List.of(assign, tag))))));
+    }
+
+    @Test
+    void system_nodes_are_tainted_graviton_al2023_with_imdsv2_and_the_cni_policy() {
+        prod.hasResourceProperties("AWS::EKS::Nodegroup", Match.objectLike(Map.of(
+                "AmiType", "AL2023_ARM_64_STANDARD",
+                "CapacityType", "ON_DEMAND",
+                "InstanceTypes", List.of("m7g.xlarge", "m8g.xlarge"),
+                "ScalingConfig", Map.of("MinSize", 3, "MaxSize", 5, "DesiredSize", 3),
+                "Taints", List.of(Map.of("Key", "CriticalAddonsOnly", "Value", "true", "Effect", "NO_SCHEDULE")),
+                "Labels", Map.of("v6-platform.dev/node-role", "system"),
+                "Subnets", List.of(Map.of("Ref", Match.stringLikeRegexp("^VpcNodesSubnetuseast1a")),
+                        Map.of("Ref", Match.stringLikeRegexp("^VpcNodesSubnetuseast1b")),
+                        Map.of("Ref", Match.stringLikeRegexp("^VpcNodesSubnetuseast1d"))))));
+        prod.hasResourceProperties("AWS::EC2::LaunchTemplate", Map.of("LaunchTemplateData", Match.objectLike(Map.of(
+                "MetadataOptions", Map.of("HttpEndpoint", "enabled", "HttpTokens", "required",
+                        "HttpPutResponseHopLimit", 1, "HttpProtocolIpv6", "disabled"),
+                "BlockDeviceMappings", List.of(Map.of("DeviceName", "/dev/xvda", "Ebs", Map.of("Encrypted", true,
+                        "VolumeType", "gp3", "VolumeSize", 40, "DeleteOnTermination", true)))))));
+        prod.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of("ManagedPolicyArns", Match.arrayWith(
+                List.of(Map.of("Ref", Match.stringLikeRegexp("^ClusterCniIpv6Policy")))), "AssumeRolePolicyDocument",
+                Match.objectLike(Map.of("Statement", List.of(Match.objectLike(Map.of("Principal",
+                        Map.of("Service", "ec2.amazonaws.com")))))))));
+    }
+
+    @Test
+    void props_refuse_a_missing_addon_version_and_a_cluster_without_admins() {
+        software.amazon.awscdk.Stack stack = new software.amazon.awscdk.Stack(new software.amazon.awscdk.App(), "P",
+                software.amazon.awscdk.StackProps.builder().env(software.amazon.awscdk.Environment.builder()
+                        .account("111111111111").region("us-east-1").build()).build());
+        software.amazon.awscdk.services.ec2.Vpc vpc = software.amazon.awscdk.services.ec2.Vpc.Builder.create(stack,
+                "V").availabilityZones(List.of("us-east-1a", "us-east-1b")).build();
+        Ipv6ClusterProps.Builder b = Ipv6ClusterProps.builder().clusterName("c")
+                .version(new dev.v6platform.config.KubernetesVersion(34))
+                .network(new ClusterNetwork(vpc, vpc.getPrivateSubnets(), vpc.getPrivateSubnets()))
+                .secretsKey(new software.amazon.awscdk.services.kms.Key(stack, "K"))
+                .admins(List.of("arn:aws:iam::111111111111:role/admins"))
+                .addonVersions(Map.of("vpc-cni", "v1.20.4-eksbuild.1", "kube-proxy", "v1.34.1-eksbuild.2"));
+
+        assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("addonVersions of cluster c lacks a pinned version for eks-pod-identity-agent, coredns; "
+                        + "pin every core add-on");
+        assertThatThrownBy(() -> b.admins(List.of()).build()).hasMessageContaining("admins is empty: nobody could "
+                + "manage cluster c");
+        assertThatThrownBy(() -> Ipv6ClusterProps.builder().build()).isInstanceOf(NullPointerException.class)
+                .hasMessage("clusterName");
+    }
+
+    static void failsWith(String rule, Consumer<PlatformSynthesis.Result> breakIt) {
+        List<EnvironmentConfig> one = List.of(EnvironmentLoader.loadFile(Path.of("stacks/prod-euw1.yaml")));
+        Path dir = SampleSynthesis.fresh("cluster-rule-" + rule);
+        assertThatThrownBy(() -> PlatformSynthesis.run(one, SampleSynthesis.plan(one), dir.resolve("cdk.out"),
+                dir.resolve("dist"), breakIt)).isInstanceOf(SynthesisException.class)
+                .hasMessageContaining("validation failed with")
+                .hasMessageContaining("error " + rule + " (v6-platform) at v6-prod-euw1/Cluster/");
+    }
+
+    @Test
+    void an_ipv4_override_through_an_escape_hatch_fails_synth() {
+        failsWith("V6-EKS-IPV6", r -> ((CfnCluster) r.stacks().get("prod-euw1").cluster().cluster().getNode()
+                .getDefaultChild()).addPropertyOverride("KubernetesNetworkConfig.IpFamily", "ipv4"));
+    }
+
+    @Test
+    void a_node_role_without_cni_rights_fails_synth() {
+        failsWith("V6-EKS-NODE-CNI", r -> {
+            Ipv6Cluster cluster = r.stacks().get("prod-euw1").cluster();
+            Role bare = Role.Builder.create(cluster, "BareNodeRole").assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
+                    .build();
+            software.amazon.awscdk.services.eks_v2.AccessEntry.Builder.create(cluster, "BareEntry")
+                    .cluster(cluster.cluster()).principal(bare.getRoleArn())
+                    .accessEntryType(software.amazon.awscdk.services.eks_v2.AccessEntryType.EC2_LINUX)
+                    .accessPolicies(List.of()).build();
+        });
+    }
+
+    @Test
+    void an_open_public_endpoint_fails_synth_unless_acknowledged_with_a_reason() {
+        EnvironmentConfig base = EnvironmentLoader.loadFile(Path.of("stacks/prod-euw1.yaml"));
+        ClusterSpec c = base.cluster();
+        EnvironmentConfig open = withCluster(base, new ClusterSpec(List.of("0.0.0.0/0"), Optional.of(
+                "break-glass access while the VPN is replaced"), c.admins(), c.viewers(), c.addonVersions(),
+                c.systemNodes(), c.line()));
+        Path dir = SampleSynthesis.fresh("cluster-open");
+
+        PlatformSynthesis.run(List.of(open), SampleSynthesis.plan(List.of(open)), dir.resolve("cdk.out"),
+                dir.resolve("dist"));
+        failsWith("V6-EKS-PUBLIC-ENDPOINT", r -> ((CfnCluster) r.stacks().get("prod-euw1").cluster().cluster()
+                .getNode().getDefaultChild()).addPropertyOverride("ResourcesVpcConfig.EndpointPublicAccess", true));
+    }
+
+    static EnvironmentConfig withCluster(EnvironmentConfig e, ClusterSpec c) {
+        return new EnvironmentConfig(e.name(), e.account(), e.region(), e.availabilityZones(), e.kubernetesVersion(),
+                e.tags(), e.network(), c, e.namespaces(), e.source(), e.line());
+    }
+}

@@ -1,0 +1,114 @@
+package dev.v6platform.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.v6platform.testing.SampleSynthesis;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Each platform rule on the real prod-use1 template, broken one way at a time. */
+class TemplateRulesTest {
+
+    static Map<String, Object> template() {
+        Path file = SampleSynthesis.get().cdkOut().resolve("v6-prod-use1.template.json");
+        return PlatformRulesPlugin.read(file);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> resource(Map<String, Object> t, String type) {
+        return ((Map<String, Map<String, Object>>) t.get("Resources")).values().stream()
+                .filter(r -> type.equals(r.get("Type"))).findFirst().orElseThrow();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> props(Map<String, Object> t, String type) {
+        return (Map<String, Object>) resource(t, type).get("Properties");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> addon(Map<String, Object> t, String name) {
+        return ((Map<String, Map<String, Object>>) t.get("Resources")).values().stream()
+                .filter(r -> "AWS::EKS::Addon".equals(r.get("Type")))
+                .map(r -> (Map<String, Object>) r.get("Properties"))
+                .filter(p -> name.equals(p.get("AddonName"))).findFirst().orElseThrow();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> vpcConfig(Map<String, Object> t) {
+        return (Map<String, Object>) props(t, "AWS::EKS::Cluster").get("ResourcesVpcConfig");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Stream<Arguments> breakages() {
+        return Stream.of(
+                Arguments.of("V6-EKS-IPV6", (Consumer<Map<String, Object>>) t -> ((Map<String, Object>) props(t,
+                        "AWS::EKS::Cluster").get("KubernetesNetworkConfig")).put("IpFamily", "ipv4")),
+                Arguments.of("V6-EKS-LOGGING", (Consumer<Map<String, Object>>) t -> ((List<Object>) ((Map<String,
+                        Object>) ((Map<String, Object>) props(t, "AWS::EKS::Cluster").get("Logging"))
+                        .get("ClusterLogging")).get("EnabledTypes")).remove(1)),
+                Arguments.of("V6-EKS-SECRETS", (Consumer<Map<String, Object>>) t -> props(t, "AWS::EKS::Cluster")
+                        .remove("EncryptionConfig")),
+                Arguments.of("V6-EKS-PRIVATE-ENDPOINT", (Consumer<Map<String, Object>>) t -> vpcConfig(t)
+                        .put("EndpointPrivateAccess", false)),
+                Arguments.of("V6-EKS-PUBLIC-ENDPOINT", (Consumer<Map<String, Object>>) t -> {
+                    vpcConfig(t).put("EndpointPublicAccess", true);
+                    vpcConfig(t).put("PublicAccessCidrs", List.of("0.0.0.0/0"));
+                }),
+                Arguments.of("V6-EKS-IPV6-EGRESS", (Consumer<Map<String, Object>>) t -> ((List<Object>) props(t,
+                        "AWS::EC2::SecurityGroup").get("SecurityGroupEgress")).removeIf(r -> ((Map<String, Object>) r)
+                        .containsKey("CidrIpv6"))),
+                Arguments.of("V6-EKS-ADDONS", (Consumer<Map<String, Object>>) t -> addon(t, "kube-proxy")
+                        .remove("AddonVersion")),
+                Arguments.of("V6-EKS-ADDONS", (Consumer<Map<String, Object>>) t -> addon(t, "coredns")
+                        .put("AddonName", "coredns-renamed")),
+                Arguments.of("V6-EKS-CNI-ROLE", (Consumer<Map<String, Object>>) t -> addon(t, "vpc-cni")
+                        .remove("PodIdentityAssociations")),
+                Arguments.of("V6-EKS-NODE-CNI", (Consumer<Map<String, Object>>) t -> {
+                    Map<String, Object> nodeRole = ((Map<String, Map<String, Object>>) t.get("Resources")).entrySet()
+                            .stream().filter(e -> e.getKey().startsWith("ClusterSystemNodeRole"))
+                            .map(Map.Entry::getValue).findFirst().orElseThrow();
+                    Map<String, Object> p = (Map<String, Object>) nodeRole.get("Properties");
+                    List<Object> arns = new ArrayList<>((List<Object>) p.get("ManagedPolicyArns"));
+                    arns.removeIf(a -> a instanceof Map<?, ?> m && m.containsKey("Ref"));
+                    p.put("ManagedPolicyArns", arns);
+                }));
+    }
+
+    @Test
+    void the_synthesized_sample_passes_every_rule() {
+        assertThat(TemplateRules.check(template())).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("breakages")
+    void each_misconfiguration_is_found_with_its_rule_and_a_fix(String rule, Consumer<Map<String, Object>> breakIt) {
+        Map<String, Object> t = template();
+        breakIt.accept(t);
+
+        List<Finding> findings = TemplateRules.check(t);
+
+        assertThat(findings).extracting(Finding::rule).containsExactly(rule);
+        assertThat(findings.get(0).fix()).isNotBlank();
+        assertThat(findings.get(0).logicalId()).isNotBlank();
+    }
+
+    @Test
+    void a_role_allows_an_action_through_a_wildcard_inline_policy_too() {
+        Map<String, Object> role = new LinkedHashMap<>(Map.of("Type", "AWS::IAM::Role", "Properties", Map.of(
+                "Policies", List.of(Map.of("PolicyDocument", Map.of("Statement", List.of(Map.of("Effect", "Allow",
+                        "Action", "ec2:*", "Resource", "*"))))))));
+        Map<String, Object> ng = Map.of("Type", "AWS::EKS::Nodegroup", "Properties", Map.of("NodeRole",
+                Map.of("Fn::GetAtt", List.of("Role", "Arn"))));
+
+        assertThat(TemplateRules.check(Map.of("Resources", Map.of("Role", role, "Ng", ng)))).isEmpty();
+    }
+}
