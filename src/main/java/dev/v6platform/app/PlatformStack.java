@@ -3,7 +3,11 @@ package dev.v6platform.app;
 import dev.v6platform.cluster.ClusterNetwork;
 import dev.v6platform.cluster.Ipv6Cluster;
 import dev.v6platform.cluster.Ipv6ClusterProps;
+import dev.v6platform.cluster.KubectlLayers;
 import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.config.KubernetesDelivery;
+import java.nio.file.Path;
+import java.util.Optional;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.network.DualStackVpc;
 import dev.v6platform.network.DualStackVpcProps;
@@ -62,6 +66,10 @@ public final class PlatformStack extends Stack {
                 .viewers(env.cluster().viewers())
                 .addonVersions(env.cluster().addonVersions())
                 .systemNodes(env.cluster().systemNodes())
+                .kubectlLayer(env.cluster().delivery() == KubernetesDelivery.KUBECTL
+                        ? Optional.of(KubectlLayers.forVersion(this, "KubectlLayer", env.kubernetesVersion(),
+                                Path.of("node_modules")))
+                        : Optional.empty())
                 .build());
         // nodes bootstrap through the VPC's routes (NAT, egress-only gateway)
         cluster.systemNodes().getNode().addDependency(vpc);

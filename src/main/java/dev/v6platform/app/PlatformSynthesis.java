@@ -1,6 +1,7 @@
 package dev.v6platform.app;
 
 import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.config.KubernetesDelivery;
 import dev.v6platform.kubernetes.PlatformNamespacesChart;
 import dev.v6platform.network.plan.AddressPlan;
 import dev.v6platform.network.plan.AddressPlanReport;
@@ -71,8 +72,11 @@ public final class PlatformSynthesis {
                     .outdir(dist.resolve(env.name()).toString())
                     .yamlOutputType(YamlOutputType.FILE_PER_CHART)
                     .build());
-            new PlatformNamespacesChart(k8s, NAMESPACES_CHART, env);
+            PlatformNamespacesChart namespaces = new PlatformNamespacesChart(k8s, NAMESPACES_CHART, env);
             charts.put(env.name(), k8s);
+            if (env.cluster().delivery() == KubernetesDelivery.KUBECTL) {
+                stacks.get(env.name()).cluster().apply(NAMESPACES_CHART, namespaces);
+            }
         }
         return new Result(app, plan, stacks, charts, cdkOut, dist);
     }

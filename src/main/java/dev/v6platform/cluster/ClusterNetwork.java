@@ -1,6 +1,5 @@
 package dev.v6platform.cluster;
 
-import dev.v6platform.config.SubnetTier;
 import dev.v6platform.network.DualStackVpc;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,8 @@ import software.constructs.Construct;
  * nodes. Build it from a {@link DualStackVpc}, or from IDs for a VPC that another stack or account owns.
  *
  * @param vpc                 the VPC
- * @param controlPlaneSubnets subnets for the EKS control plane's network interfaces (intra subnets when planned)
+ * @param controlPlaneSubnets subnets for the EKS control plane's network interfaces; they need a route out when the
+ *                            cluster has a kubectl provider
  * @param nodeSubnets         subnets for nodes (dual-stack, IPv6 auto-assigned, NAT and egress-only routes)
  */
 public record ClusterNetwork(IVpc vpc, List<ISubnet> controlPlaneSubnets, List<ISubnet> nodeSubnets) {
@@ -33,12 +33,15 @@ public record ClusterNetwork(IVpc vpc, List<ISubnet> controlPlaneSubnets, List<I
         }
     }
 
-    /** The platform VPC: control plane in the intra subnets if there are any, else in the node subnets. */
+    /**
+     * The platform VPC: control-plane interfaces and nodes in the node subnets. The node subnets, not the intra
+     * subnets, because the cluster's kubectl provider runs in the cluster's subnets and needs a route out (STS,
+     * Helm repositories); intra subnets have none.
+     */
     public static ClusterNetwork of(DualStackVpc vpc) {
         IVpc imported = vpc.asVpc();
         List<ISubnet> nodes = imported.getPrivateSubnets();
-        List<ISubnet> intra = imported.getIsolatedSubnets();
-        return new ClusterNetwork(imported, vpc.subnets(SubnetTier.INTRA).isEmpty() ? nodes : intra, nodes);
+        return new ClusterNetwork(imported, nodes, nodes);
     }
 
     /**

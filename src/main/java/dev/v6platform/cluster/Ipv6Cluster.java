@@ -23,6 +23,8 @@ import software.amazon.awscdk.services.eks_v2.DefaultCapacityType;
 import software.amazon.awscdk.services.eks_v2.EndpointAccess;
 import software.amazon.awscdk.services.eks_v2.ICluster;
 import software.amazon.awscdk.services.eks_v2.IpFamily;
+import software.amazon.awscdk.services.eks_v2.KubectlProviderOptions;
+import software.amazon.awscdk.services.eks_v2.KubernetesManifest;
 import software.amazon.awscdk.services.eks_v2.KubernetesVersion;
 import software.amazon.awscdk.services.eks_v2.LaunchTemplateSpec;
 import software.amazon.awscdk.services.eks_v2.Nodegroup;
@@ -97,7 +99,7 @@ public final class Ipv6Cluster extends Construct {
                 .allowAllOutbound(true)
                 .allowAllIpv6Outbound(true)
                 .build();
-        this.cluster = Cluster.Builder.create(this, "Resource")
+        Cluster.Builder clusterBuilder = Cluster.Builder.create(this, "Resource")
                 .clusterName(name)
                 .version(KubernetesVersion.of(props.version().toString()))
                 .ipFamily(IpFamily.IP_V6)
@@ -113,8 +115,13 @@ public final class Ipv6Cluster extends Construct {
                 .defaultCapacityType(DefaultCapacityType.NODEGROUP)
                 .defaultCapacity(0)
                 .bootstrapClusterCreatorAdminPermissions(false)
-                .bootstrapSelfManagedAddons(false)
-                .build();
+                .bootstrapSelfManagedAddons(false);
+        props.kubectlLayer().ifPresent(layer -> clusterBuilder.kubectlProviderOptions(
+                KubectlProviderOptions.builder().kubectlLayer(layer).build()));
+        this.cluster = clusterBuilder.build();
+        if (cluster.getKubectlProvider() != null) {
+            acknowledgeKubectlProvider(cluster.getKubectlProvider());
+        }
         // EKS encrypts secrets with the key through the cluster role (eks_v2 grants nothing by itself)
         cluster.getRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant"))
@@ -201,6 +208,53 @@ public final class Ipv6Cluster extends Construct {
         CfnAddon coreDns = addon("coredns", props, "{\"tolerations\":[{\"key\":\"" + CRITICAL_ADDONS_TAINT
                 + "\",\"operator\":\"Exists\"}]}", null);
         coreDns.getNode().addDependency(systemNodes);
+    }
+
+    /**
+     * Applies a cdk8s chart's objects with {@code cdk deploy}, through the kubectl provider, as one manifest (one
+     * request to the kubectl handler, which takes at most 256 KB; the platform's validation fails synth above).
+     *
+     * @throws IllegalStateException when the cluster has no kubectl provider (no kubectl layer was given)
+     */
+    public KubernetesManifest apply(String id, org.cdk8s.Chart chart) {
+        if (cluster.getKubectlProvider() == null) {
+            throw new IllegalStateException("cluster " + node().getPath() + " has no kubectl provider; give it a "
+                    + "kubectl layer, or deliver chart " + id + " with GitOps from dist/");
+        }
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> objects = (List<Map<String, Object>>) (List<?>) chart.toJson();
+        KubernetesManifest manifest = KubernetesManifest.Builder.create(this, "Manifest-" + id)
+                .cluster(cluster)
+                .manifest(objects)
+                .overwrite(true)
+                .build();
+        manifest.getNode().addDependency(systemNodes);
+        return manifest;
+    }
+
+    /** cdk-nag findings on aws-cdk-lib's own kubectl provider, which the platform uses as AWS ships it. */
+    private static void acknowledgeKubectlProvider(software.constructs.IConstruct provider) {
+        String managed = "aws-cdk-lib's kubectl provider attaches this AWS-managed policy to its Lambda roles; it "
+                + "is AWS's minimal policy for a Lambda function in a VPC that pulls its layer images";
+        List<Acknowledgment> acks = new ArrayList<>();
+        for (String policy : List.of("service-role/AWSLambdaBasicExecutionRole",
+                "service-role/AWSLambdaVPCAccessExecutionRole", "AmazonEC2ContainerRegistryReadOnly")) {
+            acks.add(Acknowledgment.builder().id("AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+                    + policy + "]").reason(managed).build());
+        }
+        acks.add(Acknowledgment.builder().id("AwsSolutions-IAM4[Policy::{\"Fn::If\":[\""
+                + "ClusterKubectlProviderHandlerHasEcrPublic78825EA1\",{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":"
+                + "\"AWS::Partition\"},\":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly\"]]},{\"Ref\":"
+                + "\"AWS::NoValue\"}]}]").reason(managed + " (in partitions with ECR Public)").build());
+        acks.add(Acknowledgment.builder().id("AwsSolutions-IAM5[Resource::<ClusterKubectlProviderHandler27822AE4.Arn>:*]")
+                .reason("The provider framework may invoke every version of the kubectl handler it owns").build());
+        acks.add(Acknowledgment.builder().id("AwsSolutions-L1").reason("aws-cdk-lib picks the kubectl handler's "
+                + "Python runtime (the newest it supports); the handler and its layer are tested together").build());
+        Validations.of(provider).acknowledge(acks.toArray(Acknowledgment[]::new));
+    }
+
+    private software.constructs.Node node() {
+        return getNode();
     }
 
     private void grant(List<String> principals, String kind, String policy) {

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.lambda.ILayerVersion;
 
 /**
  * Properties of an {@link Ipv6Cluster}. Build with {@link #builder()}; every optional field's default is on its
@@ -24,6 +25,8 @@ import software.amazon.awscdk.services.kms.IKey;
  * @param viewers            IAM principal ARNs with read-only access
  * @param addonVersions      pinned version of each of {@link ClusterSpec#CORE_ADDONS}
  * @param systemNodes        the Graviton system node group
+ * @param kubectlLayer       kubectl layer for the cluster's version ({@link KubectlLayers}); with it the cluster gets
+ *                           a kubectl provider and {@link Ipv6Cluster#apply} works; without it, none (GitOps)
  */
 public record Ipv6ClusterProps(
         String clusterName,
@@ -35,7 +38,8 @@ public record Ipv6ClusterProps(
         List<String> admins,
         List<String> viewers,
         Map<String, String> addonVersions,
-        ClusterSpec.SystemNodesSpec systemNodes) {
+        ClusterSpec.SystemNodesSpec systemNodes,
+        Optional<ILayerVersion> kubectlLayer) {
 
     public Ipv6ClusterProps {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -48,6 +52,7 @@ public record Ipv6ClusterProps(
         viewers = List.copyOf(viewers);
         addonVersions = java.util.Collections.unmodifiableMap(new TreeMap<>(addonVersions));
         Objects.requireNonNull(systemNodes, "systemNodes");
+        Objects.requireNonNull(kubectlLayer, "kubectlLayer");
         if (!clusterName.matches("[0-9A-Za-z][A-Za-z0-9-_]{0,99}")) {
             throw new IllegalArgumentException("clusterName '" + clusterName + "' is not a valid EKS cluster name "
                     + "(1-100 letters, digits, '-' and '_', starting with a letter or digit)");
@@ -85,6 +90,7 @@ public record Ipv6ClusterProps(
         private Map<String, String> addonVersions = Map.of();
         private ClusterSpec.SystemNodesSpec systemNodes = new ClusterSpec.SystemNodesSpec(List.of("m7g.large"), 2, 3,
                 2);
+        private Optional<ILayerVersion> kubectlLayer = Optional.empty();
 
         private Builder() {
         }
@@ -149,9 +155,15 @@ public record Ipv6ClusterProps(
             return this;
         }
 
+        /** Default: none, so no kubectl provider (deliver dist/ with GitOps). */
+        public Builder kubectlLayer(Optional<ILayerVersion> v) {
+            kubectlLayer = v;
+            return this;
+        }
+
         public Ipv6ClusterProps build() {
             return new Ipv6ClusterProps(clusterName, version, network, secretsKey, publicAccessCidrs,
-                    publicAccessReason, admins, viewers, addonVersions, systemNodes);
+                    publicAccessReason, admins, viewers, addonVersions, systemNodes, kubectlLayer);
         }
     }
 }

@@ -23,6 +23,7 @@ import java.util.TreeMap;
  *     kube-proxy: v1.34.1-eksbuild.2
  *     eks-pod-identity-agent: v1.3.10-eksbuild.2
  *   systemNodes: {instanceTypes: [m7g.large], minSize: 2, maxSize: 3}
+ *   delivery: kubectl                       # kubectl (default) | gitops
  * }</pre>
  *
  * @param publicAccessCidrs   CIDRs that may reach the public endpoint; empty keeps the endpoint private (default)
@@ -32,6 +33,7 @@ import java.util.TreeMap;
  * @param viewers             IAM principal ARNs given read-only access
  * @param addonVersions       pinned version of each core add-on, by add-on name, sorted
  * @param systemNodes         the managed Graviton node group for cluster-critical pods
+ * @param delivery            how {@code dist/<environment>/} reaches the cluster; default {@link KubernetesDelivery#KUBECTL}
  * @param line                line of the {@code cluster:} key, for messages
  */
 public record ClusterSpec(
@@ -41,6 +43,7 @@ public record ClusterSpec(
         List<String> viewers,
         Map<String, String> addonVersions,
         SystemNodesSpec systemNodes,
+        KubernetesDelivery delivery,
         int line) {
 
     /** The EKS managed add-ons every platform cluster runs, in install order. */
@@ -54,6 +57,7 @@ public record ClusterSpec(
         viewers = List.copyOf(viewers);
         addonVersions = Collections.unmodifiableMap(new TreeMap<>(addonVersions));
         Objects.requireNonNull(systemNodes, "systemNodes");
+        Objects.requireNonNull(delivery, "delivery");
     }
 
     /**

@@ -445,11 +445,21 @@ public final class EnvironmentLoader {
                 });
         ClusterSpec.SystemNodesSpec nodes = c.object("systemNodes", "{instanceTypes: [m7g.large]}")
                 .map(EnvironmentLoader::systemNodes).orElse(null);
+        KubernetesDelivery delivery = c.string("delivery", null).map(d -> {
+            for (KubernetesDelivery k : KubernetesDelivery.values()) {
+                if (k.label().equals(d.value())) {
+                    return k;
+                }
+            }
+            c.problem(d.line(), d.field(), "'" + d.value() + "' is not a delivery; allowed: kubectl, gitops",
+                    "use kubectl (cdk deploy applies the charts) or gitops (a GitOps tool applies dist/)");
+            return null;
+        }).orElse(c.has("delivery") ? null : KubernetesDelivery.KUBECTL);
         c.finish();
-        if (admins.isEmpty() || addons.size() != ClusterSpec.CORE_ADDONS.size() || nodes == null) {
+        if (admins.isEmpty() || addons.size() != ClusterSpec.CORE_ADDONS.size() || nodes == null || delivery == null) {
             return null;
         }
-        return new ClusterSpec(cidrs, reason, admins, viewers, addons, nodes, c.line());
+        return new ClusterSpec(cidrs, reason, admins, viewers, addons, nodes, delivery, c.line());
     }
 
     private static List<String> principals(YamlObject c, String key, String example) {

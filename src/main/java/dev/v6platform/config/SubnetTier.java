@@ -14,8 +14,8 @@ public enum SubnetTier {
      */
     NODES(true),
     /**
-     * No route to the internet: the EKS control plane's network interfaces and VPC endpoints. An EKS cluster
-     * subnet.
+     * No route out of the VPC: VPC endpoints, databases, anything that must not reach the internet. Sized like an
+     * EKS cluster subnet (16 free addresses or more) so that it can hold EKS interfaces too.
      */
     INTRA(true);
 

@@ -45,7 +45,8 @@ public final class PlatformRulesPlugin implements IPolicyValidationPlugin {
         Map<String, List<PolicyViolatingResource>> byRule = new TreeMap<>();
         Map<String, Finding> first = new TreeMap<>();
         for (String templatePath : context.getTemplatePaths()) {
-            for (Finding f : TemplateRules.check(read(Path.of(templatePath)))) {
+            Path file = Path.of(templatePath);
+            for (Finding f : TemplateRules.check(read(file), size(file))) {
                 byRule.computeIfAbsent(f.rule() + "|" + f.description(), k -> new ArrayList<>())
                         .add(PolicyViolatingResource.builder().resourceLogicalId(f.logicalId())
                                 .templatePath(templatePath).locations(List.of("Resources." + f.logicalId())).build());
@@ -59,6 +60,14 @@ public final class PlatformRulesPlugin implements IPolicyValidationPlugin {
                     .severity("error").violatingResources(resources).build());
         });
         return PolicyValidationPluginReport.builder().success(violations.isEmpty()).violations(violations).build();
+    }
+
+    static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -26,6 +26,10 @@ import java.util.Set;
  *       rights</td></tr>
  *   <tr><td>V6-EKS-NODE-CNI</td><td>every node role (managed node groups, EC2_LINUX access entries) has the IPv6
  *       CNI rights</td></tr>
+ *   <tr><td>V6-CFN-SIZE</td><td>the template stays under CloudFormation's 1 MB body limit</td></tr>
+ *   <tr><td>V6-CFN-RESOURCES</td><td>the stack has at most 500 resources</td></tr>
+ *   <tr><td>V6-KUBECTL-PAYLOAD</td><td>each manifest or Helm values sent to the kubectl handler stays under its
+ *       256 KB request limit</td></tr>
  * </table>
  */
 public final class TemplateRules {
@@ -42,9 +46,34 @@ public final class TemplateRules {
         this.resources = (Map<String, Map<String, Object>>) template.getOrDefault("Resources", Map.of());
     }
 
+    /** CloudFormation's limit on a template body uploaded through S3, in bytes. */
+    public static final long MAX_TEMPLATE_BYTES = 1_000_000;
+    /** CloudFormation's limit on resources per stack. */
+    public static final int MAX_RESOURCES = 500;
+    /** The kubectl handler's Lambda request limit; a manifest travels in one request. */
+    public static final int MAX_KUBECTL_PAYLOAD = 262_144;
+    /** Room left in a kubectl request for the rest of the event (cluster name, role, ...). */
+    static final int KUBECTL_EVENT_OVERHEAD = 4_096;
+
     /** Every finding in one template. */
     public static List<Finding> check(Map<String, Object> template) {
-        return new TemplateRules(template).run();
+        return check(template, 0);
+    }
+
+    /** Every finding in one template whose file is {@code bytes} long (0 when unknown). */
+    public static List<Finding> check(Map<String, Object> template, long bytes) {
+        TemplateRules rules = new TemplateRules(template);
+        List<Finding> out = rules.run();
+        if (bytes > MAX_TEMPLATE_BYTES) {
+            out.add(new Finding("V6-CFN-SIZE", "the template is " + bytes + " bytes; CloudFormation accepts at most "
+                    + MAX_TEMPLATE_BYTES, "move large manifests to GitOps delivery (cluster.delivery: gitops) or split "
+                    + "the stack", "Template"));
+        }
+        if (rules.resources.size() > MAX_RESOURCES) {
+            out.add(new Finding("V6-CFN-RESOURCES", "the stack has " + rules.resources.size() + " resources; "
+                    + "CloudFormation allows at most " + MAX_RESOURCES + " per stack", "split the stack", "Template"));
+        }
+        return out;
     }
 
     private List<Finding> run() {
@@ -56,6 +85,8 @@ public final class TemplateRules {
                 nodeRole(id, props(r).get("NodeRole"), "node group", out);
             } else if ("AWS::EKS::AccessEntry".equals(r.get("Type")) && "EC2_LINUX".equals(props(r).get("Type"))) {
                 nodeRole(id, props(r).get("PrincipalArn"), "EC2_LINUX access entry", out);
+            } else if (String.valueOf(r.get("Type")).startsWith("Custom::AWSCDK-EKS-")) {
+                kubectlPayload(id, props(r), out);
             }
         });
         return out;
@@ -141,6 +172,20 @@ public final class TemplateRules {
                             role.get()));
                 }
             }
+        }
+    }
+
+    private static void kubectlPayload(String id, Map<String, Object> p, List<Finding> out) {
+        long size = 0;
+        for (String key : List.of("Manifest", "Values")) {
+            if (p.get(key) instanceof String text) {
+                size += text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            }
+        }
+        if (size + KUBECTL_EVENT_OVERHEAD > MAX_KUBECTL_PAYLOAD) {
+            out.add(new Finding("V6-KUBECTL-PAYLOAD", id + " sends " + size + " bytes to the kubectl handler; a request "
+                    + "takes at most " + MAX_KUBECTL_PAYLOAD + " bytes with the rest of the event", "split the chart, "
+                    + "or deliver it with GitOps (cluster.delivery: gitops)", id));
         }
     }
 

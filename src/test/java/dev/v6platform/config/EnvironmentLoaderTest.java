@@ -124,6 +124,7 @@ class EnvironmentLoaderTest {
             cluster-x86-system-nodes | 12 | cluster.systemNodes.instanceTypes[0] | 'm7i.large' is not a Graviton (arm64) instance type
             cluster-bad-admin        | 10 | cluster.admins[0] | 'platform-admins' is not an IAM role or user ARN
             cluster-impossible-sizes | 12 | cluster.systemNodes | sizes min 3, desired 3, max 2 are impossible
+            cluster-bad-delivery     | 13 | cluster.delivery  | 'argocd' is not a delivery; allowed: kubectl, gitops
             """)
     void rejects_a_bad_file_with_file_line_field_and_fix(String name, int line, String field, String message) {
         Path file = BAD.resolve(name + ".yaml");

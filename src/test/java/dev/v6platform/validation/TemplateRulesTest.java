@@ -84,6 +84,32 @@ class TemplateRulesTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void a_manifest_over_the_kubectl_request_limit_is_found() {
+        Map<String, Object> t = template();
+        ((Map<String, Object>) resource(t, "Custom::AWSCDK-EKS-KubernetesResource").get("Properties"))
+                .put("Manifest", "x".repeat(TemplateRules.MAX_KUBECTL_PAYLOAD - 100));
+
+        assertThat(TemplateRules.check(t)).extracting(Finding::rule).containsExactly("V6-KUBECTL-PAYLOAD");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void cloudformation_size_and_resource_limits_are_found_before_a_deploy() {
+        Map<String, Object> t = template();
+        Map<String, Object> resources = new LinkedHashMap<>((Map<String, Object>) t.get("Resources"));
+        for (int i = 0; resources.size() <= TemplateRules.MAX_RESOURCES; i++) {
+            resources.put("Extra" + i, Map.of("Type", "AWS::SSM::Parameter", "Properties", Map.of("Type", "String",
+                    "Value", "x")));
+        }
+        t.put("Resources", resources);
+
+        assertThat(TemplateRules.check(t, TemplateRules.MAX_TEMPLATE_BYTES + 1)).extracting(Finding::rule)
+                .containsExactly("V6-CFN-SIZE", "V6-CFN-RESOURCES");
+        assertThat(TemplateRules.check(template(), TemplateRules.MAX_TEMPLATE_BYTES)).isEmpty();
+    }
+
+    @Test
     void the_synthesized_sample_passes_every_rule() {
         assertThat(TemplateRules.check(template())).isEmpty();
     }
