@@ -205,6 +205,30 @@ class Ipv6ClusterTest {
     }
 
     @Test
+    void a_cluster_of_another_account_is_imported_by_attributes_and_extended() {
+        software.amazon.awscdk.Stack other = new software.amazon.awscdk.Stack(new software.amazon.awscdk.App(),
+                "Team", software.amazon.awscdk.StackProps.builder().env(software.amazon.awscdk.Environment.builder()
+                        .account("999999999999").region("us-east-1").build()).build());
+        ClusterNetwork network = ClusterNetwork.fromIds(other, "Net", "vpc-0123456789abcdef0",
+                List.of("us-east-1a", "us-east-1b"), List.of("subnet-0a", "subnet-0b"), List.of("subnet-0a",
+                        "subnet-0b"));
+        software.amazon.awscdk.services.eks_v2.ICluster imported = Ipv6Cluster.fromAttributes(other, "Cluster",
+                "v6-prod-use1", "sg-0123456789abcdef0", network);
+        software.amazon.awscdk.services.eks_v2.AccessEntry.Builder.create(other, "TeamAdmins").cluster(imported)
+                .principal("arn:aws:iam::999999999999:role/team-admins")
+                .accessPolicies(List.of(software.amazon.awscdk.services.eks_v2.AccessPolicy.fromAccessPolicyName(
+                        "AmazonEKSEditPolicy", software.amazon.awscdk.services.eks_v2.AccessPolicyNameOptions.builder()
+                                .accessScopeType(software.amazon.awscdk.services.eks_v2.AccessScopeType.NAMESPACE)
+                                .namespaces(List.of("team")).build()))).build();
+
+        assertThat(imported.getClusterName()).isEqualTo("v6-prod-use1");
+        assertThat(network.nodeSubnets()).extracting(software.amazon.awscdk.services.ec2.ISubnet::getSubnetId)
+                .containsExactly("subnet-0a", "subnet-0b");
+        Template.fromStack(other).hasResourceProperties("AWS::EKS::AccessEntry", Match.objectLike(Map.of(
+                "ClusterName", "v6-prod-use1", "PrincipalArn", "arn:aws:iam::999999999999:role/team-admins")));
+    }
+
+    @Test
     void props_refuse_a_missing_addon_version_and_a_cluster_without_admins() {
         software.amazon.awscdk.Stack stack = new software.amazon.awscdk.Stack(new software.amazon.awscdk.App(), "P",
                 software.amazon.awscdk.StackProps.builder().env(software.amazon.awscdk.Environment.builder()
