@@ -62,6 +62,7 @@ public final class PlatformStack extends Stack {
                 .secretsKey(key.key())
                 .publicAccessCidrs(env.cluster().publicAccessCidrs())
                 .publicAccessReason(env.cluster().publicAccessReason())
+                .privateAccessCidrs(env.cluster().privateAccessCidrs())
                 .admins(env.cluster().admins())
                 .viewers(env.cluster().viewers())
                 .addonVersions(env.cluster().addonVersions())

@@ -4,6 +4,8 @@ import dev.v6platform.network.DualStackVpc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.Subnet;
@@ -52,8 +54,15 @@ public record ClusterNetwork(IVpc vpc, List<ISubnet> controlPlaneSubnets, List<I
             List<String> nodeSubnetIds, List<String> controlPlaneSubnetIds) {
         IVpc vpc = Vpc.fromVpcAttributes(scope, id, VpcAttributes.builder()
                 .vpcId(vpcId).availabilityZones(zones).privateSubnetIds(nodeSubnetIds).build());
-        return new ClusterNetwork(vpc, subnets(scope, id + "ControlPlane", controlPlaneSubnetIds, zones),
-                vpc.getPrivateSubnets());
+        List<ISubnet> controlPlane = subnets(scope, id + "ControlPlane", controlPlaneSubnetIds, zones);
+        List<software.constructs.IConstruct> imported = new ArrayList<>(List.of(vpc));
+        imported.addAll(controlPlane);
+        for (software.constructs.IConstruct c : imported) {
+            Validations.of(c).acknowledge(Acknowledgment.builder()
+                    .id("Annotation::@aws-cdk/aws-ec2:noSubnetRouteTableId")
+                    .reason("The cluster constructs never read the route tables of imported subnets").build());
+        }
+        return new ClusterNetwork(vpc, controlPlane, vpc.getPrivateSubnets());
     }
 
     private static List<ISubnet> subnets(Construct scope, String id, List<String> ids, List<String> zones) {

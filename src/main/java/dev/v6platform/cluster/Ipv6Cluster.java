@@ -6,10 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.ec2.CfnLaunchTemplate;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.Peer;
+import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.eks.CfnAddon;
 import software.amazon.awscdk.services.eks_v2.AccessPolicy;
@@ -37,6 +40,7 @@ import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IManagedPolicy;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.Policy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -99,6 +103,10 @@ public final class Ipv6Cluster extends Construct {
                 .allowAllOutbound(true)
                 .allowAllIpv6Outbound(true)
                 .build();
+        for (String cidr : props.privateAccessCidrs()) {
+            securityGroup.addIngressRule(cidr.contains(":") ? Peer.ipv6(cidr) : Peer.ipv4(cidr), Port.tcp(443),
+                    "Kubernetes API from " + cidr);
+        }
         Cluster.Builder clusterBuilder = Cluster.Builder.create(this, "Resource")
                 .clusterName(name)
                 .version(KubernetesVersion.of(props.version().toString()))
@@ -122,10 +130,15 @@ public final class Ipv6Cluster extends Construct {
         if (cluster.getKubectlProvider() != null) {
             acknowledgeKubectlProvider(cluster.getKubectlProvider());
         }
-        // EKS encrypts secrets with the key through the cluster role (eks_v2 grants nothing by itself)
-        cluster.getRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .actions(List.of("kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant"))
-                .resources(List.of(props.secretsKey().getKeyArn())).build());
+        // EKS encrypts secrets with the key through the cluster role (eks_v2 grants nothing by itself); the cluster
+        // waits for the grant, or its creation could race it
+        Policy keyUse = Policy.Builder.create(this, "SecretsKeyPolicy")
+                .roles(List.of(cluster.getRole()))
+                .statements(List.of(PolicyStatement.Builder.create()
+                        .actions(List.of("kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant"))
+                        .resources(List.of(props.secretsKey().getKeyArn())).build()))
+                .build();
+        cluster.getNode().getDefaultChild().getNode().addDependency(keyUse);
         Validations.of(cluster.getRole()).acknowledge(Acknowledgment.builder()
                 .id("AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSClusterPolicy]")
                 .reason("The EKS service role needs the AWS-managed AmazonEKSClusterPolicy; AWS keeps it current")
@@ -149,10 +162,10 @@ public final class Ipv6Cluster extends Construct {
                 + "for IPv6 clusters.";
         Validations.of(cniPolicy).acknowledge(
                 Acknowledgment.builder().id("AwsSolutions-IAM5[Resource::*]").reason(cniReason).build(),
-                Acknowledgment.builder().id("AwsSolutions-IAM5[Resource::arn:aws:ec2:*:*:network-interface/*]")
-                        .reason(cniReason).build());
+                Acknowledgment.builder().id("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:*:*:"
+                        + "network-interface/*]").reason(cniReason).build());
         this.cniRole = Role.Builder.create(this, "CniRole")
-                .assumedBy(podIdentity())
+                .assumedBy(podIdentity(Stack.of(this).getAccount()))
                 .description("Pod Identity role of the VPC CNI (kube-system/aws-node) in " + name)
                 .managedPolicies(List.of(cniPolicy))
                 .build();
@@ -232,7 +245,10 @@ public final class Ipv6Cluster extends Construct {
         return manifest;
     }
 
-    /** cdk-nag findings on aws-cdk-lib's own kubectl provider, which the platform uses as AWS ships it. */
+    /**
+     * cdk-nag findings on aws-cdk-lib's own kubectl provider, which the platform uses as AWS ships it. Two finding
+     * ids embed logical ids of the provider's resources; they are computed, so any construct id works.
+     */
     private static void acknowledgeKubectlProvider(software.constructs.IConstruct provider) {
         String managed = "aws-cdk-lib's kubectl provider attaches this AWS-managed policy to its Lambda roles; it "
                 + "is AWS's minimal policy for a Lambda function in a VPC that pulls its layer images";
@@ -242,11 +258,18 @@ public final class Ipv6Cluster extends Construct {
             acks.add(Acknowledgment.builder().id("AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
                     + policy + "]").reason(managed).build());
         }
-        acks.add(Acknowledgment.builder().id("AwsSolutions-IAM4[Policy::{\"Fn::If\":[\""
-                + "ClusterKubectlProviderHandlerHasEcrPublic78825EA1\",{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":"
-                + "\"AWS::Partition\"},\":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly\"]]},{\"Ref\":"
-                + "\"AWS::NoValue\"}]}]").reason(managed + " (in partitions with ECR Public)").build());
-        acks.add(Acknowledgment.builder().id("AwsSolutions-IAM5[Resource::<ClusterKubectlProviderHandler27822AE4.Arn>:*]")
+        Stack stack = Stack.of(provider);
+        software.constructs.IConstruct handler = provider.getNode().findChild("Handler");
+        String handlerId = stack.getLogicalId((software.amazon.awscdk.CfnElement) handler.getNode().getDefaultChild());
+        software.constructs.IConstruct condition = handler.getNode().tryFindChild("HasEcrPublic");
+        if (condition != null) {
+            String conditionId = stack.getLogicalId((software.amazon.awscdk.CfnElement) condition);
+            acks.add(Acknowledgment.builder().id("AwsSolutions-IAM4[Policy::{\"Fn::If\":[\"" + conditionId
+                    + "\",{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":\"AWS::Partition\"},\":iam::aws:policy/"
+                    + "AmazonElasticContainerRegistryPublicReadOnly\"]]},{\"Ref\":\"AWS::NoValue\"}]}]")
+                    .reason(managed + " (in partitions with ECR Public)").build());
+        }
+        acks.add(Acknowledgment.builder().id("AwsSolutions-IAM5[Resource::<" + handlerId + ".Arn>:*]")
                 .reason("The provider framework may invoke every version of the kubectl handler it owns").build());
         acks.add(Acknowledgment.builder().id("AwsSolutions-L1").reason("aws-cdk-lib picks the kubectl handler's "
                 + "Python runtime (the newest it supports); the handler and its layer are tested together").build());
@@ -293,11 +316,13 @@ public final class Ipv6Cluster extends Construct {
                         .resources(List.of("*")).build(),
                 PolicyStatement.Builder.create().sid("TagNetworkInterfaces").effect(Effect.ALLOW)
                         .actions(List.of("ec2:CreateTags"))
-                        .resources(List.of("arn:aws:ec2:*:*:network-interface/*")).build());
+                        .resources(List.of("arn:" + Aws.PARTITION + ":ec2:*:*:network-interface/*")).build());
     }
 
-    private static CompositePrincipal podIdentity() {
-        return new CompositePrincipal(new ServicePrincipal("pods.eks.amazonaws.com").withSessionTags());
+    /** EKS Pod Identity's trust: AssumeRole and TagSession by the service, for this account only. */
+    static CompositePrincipal podIdentity(String account) {
+        return new CompositePrincipal(new ServicePrincipal("pods.eks.amazonaws.com").withSessionTags()
+                .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", account))));
     }
 
     private List<IManagedPolicy> nodePolicies() {
@@ -373,18 +398,25 @@ public final class Ipv6Cluster extends Construct {
         return List.copyOf(nodeRoles);
     }
 
+    /** An IPv6 cluster of another stack, project or account, and its IPv6 CNI policy. */
+    public record Imported(ICluster cluster, IManagedPolicy cniPolicy) {
+    }
+
     /**
-     * An existing IPv6 cluster of another stack, project or account, by its attributes (for constructs that add
-     * to it, such as Karpenter pools or a BuildKit fleet).
+     * An existing IPv6 cluster of another stack, project or account, by its attributes, for constructs that add
+     * to it (Karpenter pools, a BuildKit fleet): the cluster, and its {@code <cluster>-vpc-cni-ipv6} policy for the
+     * node roles they create. Give {@code kubectlRoleArn} (the cluster's kubectl handler role) to apply charts.
      */
-    public static ICluster fromAttributes(Construct scope, String id, String clusterName, String securityGroupId,
+    public static Imported fromAttributes(Construct scope, String id, String clusterName, String securityGroupId,
             ClusterNetwork network) {
-        return Cluster.fromClusterAttributes(scope, id, ClusterAttributes.builder()
+        ICluster cluster = Cluster.fromClusterAttributes(scope, id, ClusterAttributes.builder()
                 .clusterName(clusterName)
                 .clusterSecurityGroupId(securityGroupId)
                 .vpc(network.vpc())
                 .ipFamily(IpFamily.IP_V6)
                 .build());
+        return new Imported(cluster, ManagedPolicy.fromManagedPolicyName(scope, id + "CniPolicy",
+                clusterName + "-vpc-cni-ipv6"));
     }
 
     static String region(Construct scope) {

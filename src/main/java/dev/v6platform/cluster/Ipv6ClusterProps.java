@@ -21,6 +21,7 @@ import software.amazon.awscdk.services.lambda.ILayerVersion;
  * @param secretsKey         KMS key that encrypts Kubernetes secrets
  * @param publicAccessCidrs  CIDRs allowed to the public endpoint; empty means private endpoint only
  * @param publicAccessReason why the public endpoint is open to the whole internet, when it is
+ * @param privateAccessCidrs IPv4 or IPv6 CIDRs allowed to the private endpoint (tcp/443)
  * @param admins             IAM principal ARNs with cluster admin (access entries)
  * @param viewers            IAM principal ARNs with read-only access
  * @param addonVersions      pinned version of each of {@link ClusterSpec#CORE_ADDONS}
@@ -35,6 +36,7 @@ public record Ipv6ClusterProps(
         IKey secretsKey,
         List<String> publicAccessCidrs,
         Optional<String> publicAccessReason,
+        List<String> privateAccessCidrs,
         List<String> admins,
         List<String> viewers,
         Map<String, String> addonVersions,
@@ -48,6 +50,7 @@ public record Ipv6ClusterProps(
         Objects.requireNonNull(secretsKey, "secretsKey");
         publicAccessCidrs = List.copyOf(publicAccessCidrs);
         Objects.requireNonNull(publicAccessReason, "publicAccessReason");
+        privateAccessCidrs = List.copyOf(privateAccessCidrs);
         admins = List.copyOf(admins);
         viewers = List.copyOf(viewers);
         addonVersions = java.util.Collections.unmodifiableMap(new TreeMap<>(addonVersions));
@@ -85,6 +88,7 @@ public record Ipv6ClusterProps(
         private IKey secretsKey;
         private List<String> publicAccessCidrs = List.of();
         private Optional<String> publicAccessReason = Optional.empty();
+        private List<String> privateAccessCidrs = List.of();
         private List<String> admins = List.of();
         private List<String> viewers = List.of();
         private Map<String, String> addonVersions = Map.of();
@@ -131,6 +135,12 @@ public record Ipv6ClusterProps(
             return this;
         }
 
+        /** Default: none; only the cluster's own security group (nodes, the kubectl provider) reaches the API. */
+        public Builder privateAccessCidrs(List<String> v) {
+            privateAccessCidrs = v;
+            return this;
+        }
+
         /** Required, at least one. */
         public Builder admins(List<String> v) {
             admins = v;
@@ -163,7 +173,7 @@ public record Ipv6ClusterProps(
 
         public Ipv6ClusterProps build() {
             return new Ipv6ClusterProps(clusterName, version, network, secretsKey, publicAccessCidrs,
-                    publicAccessReason, admins, viewers, addonVersions, systemNodes, kubectlLayer);
+                    publicAccessReason, privateAccessCidrs, admins, viewers, addonVersions, systemNodes, kubectlLayer);
         }
     }
 }

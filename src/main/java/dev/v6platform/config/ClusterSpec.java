@@ -15,6 +15,7 @@ import java.util.TreeMap;
  * cluster:
  *   endpoint:
  *     publicAccessCidrs: [198.51.100.0/24]   # default: none, private endpoint only
+ *     privateAccessCidrs: [10.0.0.0/12]      # default: none; who else may reach the private endpoint
  *   admins: ["arn:aws:iam::111111111111:role/platform-admins"]
  *   viewers: ["arn:aws:iam::111111111111:role/developers"]
  *   addons:
@@ -29,6 +30,8 @@ import java.util.TreeMap;
  * @param publicAccessCidrs   CIDRs that may reach the public endpoint; empty keeps the endpoint private (default)
  * @param publicAccessReason  why the public endpoint is open to the whole internet; required when a CIDR is
  *                            {@code 0.0.0.0/0} or {@code ::/0}, otherwise empty
+ * @param privateAccessCidrs  CIDRs (a VPN, a transit gateway) allowed to the private endpoint on tcp/443, besides
+ *                            the cluster's own security group; empty by default
  * @param admins              IAM principal ARNs given cluster admin through access entries
  * @param viewers             IAM principal ARNs given read-only access
  * @param addonVersions       pinned version of each core add-on, by add-on name, sorted
@@ -39,6 +42,7 @@ import java.util.TreeMap;
 public record ClusterSpec(
         List<String> publicAccessCidrs,
         Optional<String> publicAccessReason,
+        List<String> privateAccessCidrs,
         List<String> admins,
         List<String> viewers,
         Map<String, String> addonVersions,
@@ -53,6 +57,7 @@ public record ClusterSpec(
     public ClusterSpec {
         publicAccessCidrs = List.copyOf(publicAccessCidrs);
         Objects.requireNonNull(publicAccessReason, "publicAccessReason");
+        privateAccessCidrs = List.copyOf(privateAccessCidrs);
         admins = List.copyOf(admins);
         viewers = List.copyOf(viewers);
         addonVersions = Collections.unmodifiableMap(new TreeMap<>(addonVersions));

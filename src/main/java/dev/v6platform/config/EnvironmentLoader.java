@@ -400,10 +400,19 @@ public final class EnvironmentLoader {
 
     private static ClusterSpec cluster(YamlObject c, KubernetesVersion version) {
         List<String> cidrs = new ArrayList<>();
+        List<String> privateCidrs = new ArrayList<>();
         Optional<String> reason = Optional.empty();
         Optional<YamlObject> endpoint = c.object("endpoint", null);
         if (endpoint.isPresent()) {
             YamlObject e = endpoint.get();
+            for (Scalar cidr : e.stringList("privateAccessCidrs", null).orElse(List.of())) {
+                if (!isCidr(cidr.value())) {
+                    e.problem(cidr.line(), cidr.field(), "'" + cidr.value() + "' is not an IPv4 or IPv6 CIDR block",
+                            "write e.g. 10.0.0.0/8 or fd00::/8");
+                } else {
+                    privateCidrs.add(cidr.value());
+                }
+            }
             List<Scalar> listed = e.stringList("publicAccessCidrs", null).orElse(List.of());
             reason = e.string("publicAccessReason", null).map(Scalar::value);
             boolean world = false;
@@ -412,10 +421,10 @@ public final class EnvironmentLoader {
                     e.problem(cidr.line(), cidr.field(), "'" + cidr.value() + "' is not an IPv4 or IPv6 CIDR block",
                             "write e.g. 198.51.100.0/24 or 2001:db8::/48");
                 } else {
-                    world |= cidr.value().equals("0.0.0.0/0") || cidr.value().equals("::/0");
                     cidrs.add(cidr.value());
                 }
             }
+            world = Cidrs.coversEverything(cidrs);
             if (listed.size() > MAX_PUBLIC_ACCESS_CIDRS) {
                 e.problem(e.lineOf("publicAccessCidrs"), e.field("publicAccessCidrs"), listed.size() + " CIDRs "
                         + "given; EKS allows " + MAX_PUBLIC_ACCESS_CIDRS, "merge ranges or use the private endpoint");
@@ -427,12 +436,21 @@ public final class EnvironmentLoader {
             }
             if (!world && reason.isPresent()) {
                 e.problem(e.lineOf("publicAccessReason"), e.field("publicAccessReason"), "publicAccessReason is only "
-                        + "for a public endpoint open to 0.0.0.0/0 or ::/0", "remove it");
+                        + "for a public endpoint open to the whole internet (0.0.0.0/0, ::/0 or ranges that add up to "
+                        + "them)", "remove it");
             }
             e.finish();
         }
         List<String> admins = principals(c, "admins", "[\"arn:aws:iam::111111111111:role/platform-admins\"]");
         List<String> viewers = principals(c, "viewers", null);
+        java.util.Set<String> seenPrincipals = new java.util.HashSet<>();
+        for (String arn : concat(admins, viewers)) {
+            if (!seenPrincipals.add(arn)) {
+                c.problem(c.lineOf(viewers.contains(arn) ? "viewers" : "admins"), c.field("viewers"), "'" + arn
+                        + "' is listed twice; EKS allows one access entry per principal",
+                        "list each principal once (an admin can already view)");
+            }
+        }
         Map<String, String> addons = new LinkedHashMap<>();
         c.object("addons", "{vpc-cni: v1.20.4-eksbuild.1, coredns: ..., kube-proxy: ..., eks-pod-identity-agent: ...}")
                 .ifPresent(a -> {
@@ -459,7 +477,13 @@ public final class EnvironmentLoader {
         if (admins.isEmpty() || addons.size() != ClusterSpec.CORE_ADDONS.size() || nodes == null || delivery == null) {
             return null;
         }
-        return new ClusterSpec(cidrs, reason, admins, viewers, addons, nodes, delivery, c.line());
+        return new ClusterSpec(cidrs, reason, privateCidrs, admins, viewers, addons, nodes, delivery, c.line());
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private static List<String> principals(YamlObject c, String key, String example) {
@@ -489,6 +513,11 @@ public final class EnvironmentLoader {
                     + "' or from the refresh step");
             return Optional.empty();
         }
+        if (addon.equals("vpc-cni") && compare(m, 1, 10, 1) < 0) {
+            a.problem(v.line(), v.field(), "vpc-cni " + v.value() + " predates IPv6 support (v1.10.1)",
+                    "use a current vpc-cni version, e.g. v1.20.4-eksbuild.1");
+            return Optional.empty();
+        }
         if (addon.equals("kube-proxy") && version != null && (!m.group(1).equals("1")
                 || Integer.parseInt(m.group(2)) != version.minor())) {
             a.problem(v.line(), v.field(), "kube-proxy " + v.value() + " does not match the cluster's Kubernetes "
@@ -496,6 +525,17 @@ public final class EnvironmentLoader {
             return Optional.empty();
         }
         return Optional.of(v.value());
+    }
+
+    private static int compare(java.util.regex.Matcher m, int major, int minor, int patch) {
+        int[] v = {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))};
+        int[] w = {major, minor, patch};
+        for (int i = 0; i < 3; i++) {
+            if (v[i] != w[i]) {
+                return Integer.compare(v[i], w[i]);
+            }
+        }
+        return 0;
     }
 
     private static ClusterSpec.SystemNodesSpec systemNodes(YamlObject n) {

@@ -22,22 +22,23 @@ import java.util.Set;
  *       open it to the internet)</td></tr>
  *   <tr><td>V6-EKS-IPV6-EGRESS</td><td>the cluster's own security groups allow IPv6 egress</td></tr>
  *   <tr><td>V6-EKS-ADDONS</td><td>every core add-on exists at a pinned version</td></tr>
- *   <tr><td>V6-EKS-CNI-ROLE</td><td>the vpc-cni add-on runs under a Pod Identity role with the IPv6 CNI
- *       rights</td></tr>
+ *   <tr><td>V6-EKS-CNI-ROLE</td><td>the vpc-cni add-on runs under a role that trusts Pod Identity and holds the
+ *       IPv6 CNI rights; a role outside the template needs an acknowledgement</td></tr>
  *   <tr><td>V6-EKS-NODE-CNI</td><td>every node role (managed node groups, EC2_LINUX access entries) has the IPv6
  *       CNI rights</td></tr>
  *   <tr><td>V6-CFN-SIZE</td><td>the template stays under CloudFormation's 1 MB body limit</td></tr>
  *   <tr><td>V6-CFN-RESOURCES</td><td>the stack has at most 500 resources</td></tr>
  *   <tr><td>V6-KUBECTL-PAYLOAD</td><td>each manifest or Helm values sent to the kubectl handler stays under its
- *       256 KB request limit</td></tr>
+ *       256 KB request limit, also on an update, which carries the old and the new</td></tr>
  * </table>
  */
 public final class TemplateRules {
     public static final List<String> CORE_ADDONS = List.of("eks-pod-identity-agent", "vpc-cni", "kube-proxy",
             "coredns");
     static final List<String> LOG_TYPES = List.of("api", "audit", "authenticator", "controllerManager", "scheduler");
-    /** The action that tells a role can run the VPC CNI in IPv6 mode. */
-    static final String CNI_IPV6_ACTION = "ec2:AssignIpv6Addresses";
+    /** What a role needs to run the VPC CNI in IPv6 mode (the EKS user guide's IPv6 policy). */
+    static final List<String> CNI_IPV6_ACTIONS = List.of("ec2:AssignIpv6Addresses", "ec2:DescribeInstances",
+            "ec2:DescribeTags", "ec2:DescribeNetworkInterfaces", "ec2:DescribeInstanceTypes", "ec2:CreateTags");
 
     private final Map<String, Map<String, Object>> resources;
 
@@ -117,13 +118,14 @@ public final class TemplateRules {
                     "set EncryptionConfig with the environment's key for resource 'secrets'", id));
         }
         Map<String, Object> vpc = map(p.get("ResourcesVpcConfig"));
-        if (!Boolean.TRUE.equals(vpc.get("EndpointPrivateAccess"))) {
+        if (!isTrue(vpc.get("EndpointPrivateAccess"))) {
             out.add(new Finding("V6-EKS-PRIVATE-ENDPOINT", "the private API endpoint is off, so nodes reach the "
                     + "API over the internet", "set EndpointPrivateAccess: true", id));
         }
-        boolean publicOn = !Boolean.FALSE.equals(vpc.get("EndpointPublicAccess"));
+        boolean publicOn = vpc.get("EndpointPublicAccess") == null || isTrue(vpc.get("EndpointPublicAccess"));
         List<Object> cidrs = list(vpc.get("PublicAccessCidrs"));
-        if (publicOn && (cidrs.isEmpty() || cidrs.contains("0.0.0.0/0") || cidrs.contains("::/0"))) {
+        if (publicOn && (cidrs.isEmpty() || dev.v6platform.config.Cidrs.coversEverything(cidrs.stream()
+                .map(String::valueOf).toList()))) {
             out.add(new Finding("V6-EKS-PUBLIC-ENDPOINT", "the public API endpoint is open to the whole internet"
                     + (cidrs.isEmpty() ? " (no PublicAccessCidrs)" : " " + cidrs), "keep the endpoint private, list "
                     + "your own CIDRs, or acknowledge it with a reason (publicAccessReason in stacks/)", id));
@@ -136,15 +138,23 @@ public final class TemplateRules {
                 }
             });
         }
-        addons(id, out);
+        addons(id, p.get("Name"), out);
     }
 
-    private void addons(String clusterId, List<Finding> out) {
+    private static boolean isTrue(Object value) {
+        return Boolean.TRUE.equals(value) || "true".equals(value);
+    }
+
+    private void addons(String clusterId, Object clusterName, List<Finding> out) {
         for (String name : CORE_ADDONS) {
             Optional<Map.Entry<String, Map<String, Object>>> addon = resources.entrySet().stream()
                     .filter(e -> "AWS::EKS::Addon".equals(e.getValue().get("Type")))
                     .filter(e -> name.equals(props(e.getValue()).get("AddonName")))
-                    .filter(e -> ref(props(e.getValue()).get("ClusterName")).map(clusterId::equals).orElse(false))
+                    .filter(e -> {
+                        Object target = props(e.getValue()).get("ClusterName");
+                        return ref(target).map(clusterId::equals).orElse(false)
+                                || (clusterName != null && clusterName.equals(target));
+                    })
                     .findFirst();
             if (addon.isEmpty()) {
                 out.add(new Finding("V6-EKS-ADDONS", "the cluster has no '" + name + "' managed add-on", "add it as an "
@@ -158,21 +168,54 @@ public final class TemplateRules {
                         addon.get().getKey()));
             }
             if (name.equals("vpc-cni")) {
-                Optional<String> role = list(p.get("PodIdentityAssociations")).stream()
+                Optional<Object> roleArn = list(p.get("PodIdentityAssociations")).stream()
                         .filter(a -> "aws-node".equals(map(a).get("ServiceAccount")))
-                        .map(a -> map(a).get("RoleArn")).map(TemplateRules::ref).flatMap(Optional::stream)
-                        .findFirst();
-                if (role.isEmpty()) {
+                        .map(a -> map(a).get("RoleArn")).findFirst();
+                String addonId = addon.get().getKey();
+                if (roleArn.isEmpty()) {
                     out.add(new Finding("V6-EKS-CNI-ROLE", "the vpc-cni add-on has no Pod Identity role for "
                             + "kube-system/aws-node", "give it a role with the IPv6 CNI policy through "
-                            + "PodIdentityAssociations", addon.get().getKey()));
-                } else if (!roleAllows(role.get(), CNI_IPV6_ACTION)) {
+                            + "PodIdentityAssociations", addonId));
+                    continue;
+                }
+                Optional<String> role = ref(roleArn.get()).filter(resources::containsKey);
+                if (role.isEmpty()) {
+                    out.add(new Finding("V6-EKS-CNI-ROLE", "the vpc-cni role " + roleArn.get() + " is not in this "
+                            + "template, so its IPv6 CNI rights cannot be checked", "acknowledge this finding with the "
+                            + "reason the role has the IPv6 CNI policy", addonId));
+                    continue;
+                }
+                List<String> missingActions = missingActions(role.get());
+                if (!missingActions.isEmpty()) {
                     out.add(new Finding("V6-EKS-CNI-ROLE", "the vpc-cni role " + role.get() + " lacks "
-                            + CNI_IPV6_ACTION + ", so pods get no IPv6 addresses", "attach the IPv6 CNI policy",
+                            + missingActions + ", so pods get no IPv6 addresses", "attach the IPv6 CNI policy",
                             role.get()));
+                }
+                if (!trusts(role.get(), "pods.eks.amazonaws.com")) {
+                    out.add(new Finding("V6-EKS-CNI-ROLE", "the vpc-cni role " + role.get() + " does not trust EKS "
+                            + "Pod Identity (pods.eks.amazonaws.com)", "trust pods.eks.amazonaws.com with "
+                            + "sts:AssumeRole and sts:TagSession", role.get()));
                 }
             }
         }
+    }
+
+    private List<String> missingActions(String roleId) {
+        List<Map<String, Object>> statements = statements(roleId);
+        return CNI_IPV6_ACTIONS.stream().filter(a -> !allowed(statements, a)).toList();
+    }
+
+    private boolean trusts(String roleId, String service) {
+        for (Object statement : list(map(props(resources.get(roleId)).get("AssumeRolePolicyDocument"))
+                .get("Statement"))) {
+            Object principal = map(map(statement).get("Principal")).get("Service");
+            List<Object> services = principal instanceof List<?> l ? (List<Object>) l : List.of(String.valueOf(
+                    principal));
+            if ("Allow".equals(map(statement).get("Effect")) && services.contains(service)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void kubectlPayload(String id, Map<String, Object> p, List<Finding> out) {
@@ -182,21 +225,28 @@ public final class TemplateRules {
                 size += text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             }
         }
-        if (size + KUBECTL_EVENT_OVERHEAD > MAX_KUBECTL_PAYLOAD) {
-            out.add(new Finding("V6-KUBECTL-PAYLOAD", id + " sends " + size + " bytes to the kubectl handler; a request "
-                    + "takes at most " + MAX_KUBECTL_PAYLOAD + " bytes with the rest of the event", "split the chart, "
-                    + "or deliver it with GitOps (cluster.delivery: gitops)", id));
+        // an update request carries the old properties too
+        if (2 * size + KUBECTL_EVENT_OVERHEAD > MAX_KUBECTL_PAYLOAD) {
+            out.add(new Finding("V6-KUBECTL-PAYLOAD", id + " sends " + size + " bytes to the kubectl handler, twice on "
+                    + "an update (old and new); a request takes at most " + MAX_KUBECTL_PAYLOAD + " bytes",
+                    "split the chart, or deliver it with GitOps (cluster.delivery: gitops)", id));
         }
     }
 
     private void nodeRole(String id, Object roleArn, String what, List<Finding> out) {
-        ref(roleArn).filter(resources::containsKey).ifPresent(role -> {
-            if (!roleAllows(role, CNI_IPV6_ACTION)) {
-                out.add(new Finding("V6-EKS-NODE-CNI", "the role " + role + " of " + what + " " + id + " lacks "
-                        + CNI_IPV6_ACTION + ": its nodes cannot run the VPC CNI in IPv6 mode", "attach the "
-                        + "cluster's IPv6 CNI policy (Ipv6Cluster.registerNodeRole)", role));
-            }
-        });
+        Optional<String> role = ref(roleArn).filter(resources::containsKey);
+        if (role.isEmpty()) {
+            out.add(new Finding("V6-EKS-NODE-CNI", "the role " + roleArn + " of " + what + " " + id + " is not in "
+                    + "this template, so its IPv6 CNI rights cannot be checked", "acknowledge this finding with the "
+                    + "reason the role has the cluster's IPv6 CNI policy", id));
+            return;
+        }
+        List<String> missing = missingActions(role.get());
+        if (!missing.isEmpty()) {
+            out.add(new Finding("V6-EKS-NODE-CNI", "the role " + role.get() + " of " + what + " " + id + " lacks "
+                    + missing + ": its nodes cannot run the VPC CNI in IPv6 mode", "attach the cluster's IPv6 CNI "
+                    + "policy (Ipv6Cluster.registerNodeRole)", role.get()));
+        }
     }
 
     private boolean allowsIpv6Egress(String sgId) {
@@ -210,45 +260,61 @@ public final class TemplateRules {
                 .anyMatch(p -> ref(p.get("GroupId")).map(sgId::equals).orElse(false) && "::/0".equals(p.get("CidrIpv6")));
     }
 
-    /** Whether any policy attached to the role in this template allows {@code action}. */
-    private boolean roleAllows(String roleId, String action) {
+    /** Every statement of every policy attached to the role in this template. */
+    private List<Map<String, Object>> statements(String roleId) {
+        List<Object> documents = new ArrayList<>();
         Map<String, Object> role = props(resources.getOrDefault(roleId, Map.of()));
         for (Object policy : list(role.get("Policies"))) {
-            if (documentAllows(map(policy).get("PolicyDocument"), action)) {
-                return true;
-            }
+            documents.add(map(policy).get("PolicyDocument"));
         }
         for (Object arn : list(role.get("ManagedPolicyArns"))) {
-            Optional<String> managed = ref(arn).filter(resources::containsKey);
-            if (managed.isPresent() && documentAllows(props(resources.get(managed.get())).get("PolicyDocument"),
-                    action)) {
-                return true;
-            }
+            ref(arn).filter(resources::containsKey).ifPresent(m -> documents.add(props(resources.get(m))
+                    .get("PolicyDocument")));
         }
         for (Map<String, Object> r : resources.values()) {
             String type = String.valueOf(r.get("Type"));
             if ((type.equals("AWS::IAM::Policy") || type.equals("AWS::IAM::ManagedPolicy"))
-                    && list(props(r).get("Roles")).stream().anyMatch(x -> ref(x).map(roleId::equals).orElse(false))
-                    && documentAllows(props(r).get("PolicyDocument"), action)) {
-                return true;
+                    && list(props(r).get("Roles")).stream().anyMatch(x -> ref(x).map(roleId::equals).orElse(false))) {
+                documents.add(props(r).get("PolicyDocument"));
             }
         }
-        return false;
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object document : documents) {
+            for (Object statement : list(map(document).get("Statement"))) {
+                out.add(map(statement));
+            }
+        }
+        return out;
     }
 
-    private static boolean documentAllows(Object document, String action) {
-        for (Object statement : list(map(document).get("Statement"))) {
-            Map<String, Object> s = map(statement);
-            if (!"Allow".equals(s.get("Effect"))) {
-                continue;
+    /**
+     * Whether the statements allow {@code action}: some Allow names it (Action, wildcards, case-insensitive) or
+     * leaves it out of a NotAction, and no Deny names it. Resources and conditions are not evaluated.
+     */
+    static boolean allowed(List<Map<String, Object>> statements, String action) {
+        boolean allow = false;
+        for (Map<String, Object> s : statements) {
+            boolean named = matchesAny(s.get("Action"), action);
+            boolean notNamed = s.containsKey("NotAction") && !matchesAny(s.get("NotAction"), action);
+            if ("Deny".equals(s.get("Effect")) && (named || notNamed)) {
+                return false;
             }
-            Object actions = s.get("Action");
-            for (Object a : actions instanceof List<?> l ? l : List.of(String.valueOf(actions))) {
-                String text = String.valueOf(a);
-                if (text.equals(action) || text.equals("*") || text.equals(action.substring(0,
-                        action.indexOf(':') + 1) + "*")) {
-                    return true;
-                }
+            if ("Allow".equals(s.get("Effect")) && (named || notNamed)) {
+                allow = true;
+            }
+        }
+        return allow;
+    }
+
+    private static boolean matchesAny(Object patterns, String action) {
+        if (patterns == null) {
+            return false;
+        }
+        for (Object p : patterns instanceof List<?> l ? l : List.of(patterns)) {
+            String regex = "(?i)" + java.util.regex.Pattern.quote(String.valueOf(p)).replace("*", "\\E.*\\Q")
+                    .replace("?", "\\E.\\Q");
+            if (action.matches(regex)) {
+                return true;
             }
         }
         return false;

@@ -61,7 +61,8 @@ public final class PlannerBenchmark {
         tiers.put(SubnetTier.NODES, 25);
         tiers.put(SubnetTier.INTRA, 27);
         NetworkSpec spec = new NetworkSpec(22, NatGatewayMode.PER_ZONE, 90, tiers, Optional.empty(), 1);
-        ClusterSpec cluster = new ClusterSpec(List.of(), Optional.empty(), List.of("arn:aws:iam::111111111111:role/a"),
+        ClusterSpec cluster = new ClusterSpec(List.of(), Optional.empty(), List.of(),
+                List.of("arn:aws:iam::111111111111:role/a"),
                 List.of(), Map.of("vpc-cni", "v1.20.4-eksbuild.1", "coredns", "v1.12.4-eksbuild.1", "kube-proxy",
                         "v1.33.5-eksbuild.2", "eks-pod-identity-agent", "v1.3.10-eksbuild.2"),
                 new ClusterSpec.SystemNodesSpec(List.of("m7g.large"), 2, 3, 2),

@@ -76,7 +76,13 @@ class Ipv6ClusterTest {
     }
 
     @Test
-    void the_cluster_role_may_use_the_secrets_key() {
+    void the_cluster_role_may_use_the_secrets_key_before_the_cluster_is_created() {
+        Map<String, Map<String, Object>> keyPolicies = prod.findResources("AWS::IAM::Policy", Match.objectLike(Map.of(
+                "Properties", Match.objectLike(Map.of("Roles", List.of(Map.of("Ref",
+                        Match.stringLikeRegexp("^ClusterRole"))))))));
+        assertThat(keyPolicies).hasSize(1);
+        prod.hasResource("AWS::EKS::Cluster", Match.objectLike(Map.of("DependsOn", Match.arrayWith(List.of(
+                keyPolicies.keySet().iterator().next())))));
         prod.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of("PolicyDocument", Match.objectLike(
                 Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
                         "Action", List.of("kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt"),
@@ -125,6 +131,7 @@ class Ipv6ClusterTest {
                 "PodIdentityAssociations", List.of(Map.of("ServiceAccount", "aws-node", "RoleArn", cniRoleArn)))));
         Object trust = Match.objectLike(Map.of("Statement", List.of(Map.of(
                 "Action", List.of("sts:AssumeRole", "sts:TagSession"), "Effect", "Allow",
+                "Condition", Map.of("StringEquals", Map.of("aws:SourceAccount", "314159265358")),
                 "Principal", Map.of("Service", "pods.eks.amazonaws.com")))));
         prod.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of("AssumeRolePolicyDocument", trust,
                 "ManagedPolicyArns", List.of(Map.of("Ref", Match.stringLikeRegexp("^ClusterCniIpv6Policy"))))));
@@ -132,7 +139,8 @@ class Ipv6ClusterTest {
                 "ec2:DescribeInstanceTypes", "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces",
                 "ec2:DescribeTags"), "Resource", "*"));
         Object tag = Match.objectLike(Map.of("Action", "ec2:CreateTags",
-                "Resource", "arn:aws:ec2:*:*:network-interface/*"));
+                "Resource", Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"),
+                        ":ec2:*:*:network-interface/*")))));
         prod.hasResourceProperties("AWS::IAM::ManagedPolicy", Match.objectLike(Map.of(
                 "ManagedPolicyName", "v6-prod-use1-vpc-cni-ipv6",
                 "PolicyDocument", Match.objectLike(Map.of("Statement", List.of(assign, tag))))));
@@ -181,7 +189,7 @@ class Ipv6ClusterTest {
         EnvironmentConfig base = EnvironmentLoader.loadFile(Path.of("stacks/prod-euw1.yaml"));
         ClusterSpec c = base.cluster();
         EnvironmentConfig gitops = withCluster(base, new ClusterSpec(c.publicAccessCidrs(), c.publicAccessReason(),
-                c.admins(), c.viewers(), c.addonVersions(), c.systemNodes(),
+                c.privateAccessCidrs(), c.admins(), c.viewers(), c.addonVersions(), c.systemNodes(),
                 KubernetesDelivery.GITOPS, c.line()));
         Path dir = SampleSynthesis.fresh("cluster-gitops");
         PlatformSynthesis.Result built = PlatformSynthesis.build(List.of(gitops), SampleSynthesis.plan(
@@ -212,8 +220,11 @@ class Ipv6ClusterTest {
         ClusterNetwork network = ClusterNetwork.fromIds(other, "Net", "vpc-0123456789abcdef0",
                 List.of("us-east-1a", "us-east-1b"), List.of("subnet-0a", "subnet-0b"), List.of("subnet-0a",
                         "subnet-0b"));
-        software.amazon.awscdk.services.eks_v2.ICluster imported = Ipv6Cluster.fromAttributes(other, "Cluster",
-                "v6-prod-use1", "sg-0123456789abcdef0", network);
+        Ipv6Cluster.Imported found = Ipv6Cluster.fromAttributes(other, "Cluster", "v6-prod-use1",
+                "sg-0123456789abcdef0", network);
+        software.amazon.awscdk.services.eks_v2.ICluster imported = found.cluster();
+        Role nodes = Role.Builder.create(other, "TeamNodes").assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
+                .managedPolicies(List.of(found.cniPolicy())).build();
         software.amazon.awscdk.services.eks_v2.AccessEntry.Builder.create(other, "TeamAdmins").cluster(imported)
                 .principal("arn:aws:iam::999999999999:role/team-admins")
                 .accessPolicies(List.of(software.amazon.awscdk.services.eks_v2.AccessPolicy.fromAccessPolicyName(
@@ -224,8 +235,58 @@ class Ipv6ClusterTest {
         assertThat(imported.getClusterName()).isEqualTo("v6-prod-use1");
         assertThat(network.nodeSubnets()).extracting(software.amazon.awscdk.services.ec2.ISubnet::getSubnetId)
                 .containsExactly("subnet-0a", "subnet-0b");
-        Template.fromStack(other).hasResourceProperties("AWS::EKS::AccessEntry", Match.objectLike(Map.of(
+        Template other2 = Template.fromStack(other);
+        other2.hasResourceProperties("AWS::EKS::AccessEntry", Match.objectLike(Map.of(
                 "ClusterName", "v6-prod-use1", "PrincipalArn", "arn:aws:iam::999999999999:role/team-admins")));
+        other2.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of("ManagedPolicyArns", List.of(
+                Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"),
+                        ":iam::999999999999:policy/v6-prod-use1-vpc-cni-ipv6")))))));
+        assertThat(nodes).isNotNull();
+    }
+
+    @Test
+    void a_cluster_under_another_id_in_another_stack_synthesizes_with_its_own_acknowledgements() {
+        EnvironmentConfig env = EnvironmentLoader.loadFile(Path.of("stacks/prod-euw1.yaml"));
+        Path dir = SampleSynthesis.fresh("cluster-second");
+
+        PlatformSynthesis.run(List.of(env), SampleSynthesis.plan(List.of(env)), dir.resolve("cdk.out"),
+                dir.resolve("dist"), r -> {
+                    software.amazon.awscdk.Stack other = new software.amazon.awscdk.Stack(r.app(), "team-eks",
+                            software.amazon.awscdk.StackProps.builder().env(software.amazon.awscdk.Environment.builder()
+                                    .account("271828182845").region("eu-west-1").build()).build());
+                    List<String> subnets = List.of("subnet-0123456789abcdef0", "subnet-0123456789abcdef1");
+                    ClusterNetwork network = ClusterNetwork.fromIds(other, "Net", "vpc-0123456789abcdef0",
+                            List.of("eu-west-1a", "eu-west-1b"), subnets, subnets);
+                    new Ipv6Cluster(other, "Eks", Ipv6ClusterProps.builder().clusterName("team-eks")
+                            .version(new KubernetesVersion(33)).network(network)
+                            .secretsKey(software.amazon.awscdk.services.kms.Key.Builder.create(other, "Key")
+                                    .enableKeyRotation(true).build())
+                            .admins(env.cluster().admins()).addonVersions(env.cluster().addonVersions())
+                            .kubectlLayer(Optional.of(KubectlLayers.forVersion(other, "Layer",
+                                    new KubernetesVersion(33), Path.of("node_modules")))).build());
+                });
+
+        assertThat(dir.resolve("cdk.out/team-eks.template.json")).content().contains("\"team-eks\"")
+                .contains("KubectlProvider");
+    }
+
+    @Test
+    void private_access_cidrs_may_reach_the_api_on_443() {
+        EnvironmentConfig base = EnvironmentLoader.loadFile(Path.of("stacks/prod-euw1.yaml"));
+        ClusterSpec c = base.cluster();
+        EnvironmentConfig vpn = withCluster(base, new ClusterSpec(c.publicAccessCidrs(), c.publicAccessReason(),
+                List.of("10.0.0.0/12", "fd00:10::/56"), c.admins(), c.viewers(), c.addonVersions(), c.systemNodes(),
+                c.delivery(), c.line()));
+        Path dir = SampleSynthesis.fresh("cluster-vpn");
+        PlatformSynthesis.Result built = PlatformSynthesis.build(List.of(vpn), SampleSynthesis.plan(List.of(vpn)),
+                dir.resolve("cdk.out"), dir.resolve("dist"));
+
+        Template t = Template.fromStack(built.stacks().get("prod-euw1"));
+        t.hasResourceProperties("AWS::EC2::SecurityGroup", Match.objectLike(Map.of("SecurityGroupIngress", List.of(
+                Map.of("CidrIp", "10.0.0.0/12", "Description", "Kubernetes API from 10.0.0.0/12", "FromPort", 443,
+                        "IpProtocol", "tcp", "ToPort", 443),
+                Map.of("CidrIpv6", "fd00:10::/56", "Description", "Kubernetes API from fd00:10::/56", "FromPort", 443,
+                        "IpProtocol", "tcp", "ToPort", 443)))));
     }
 
     @Test
@@ -284,7 +345,7 @@ class Ipv6ClusterTest {
         EnvironmentConfig base = EnvironmentLoader.loadFile(Path.of("stacks/prod-euw1.yaml"));
         ClusterSpec c = base.cluster();
         EnvironmentConfig open = withCluster(base, new ClusterSpec(List.of("0.0.0.0/0"), Optional.of(
-                "break-glass access while the VPN is replaced"), c.admins(), c.viewers(), c.addonVersions(),
+                "break-glass access while the VPN is replaced"), c.privateAccessCidrs(), c.admins(), c.viewers(), c.addonVersions(),
                 c.systemNodes(), c.delivery(), c.line()));
         Path dir = SampleSynthesis.fresh("cluster-open");
 

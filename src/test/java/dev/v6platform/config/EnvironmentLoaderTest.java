@@ -125,6 +125,9 @@ class EnvironmentLoaderTest {
             cluster-bad-admin        | 10 | cluster.admins[0] | 'platform-admins' is not an IAM role or user ARN
             cluster-impossible-sizes | 12 | cluster.systemNodes | sizes min 3, desired 3, max 2 are impossible
             cluster-bad-delivery     | 13 | cluster.delivery  | 'argocd' is not a delivery; allowed: kubectl, gitops
+            cluster-world-in-disguise | 11 | cluster.endpoint.publicAccessCidrs | the public endpoint would be open to the whole internet
+            cluster-admin-is-viewer  | 11 | cluster.viewers   | 'arn:aws:iam::314159265358:role/platform-admins' is listed twice; EKS allows one access entry per principal
+            cluster-old-vpc-cni      | 11 | cluster.addons.vpc-cni | vpc-cni v1.9.3-eksbuild.1 predates IPv6 support (v1.10.1)
             """)
     void rejects_a_bad_file_with_file_line_field_and_fix(String name, int line, String field, String message) {
         Path file = BAD.resolve(name + ".yaml");

@@ -39,7 +39,10 @@ class SchemaAgreementTest {
             "duplicate-key", "YAML loaders keep the last value of a duplicate key",
             "zone-of-another-region", "relates two fields (zone prefix = region)",
             "cluster-kube-proxy-mismatch", "relates two fields (kube-proxy minor = kubernetesVersion)",
-            "cluster-impossible-sizes", "relates two fields (minSize <= maxSize)");
+            "cluster-impossible-sizes", "relates two fields (minSize <= maxSize)",
+            "cluster-world-in-disguise", "adds up ranges",
+            "cluster-admin-is-viewer", "relates two lists",
+            "cluster-old-vpc-cni", "compares versions");
 
     static JsonSchema schema;
     static final ObjectMapper JSON = new ObjectMapper();

@@ -83,14 +83,77 @@ class TemplateRulesTest {
                 }));
     }
 
-    @Test
+    @ParameterizedTest(name = "{0} bytes")
+    @org.junit.jupiter.params.provider.CsvSource({"129000, false", "129100, true", "200000, true"})
     @SuppressWarnings("unchecked")
-    void a_manifest_over_the_kubectl_request_limit_is_found() {
+    void a_manifest_that_an_update_would_push_over_the_kubectl_request_limit_is_found(int bytes, boolean found) {
         Map<String, Object> t = template();
         ((Map<String, Object>) resource(t, "Custom::AWSCDK-EKS-KubernetesResource").get("Properties"))
-                .put("Manifest", "x".repeat(TemplateRules.MAX_KUBECTL_PAYLOAD - 100));
+                .put("Manifest", "x".repeat(bytes));
 
-        assertThat(TemplateRules.check(t)).extracting(Finding::rule).containsExactly("V6-KUBECTL-PAYLOAD");
+        assertThat(TemplateRules.check(t).stream().anyMatch(f -> f.rule().equals("V6-KUBECTL-PAYLOAD")))
+                .isEqualTo(found);
+    }
+
+    static Map<String, Object> statement(String effect, String key, Object actions) {
+        return Map.of("Effect", effect, key, actions, "Resource", "*");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+            exact action                 | Allow | Action    | ec2:AssignIpv6Addresses | true
+            service wildcard             | Allow | Action    | ec2:*                   | true
+            prefix wildcard, other case  | Allow | Action    | EC2:Assign*             | true
+            another action               | Allow | Action    | ec2:AssignPrivateIpAddresses | false
+            NotAction leaving it out     | Allow | NotAction | iam:*                   | true
+            NotAction naming it          | Allow | NotAction | ec2:*                   | false
+            """)
+    void policy_statements_allow_an_action_by_name_wildcard_or_not_action(String name, String effect, String key,
+            String action, boolean allowed) {
+        assertThat(TemplateRules.allowed(List.of(statement(effect, key, action)), "ec2:AssignIpv6Addresses"))
+                .isEqualTo(allowed);
+    }
+
+    @Test
+    void a_deny_wins_over_an_allow() {
+        assertThat(TemplateRules.allowed(List.of(statement("Allow", "Action", "ec2:*"),
+                statement("Deny", "Action", List.of("ec2:Assign*"))), "ec2:AssignIpv6Addresses")).isFalse();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void a_node_role_outside_the_template_cannot_be_verified_and_needs_an_acknowledgement() {
+        Map<String, Object> t = template();
+        ((Map<String, Object>) resource(t, "AWS::EKS::Nodegroup").get("Properties"))
+                .put("NodeRole", "arn:aws:iam::314159265358:role/imported-nodes");
+
+        assertThat(TemplateRules.check(t)).singleElement().satisfies(f -> {
+            assertThat(f.rule()).isEqualTo("V6-EKS-NODE-CNI");
+            assertThat(f.description()).contains("is not in this template, so its IPv6 CNI rights cannot be checked");
+        });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void a_cni_role_that_does_not_trust_pod_identity_is_found() {
+        Map<String, Object> t = template();
+        Map<String, Object> role = ((Map<String, Map<String, Object>>) t.get("Resources")).entrySet().stream()
+                .filter(e -> e.getKey().startsWith("ClusterCniRole")).map(Map.Entry::getValue).findFirst().orElseThrow();
+        ((Map<String, Object>) role.get("Properties")).put("AssumeRolePolicyDocument", Map.of("Statement", List.of(
+                Map.of("Effect", "Allow", "Action", "sts:AssumeRole", "Principal", Map.of("Service",
+                        "ec2.amazonaws.com")))));
+
+        assertThat(TemplateRules.check(t)).extracting(Finding::rule).containsExactly("V6-EKS-CNI-ROLE");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void public_ranges_that_add_up_to_the_internet_count_as_open() {
+        Map<String, Object> t = template();
+        vpcConfig(t).put("EndpointPublicAccess", "true");
+        vpcConfig(t).put("PublicAccessCidrs", List.of("0.0.0.0/1", "128.0.0.0/1"));
+
+        assertThat(TemplateRules.check(t)).extracting(Finding::rule).containsExactly("V6-EKS-PUBLIC-ENDPOINT");
     }
 
     @Test

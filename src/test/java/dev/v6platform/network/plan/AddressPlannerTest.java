@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 class AddressPlannerTest {
     static final String LOCK = "stacks/address-plan.lock.yaml";
-    static final ClusterSpec CLUSTER = new ClusterSpec(List.of(), Optional.empty(),
+    static final ClusterSpec CLUSTER = new ClusterSpec(List.of(), Optional.empty(), List.of(),
             List.of("arn:aws:iam::111111111111:role/admins"), List.of(), Map.of("vpc-cni", "v1.20.4-eksbuild.1",
                     "coredns", "v1.12.4-eksbuild.1", "kube-proxy", "v1.33.5-eksbuild.2", "eks-pod-identity-agent",
                     "v1.3.10-eksbuild.2"), new ClusterSpec.SystemNodesSpec(List.of("m7g.large"), 2, 3, 2),
