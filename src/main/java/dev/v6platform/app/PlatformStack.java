@@ -40,9 +40,7 @@ public final class PlatformStack extends Stack {
                 .terminationProtection(true)
                 .build());
         this.environment = env;
-        env.tags().forEach((k, v) -> Tags.of(this).add(k, v));
-        Tags.of(this).add(EnvironmentLoader.TAG_PREFIX + "environment", env.name());
-        Tags.of(this).add(EnvironmentLoader.TAG_PREFIX + "managed-by", "v6-platform");
+        instanceTags(env).forEach((k, v) -> Tags.of(this).add(k, v));
         this.key = new PlatformKey(this, "PlatformKey", new PlatformKeyProps(
                 "alias/v6-platform/" + env.name(),
                 "v6-platform " + env.name() + ": encrypts Kubernetes secrets, logs, queues and metrics"));
@@ -71,6 +69,7 @@ public final class PlatformStack extends Stack {
                         ? Optional.of(KubectlLayers.forVersion(this, "KubectlLayer", env.kubernetesVersion(),
                                 Path.of("node_modules")))
                         : Optional.empty())
+                .instanceTags(instanceTags(env))
                 .build());
         // nodes bootstrap through the VPC's routes (NAT, egress-only gateway)
         cluster.systemNodes().getNode().addDependency(vpc);
@@ -78,6 +77,14 @@ public final class PlatformStack extends Stack {
 
     public Ipv6Cluster cluster() {
         return cluster;
+    }
+
+    /** The tags of every resource of an environment: its own and the platform's. */
+    public static java.util.Map<String, String> instanceTags(EnvironmentConfig env) {
+        java.util.Map<String, String> tags = new java.util.TreeMap<>(env.tags());
+        tags.put(EnvironmentLoader.TAG_PREFIX + "environment", env.name());
+        tags.put(EnvironmentLoader.TAG_PREFIX + "managed-by", "v6-platform");
+        return tags;
     }
 
     /** The EKS cluster name of an environment; also the Karpenter discovery tag value. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.CfnTag;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.ec2.CfnLaunchTemplate;
@@ -184,8 +185,17 @@ public final class Ipv6Cluster extends Construct {
                 .build();
         registerNodeRole(systemNodeRole);
         acknowledgeNodeRolePolicies(systemNodeRole);
+        List<CfnTag> instanceTags = new ArrayList<>();
+        instanceTags.add(CfnTag.builder().key("Name").value(name + "-system").build());
+        props.instanceTags().forEach((k, v) -> instanceTags.add(CfnTag.builder().key(k).value(v).build()));
+        List<CfnLaunchTemplate.TagSpecificationProperty> tagSpecifications = new ArrayList<>();
+        for (String type : List.of("instance", "volume", "network-interface")) {
+            tagSpecifications.add(CfnLaunchTemplate.TagSpecificationProperty.builder().resourceType(type)
+                    .tags(instanceTags).build());
+        }
         CfnLaunchTemplate template = CfnLaunchTemplate.Builder.create(this, "SystemNodeLaunchTemplate")
                 .launchTemplateData(CfnLaunchTemplate.LaunchTemplateDataProperty.builder()
+                        .tagSpecifications(tagSpecifications)
                         .metadataOptions(CfnLaunchTemplate.MetadataOptionsProperty.builder()
                                 .httpEndpoint("enabled")
                                 .httpTokens("required")

@@ -28,6 +28,8 @@ import software.amazon.awscdk.services.lambda.ILayerVersion;
  * @param systemNodes        the Graviton system node group
  * @param kubectlLayer       kubectl layer for the cluster's version ({@link KubectlLayers}); with it the cluster gets
  *                           a kubectl provider and {@link Ipv6Cluster#apply} works; without it, none (GitOps)
+ * @param instanceTags       tags for the system nodes' instances, volumes and network interfaces (the stack's tags do
+ *                           not reach them through a managed node group); empty by default
  */
 public record Ipv6ClusterProps(
         String clusterName,
@@ -41,7 +43,8 @@ public record Ipv6ClusterProps(
         List<String> viewers,
         Map<String, String> addonVersions,
         ClusterSpec.SystemNodesSpec systemNodes,
-        Optional<ILayerVersion> kubectlLayer) {
+        Optional<ILayerVersion> kubectlLayer,
+        Map<String, String> instanceTags) {
 
     public Ipv6ClusterProps {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -56,6 +59,7 @@ public record Ipv6ClusterProps(
         addonVersions = java.util.Collections.unmodifiableMap(new TreeMap<>(addonVersions));
         Objects.requireNonNull(systemNodes, "systemNodes");
         Objects.requireNonNull(kubectlLayer, "kubectlLayer");
+        instanceTags = java.util.Collections.unmodifiableMap(new TreeMap<>(instanceTags));
         if (!clusterName.matches("[0-9A-Za-z][A-Za-z0-9-_]{0,99}")) {
             throw new IllegalArgumentException("clusterName '" + clusterName + "' is not a valid EKS cluster name "
                     + "(1-100 letters, digits, '-' and '_', starting with a letter or digit)");
@@ -95,6 +99,7 @@ public record Ipv6ClusterProps(
         private ClusterSpec.SystemNodesSpec systemNodes = new ClusterSpec.SystemNodesSpec(List.of("m7g.large"), 2, 3,
                 2);
         private Optional<ILayerVersion> kubectlLayer = Optional.empty();
+        private Map<String, String> instanceTags = Map.of();
 
         private Builder() {
         }
@@ -171,9 +176,16 @@ public record Ipv6ClusterProps(
             return this;
         }
 
+        /** Default: none. */
+        public Builder instanceTags(Map<String, String> v) {
+            instanceTags = v;
+            return this;
+        }
+
         public Ipv6ClusterProps build() {
             return new Ipv6ClusterProps(clusterName, version, network, secretsKey, publicAccessCidrs,
-                    publicAccessReason, privateAccessCidrs, admins, viewers, addonVersions, systemNodes, kubectlLayer);
+                    publicAccessReason, privateAccessCidrs, admins, viewers, addonVersions, systemNodes, kubectlLayer,
+                    instanceTags);
         }
     }
 }

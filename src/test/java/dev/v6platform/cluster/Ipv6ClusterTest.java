@@ -162,7 +162,10 @@ class Ipv6ClusterTest {
                 "MetadataOptions", Map.of("HttpEndpoint", "enabled", "HttpTokens", "required",
                         "HttpPutResponseHopLimit", 1, "HttpProtocolIpv6", "disabled"),
                 "BlockDeviceMappings", List.of(Map.of("DeviceName", "/dev/xvda", "Ebs", Map.of("Encrypted", true,
-                        "VolumeType", "gp3", "VolumeSize", 40, "DeleteOnTermination", true)))))));
+                        "VolumeType", "gp3", "VolumeSize", 40, "DeleteOnTermination", true))),
+                "TagSpecifications", Match.arrayWith(List.of(Map.of("ResourceType", "instance", "Tags",
+                        Match.arrayWith(List.of(Map.of("Key", "Name", "Value", "v6-prod-use1-system"),
+                                Map.of("Key", "cost-center", "Value", "4200"))))))))));
         prod.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of("ManagedPolicyArns", Match.arrayWith(
                 List.of(Map.of("Ref", Match.stringLikeRegexp("^ClusterCniIpv6Policy")))), "AssumeRolePolicyDocument",
                 Match.objectLike(Map.of("Statement", List.of(Match.objectLike(Map.of("Principal",
