@@ -31,13 +31,8 @@ class Ipv6ClusterTest {
 
     @BeforeAll
     static void synth() {
-        List<EnvironmentConfig> envs = List.of(EnvironmentLoader.loadFile(Path.of("stacks/dev-use1.yaml")),
-                EnvironmentLoader.loadFile(Path.of("stacks/prod-use1.yaml")));
-        Path dir = SampleSynthesis.fresh("ipv6-cluster");
-        PlatformSynthesis.Result built = PlatformSynthesis.build(envs, SampleSynthesis.plan(envs),
-                dir.resolve("cdk.out"), dir.resolve("dist"));
-        prod = Template.fromStack(built.stacks().get("prod-use1"));
-        dev = Template.fromStack(built.stacks().get("dev-use1"));
+        prod = SampleSynthesis.usEast().prod();
+        dev = SampleSynthesis.usEast().dev();
     }
 
     @Test

@@ -31,14 +31,9 @@ class DualStackVpcTest {
 
     @BeforeAll
     static void synth() {
-        List<EnvironmentConfig> envs = List.of(EnvironmentLoader.loadFile(Path.of("stacks/dev-use1.yaml")),
-                EnvironmentLoader.loadFile(Path.of("stacks/prod-use1.yaml")));
-        plan = SampleSynthesis.plan(envs);
-        Path dir = SampleSynthesis.fresh("dual-stack-vpc");
-        PlatformSynthesis.Result built = PlatformSynthesis.build(envs, plan, dir.resolve("cdk.out"),
-                dir.resolve("dist"));
-        prod = Template.fromStack(built.stacks().get("prod-use1"));
-        dev = Template.fromStack(built.stacks().get("dev-use1"));
+        plan = SampleSynthesis.usEast().plan();
+        prod = SampleSynthesis.usEast().prod();
+        dev = SampleSynthesis.usEast().dev();
     }
 
     @Test

@@ -62,6 +62,27 @@ public final class SampleSynthesis {
                 LockFile.read(Path.of("stacks/address-plan.lock.yaml")), "stacks/address-plan.lock.yaml", Set.of());
     }
 
+    /** Templates of dev-use1 and prod-use1 built together (not written), shared by the construct tests. */
+    public record UsEast(AddressPlan plan, software.amazon.awscdk.assertions.Template dev,
+            software.amazon.awscdk.assertions.Template prod) {
+    }
+
+    private static UsEast usEast;
+
+    public static synchronized UsEast usEast() {
+        if (usEast == null) {
+            List<EnvironmentConfig> envs = List.of(EnvironmentLoader.loadFile(Path.of("stacks/dev-use1.yaml")),
+                    EnvironmentLoader.loadFile(Path.of("stacks/prod-use1.yaml")));
+            AddressPlan p = plan(envs);
+            Path dir = fresh("us-east");
+            PlatformSynthesis.Result built = PlatformSynthesis.build(envs, p, dir.resolve("cdk.out"),
+                    dir.resolve("dist"));
+            usEast = new UsEast(p, software.amazon.awscdk.assertions.Template.fromStack(built.stacks().get("dev-use1")),
+                    software.amazon.awscdk.assertions.Template.fromStack(built.stacks().get("prod-use1")));
+        }
+        return usEast;
+    }
+
     /** An empty directory under target/test-synth. */
     public static Path fresh(String name) {
         Path dir = ROOT.resolve(name);
