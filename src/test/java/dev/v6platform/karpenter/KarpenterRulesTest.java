@@ -1,0 +1,153 @@
+package dev.v6platform.karpenter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.v6platform.testing.KubernetesValidator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class KarpenterRulesTest {
+    static final Ec2NodeClassSpec CLASS = new Ec2NodeClassSpec("default", "al2023@v20251015", false,
+            "v6-dev-use1-karpenter-node", "v6-dev-use1", 110, 50, Map.of("v6-platform:environment", "dev-use1"));
+
+    static NodePoolSpec graviton() {
+        return new NodePoolSpec("graviton", "default", List.of(
+                Requirement.in(Requirement.ARCH, "arm64"),
+                Requirement.in(Requirement.CAPACITY_TYPE, "spot", "on-demand"),
+                Requirement.in(Requirement.INSTANCE_CATEGORY, "c", "m", "r"),
+                Requirement.gt(Requirement.INSTANCE_GENERATION, 6)),
+                Map.of("v6-platform.dev/pool", "graviton"), List.of(), List.of(),
+                Map.of("cpu", "1000", "memory", "4000Gi"), Disruption.defaults(), "720h", Optional.of(100));
+    }
+
+    static NodePoolSpec x86() {
+        return new NodePoolSpec("x86", "default", List.of(
+                Requirement.in(Requirement.ARCH, "amd64"),
+                Requirement.in(Requirement.INSTANCE_FAMILY, "c7i", "m7i", "m7a"),
+                Requirement.in(Requirement.CAPACITY_TYPE, "spot", "on-demand")),
+                Map.of(), List.of(Taint.noSchedule("v6-platform.dev/x86-only", "true")), List.of(),
+                Map.of("cpu", "500"), new Disruption(Disruption.Policy.WhenEmpty, "5m", List.of(
+                        Disruption.Budget.of("10%"), Disruption.Budget.freeze("0 9 * * mon-fri", "8h"))),
+                "Never", Optional.of(10));
+    }
+
+    static NodePoolSpec with(NodePoolSpec p, UnaryOperator<List<Requirement>> change) {
+        return new NodePoolSpec(p.name(), p.nodeClass(), change.apply(new ArrayList<>(p.requirements())), p.labels(),
+                p.taints(), p.startupTaints(), p.limits(), p.disruption(), p.expireAfter(), p.weight());
+    }
+
+    static List<Requirement> plus(List<Requirement> list, Requirement r) {
+        list.add(r);
+        return list;
+    }
+
+    @Test
+    void graviton_and_x86_pools_pass_the_rules_and_the_crd_schemas_with_their_cel_rules() {
+        assertThat(KarpenterRules.check(List.of(graviton(), x86()), List.of(CLASS))).isEmpty();
+        for (Map<String, Object> o : List.of(graviton().toObject(), x86().toObject(), CLASS.toObject())) {
+            assertThat(KubernetesValidator.shared().validate(o)).as(o.get("kind") + "").isEmpty();
+        }
+    }
+
+    static Stream<Arguments> broken() {
+        NodePoolSpec g = graviton();
+        return Stream.of(
+                Arguments.of("restricted key", with(g, l -> plus(l, Requirement.in("karpenter.sh/nodepool", "x"))),
+                        "requirement karpenter.sh/nodepool In [x]: the key is restricted"),
+                Arguments.of("hostname", with(g, l -> plus(l, Requirement.exists("kubernetes.io/hostname"))),
+                        "requirement kubernetes.io/hostname Exists []: the key is restricted"),
+                Arguments.of("Gt with two values", with(g, l -> plus(l, new Requirement(Requirement.INSTANCE_CPU,
+                        Requirement.Operator.Gt, List.of("4", "8"), Optional.empty()))),
+                        "Gt takes exactly one positive integer"),
+                Arguments.of("Lt not a number", with(g, l -> plus(l, new Requirement(Requirement.INSTANCE_CPU,
+                        Requirement.Operator.Lt, List.of("big"), Optional.empty()))),
+                        "Lt takes exactly one positive integer"),
+                Arguments.of("In without values", with(g, l -> plus(l, Requirement.in(Requirement.ZONE))),
+                        "In needs at least one value"),
+                Arguments.of("Exists with values", with(g, l -> plus(l, new Requirement(Requirement.ZONE,
+                        Requirement.Operator.Exists, List.of("a"), Optional.empty()))), "Exists takes no values"),
+                Arguments.of("minValues above values", with(g, l -> plus(l, Requirement.in(Requirement.INSTANCE_FAMILY,
+                        "m7g").withMinValues(3))), "minValues 3 needs an In requirement with at least that many"),
+                Arguments.of("x86 family on arm64", with(g, l -> plus(l, Requirement.in(Requirement.INSTANCE_FAMILY,
+                        "c7i", "m7g"))), "instance family c7i is x86 (amd64) but the pool requires "
+                        + "kubernetes.io/arch In [arm64]"),
+                Arguments.of("Graviton family on amd64", with(x86(), l -> plus(l, Requirement.in(
+                        Requirement.INSTANCE_FAMILY, "m7g"))), "instance family m7g is Graviton (arm64) but the pool "
+                        + "requires kubernetes.io/arch In [amd64]"),
+                Arguments.of("aws CPUs on amd64", with(x86(), l -> plus(l, Requirement.in(
+                        Requirement.INSTANCE_CPU_MANUFACTURER, "aws"))), "CPU manufacturer aws contradicts"),
+                Arguments.of("no limits", new NodePoolSpec("nolimit", "default", g.requirements(), Map.of(),
+                        List.of(), List.of(), Map.of(), g.disruption(), g.expireAfter(), g.weight()),
+                        "NodePool 'nolimit': no cpu limit"),
+                Arguments.of("missing class", new NodePoolSpec("orphan", "gpu", g.requirements(), Map.of(), List.of(),
+                        List.of(), g.limits(), g.disruption(), g.expireAfter(), g.weight()),
+                        "nodeClassRef names EC2NodeClass 'gpu', which is not defined"),
+                Arguments.of("restricted label", new NodePoolSpec("lbl", "default", g.requirements(),
+                        Map.of("karpenter.sh/capacity-type", "spot"), List.of(), List.of(), g.limits(), g.disruption(),
+                        g.expireAfter(), g.weight()), "label 'karpenter.sh/capacity-type' is in a domain Karpenter"),
+                Arguments.of("weight", new NodePoolSpec("heavy", "default", g.requirements(), Map.of(), List.of(),
+                        List.of(), g.limits(), g.disruption(), g.expireAfter(), Optional.of(101)),
+                        "weight 101 is outside 0..100"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("broken")
+    void a_broken_pool_gets_a_message_naming_the_pool_the_field_and_the_fix(String name, NodePoolSpec pool,
+            String message) {
+        assertThat(KarpenterRules.check(List.of(pool), List.of(CLASS))).anySatisfy(m -> assertThat(m)
+                .contains(message).startsWith("NodePool '" + pool.name() + "'"));
+    }
+
+    @Test
+    void the_crd_cel_rules_agree_on_the_restricted_key_and_gt_arity() {
+        NodePoolSpec restricted = with(graviton(), l -> plus(l, Requirement.in("karpenter.sh/nodepool", "x")));
+        NodePoolSpec twoValues = with(graviton(), l -> plus(l, new Requirement(Requirement.INSTANCE_CPU,
+                Requirement.Operator.Gt, List.of("4", "8"), Optional.empty())));
+
+        assertThat(KubernetesValidator.shared().validate(restricted.toObject())).isNotEmpty();
+        assertThat(KubernetesValidator.shared().validate(twoValues.toObject())).isNotEmpty();
+    }
+
+    @Test
+    void an_unpinned_ami_is_refused_unless_latest_is_allowed_explicitly() {
+        Ec2NodeClassSpec latest = new Ec2NodeClassSpec("default", "al2023@latest", false, "r", "d", 110, 50, Map.of());
+        Ec2NodeClassSpec allowed = new Ec2NodeClassSpec("default", "al2023@latest", true, "r", "d", 110, 50,
+                Map.of());
+        Ec2NodeClassSpec al2 = new Ec2NodeClassSpec("default", "al2@v20250101", false, "r", "d", 110, 50, Map.of());
+
+        assertThat(KarpenterRules.check(List.of(), List.of(latest))).containsExactly("EC2NodeClass 'default': AMI "
+                + "alias 'al2023@latest' drifts every node on each AMI release; pin a release (al2023@vYYYYMMDD) or "
+                + "allow latest explicitly");
+        assertThat(KarpenterRules.check(List.of(), List.of(allowed))).isEmpty();
+        assertThat(KarpenterRules.check(List.of(), List.of(al2))).singleElement().asString()
+                .contains("is not al2023@vYYYYMMDD or bottlerocket@vX");
+    }
+
+    @Test
+    void max_pods_and_root_volume_sizes_are_bounded() {
+        Ec2NodeClassSpec odd = new Ec2NodeClassSpec("default", "al2023@v20251015", false, "r", "d", 0, 8, Map.of());
+
+        assertThat(KarpenterRules.check(List.of(), List.of(odd))).containsExactly(
+                "EC2NodeClass 'default': maxPods 0 is outside 1..737; EKS's usual ceiling is 110",
+                "EC2NodeClass 'default': a 8 GiB root volume is outside 20..16384 GiB");
+    }
+
+    @Test
+    void the_node_class_keeps_imds_on_ipv4_with_tokens_and_hop_limit_one_and_sets_max_pods() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) CLASS.toObject().get("spec");
+
+        assertThat(spec.get("metadataOptions")).isEqualTo(Map.of("httpEndpoint", "enabled", "httpProtocolIPv6",
+                "disabled", "httpPutResponseHopLimit", 1, "httpTokens", "required"));
+        assertThat(spec.get("kubelet")).isEqualTo(Map.of("maxPods", 110));
+        assertThat(spec.get("amiSelectorTerms")).isEqualTo(List.of(Map.of("alias", "al2023@v20251015")));
+    }
+}
