@@ -6,6 +6,7 @@ import dev.v6platform.cluster.Ipv6ClusterProps;
 import dev.v6platform.cluster.KubectlLayers;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.KubernetesDelivery;
+import dev.v6platform.karpenter.KarpenterAws;
 import java.nio.file.Path;
 import java.util.Optional;
 import dev.v6platform.config.EnvironmentLoader;
@@ -31,6 +32,7 @@ public final class PlatformStack extends Stack {
     private final PlatformKey key;
     private final DualStackVpc vpc;
     private final Ipv6Cluster cluster;
+    private final KarpenterAws karpenter;
 
     public PlatformStack(Construct scope, String id, EnvironmentConfig env, AddressPlan plan) {
         super(scope, id, StackProps.builder()
@@ -73,10 +75,15 @@ public final class PlatformStack extends Stack {
                 .build());
         // nodes bootstrap through the VPC's routes (NAT, egress-only gateway)
         cluster.systemNodes().getNode().addDependency(vpc);
+        this.karpenter = new KarpenterAws(this, "Karpenter", cluster);
     }
 
     public Ipv6Cluster cluster() {
         return cluster;
+    }
+
+    public KarpenterAws karpenter() {
+        return karpenter;
     }
 
     /** The tags of every resource of an environment: its own and the platform's. */

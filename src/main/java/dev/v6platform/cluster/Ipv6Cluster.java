@@ -94,10 +94,12 @@ public final class Ipv6Cluster extends Construct {
     private final Nodegroup systemNodes;
     private final Map<String, CfnAddon> addons = new LinkedHashMap<>();
     private final List<IRole> nodeRoles = new ArrayList<>();
+    private final String literalName;
 
     public Ipv6Cluster(Construct scope, String id, Ipv6ClusterProps props) {
         super(scope, id);
         String name = props.clusterName();
+        this.literalName = name;
         this.securityGroup = SecurityGroup.Builder.create(this, "ControlPlaneSecurityGroup")
                 .vpc(props.network().vpc())
                 .description("EKS control plane of " + name + ": IPv4 and IPv6 egress")
@@ -373,8 +375,14 @@ public final class Ipv6Cluster extends Construct {
         return cluster;
     }
 
+    /** The cluster's name as a token (a Ref to the cluster, so that users depend on it). */
     public String clusterName() {
         return cluster.getClusterName();
+    }
+
+    /** The cluster's name as a literal, for names and IAM condition keys that cannot hold tokens. */
+    public String literalName() {
+        return literalName;
     }
 
     public ISecurityGroup securityGroup() {

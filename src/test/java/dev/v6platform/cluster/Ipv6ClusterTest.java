@@ -93,7 +93,7 @@ class Ipv6ClusterTest {
 
     @Test
     void admins_and_viewers_get_access_entries_with_cluster_scoped_policies() {
-        prod.resourceCountIs("AWS::EKS::AccessEntry", 4); // admin, two viewers, the kubectl handler
+        prod.resourceCountIs("AWS::EKS::AccessEntry", 5); // admin, two viewers, kubectl handler, Karpenter nodes
         prod.hasResourceProperties("AWS::EKS::AccessEntry", Match.objectLike(Map.of(
                 "PrincipalArn", "arn:aws:iam::314159265358:role/platform-admins",
                 "AccessPolicies", accessPolicy("AmazonEKSClusterAdminPolicy"))));

@@ -1,0 +1,246 @@
+package dev.v6platform.karpenter;
+
+import dev.v6platform.cluster.Ipv6Cluster;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Validations;
+import software.amazon.awscdk.services.eks.CfnPodIdentityAssociation;
+import software.amazon.awscdk.services.eks_v2.AccessEntry;
+import software.amazon.awscdk.services.eks_v2.AccessEntryType;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.targets.SqsQueue;
+import software.amazon.awscdk.services.iam.CompositePrincipal;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+/**
+ * The AWS side of Karpenter for one {@link Ipv6Cluster}:
+ * <ul>
+ *   <li>the node role ({@code <cluster>-karpenter-node}): EKS worker, ECR pull-only, SSM, and the cluster's IPv6 CNI
+ *       policy, with an {@code EC2_LINUX} access entry;</li>
+ *   <li>the controller role, reached through an EKS Pod Identity association for
+ *       {@code kube-system/karpenter}, with a policy scoped like upstream's reference policy: instances, fleets,
+ *       volumes, interfaces and launch templates only when tagged {@code kubernetes.io/cluster/<cluster>=owned} and
+ *       {@code karpenter.sh/nodepool}, instance profiles only when tagged for the cluster and region, PassRole of the
+ *       node role to EC2 only, reads limited to the region, {@code eks:DescribeCluster} on this cluster (IPv6
+ *       clusters need it to learn the service CIDR);</li>
+ *   <li>the interruption queue ({@code <cluster>-karpenter}): SQS, 300 s retention, SSE, TLS-only, fed by
+ *       EventBridge rules for spot interruption warnings, rebalance recommendations, instance state changes, AWS
+ *       Health events and capacity reservation interruptions.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * KarpenterAws aws = new KarpenterAws(stack, "Karpenter", cluster);
+ * }</pre>
+ *
+ * @see <a href="https://karpenter.sh/docs/reference/cloudformation/">Karpenter's reference CloudFormation</a>
+ */
+public final class KarpenterAws extends Construct {
+    /** Namespace and service account of the controller. */
+    public static final String NAMESPACE = "kube-system";
+    public static final String SERVICE_ACCOUNT = "karpenter";
+
+    private final Role nodeRole;
+    private final Role controllerRole;
+    private final Queue queue;
+    private final List<Rule> rules = new ArrayList<>();
+
+    public KarpenterAws(Construct scope, String id, Ipv6Cluster cluster) {
+        super(scope, id);
+        Stack stack = Stack.of(this);
+        String name = cluster.literalName();
+        String clusterName = cluster.clusterName();
+
+        this.nodeRole = Role.Builder.create(this, "NodeRole")
+                .roleName(nodeRoleName(name))
+                .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
+                .description("Nodes Karpenter launches for " + name)
+                .managedPolicies(Ipv6Cluster.NODE_MANAGED_POLICIES.stream()
+                        .map(ManagedPolicy::fromAwsManagedPolicyName).map(p -> (software.amazon.awscdk.services.iam
+                                .IManagedPolicy) p).toList())
+                .build();
+        cluster.registerNodeRole(nodeRole);
+        Ipv6Cluster.acknowledgeNodeRolePolicies(nodeRole);
+        AccessEntry.Builder.create(this, "NodeAccess")
+                .cluster(cluster.cluster())
+                .principal(nodeRole.getRoleArn())
+                .accessEntryType(AccessEntryType.EC2_LINUX)
+                .accessPolicies(List.of())
+                .build();
+
+        this.queue = Queue.Builder.create(this, "InterruptionQueue")
+                .queueName(name + "-karpenter")
+                .retentionPeriod(Duration.seconds(300))
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .build();
+        Validations.of(queue).acknowledge(Acknowledgment.builder().id("AwsSolutions-SQS3")
+                .reason("Interruption events are only useful within minutes; Karpenter deletes each after acting on "
+                        + "it, and a dead-letter queue would keep stale events nobody consumes").build());
+        Map<String, EventPattern> events = new LinkedHashMap<>();
+        events.put("ScheduledChangeRule", pattern("aws.health", "AWS Health Event"));
+        events.put("SpotInterruptionRule", pattern("aws.ec2", "EC2 Spot Instance Interruption Warning"));
+        events.put("RebalanceRule", pattern("aws.ec2", "EC2 Instance Rebalance Recommendation"));
+        events.put("InstanceStateChangeRule", pattern("aws.ec2", "EC2 Instance State-change Notification"));
+        events.put("CapacityReservationInterruptionRule", pattern("aws.ec2",
+                "EC2 Capacity Reservation Instance Interruption Warning"));
+        events.forEach((ruleId, pattern) -> rules.add(Rule.Builder.create(this, ruleId)
+                .eventPattern(pattern)
+                .targets(List.of(new SqsQueue(queue)))
+                .build()));
+
+        ManagedPolicy controllerPolicy = ManagedPolicy.Builder.create(this, "ControllerPolicy")
+                .managedPolicyName(name + "-karpenter-controller")
+                .description("Karpenter's controller in " + name + ", scoped to the cluster's tags")
+                .statements(controllerStatements(stack, name, clusterName))
+                .build();
+        this.controllerRole = Role.Builder.create(this, "ControllerRole")
+                .assumedBy(new CompositePrincipal(new ServicePrincipal("pods.eks.amazonaws.com").withSessionTags()
+                        .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", stack.getAccount())))))
+                .description("Karpenter's controller (" + NAMESPACE + "/" + SERVICE_ACCOUNT + ") in " + name)
+                .managedPolicies(List.of(controllerPolicy))
+                .build();
+        CfnPodIdentityAssociation association = CfnPodIdentityAssociation.Builder.create(this, "PodIdentity")
+                .clusterName(clusterName)
+                .namespace(NAMESPACE)
+                .serviceAccount(SERVICE_ACCOUNT)
+                .roleArn(controllerRole.getRoleArn())
+                .build();
+        association.getNode().addDependency(cluster.addons().get("eks-pod-identity-agent"));
+        acknowledgeControllerPolicy(controllerPolicy);
+    }
+
+    private static EventPattern pattern(String source, String detailType) {
+        return EventPattern.builder().source(List.of(source)).detailType(List.of(detailType)).build();
+    }
+
+    private List<PolicyStatement> controllerStatements(Stack stack, String name, String clusterName) {
+        String ec2 = "arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION;
+        String owned = "aws:RequestTag/kubernetes.io/cluster/" + name;
+        String ownedResource = "aws:ResourceTag/kubernetes.io/cluster/" + name;
+        List<String> taggedResources = List.of(ec2 + ":*:fleet/*", ec2 + ":*:instance/*", ec2 + ":*:volume/*",
+                ec2 + ":*:network-interface/*", ec2 + ":*:launch-template/*");
+        List<PolicyStatement> s = new ArrayList<>();
+        s.add(statement("AllowScopedEC2InstanceActions", List.of("ec2:RunInstances", "ec2:CreateFleet"),
+                List.of(ec2 + "::image/*", ec2 + "::snapshot/*", ec2 + ":*:spot-instances-request/*",
+                        ec2 + ":*:security-group/*", ec2 + ":*:subnet/*", ec2 + ":*:launch-template/*"), Map.of()));
+        s.add(statement("AllowScopedEC2InstanceActionsWithTags", List.of("ec2:RunInstances", "ec2:CreateFleet",
+                "ec2:CreateLaunchTemplate"), taggedResources, Map.of(
+                        "StringEquals", Map.of(owned, "owned"),
+                        "StringLike", Map.of("aws:RequestTag/karpenter.sh/nodepool", "*"))));
+        s.add(statement("AllowScopedResourceCreationTagging", List.of("ec2:CreateTags"), taggedResources, Map.of(
+                "StringEquals", Map.of(owned, "owned", "ec2:CreateAction", List.of("RunInstances", "CreateFleet",
+                        "CreateLaunchTemplate")),
+                "StringLike", Map.of("aws:RequestTag/karpenter.sh/nodepool", "*"))));
+        s.add(statement("AllowScopedResourceTagging", List.of("ec2:CreateTags"), List.of(ec2 + ":*:instance/*"),
+                Map.of("StringEquals", Map.of(ownedResource, "owned"),
+                        "StringLike", Map.of("aws:ResourceTag/karpenter.sh/nodepool", "*"),
+                        "ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of("karpenter.sh/nodeclaim", "Name")))));
+        s.add(statement("AllowScopedDeletion", List.of("ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"),
+                List.of(ec2 + ":*:instance/*", ec2 + ":*:launch-template/*"), Map.of(
+                        "StringEquals", Map.of(ownedResource, "owned"),
+                        "StringLike", Map.of("aws:ResourceTag/karpenter.sh/nodepool", "*"))));
+        s.add(statement("AllowRegionalReadActions", List.of("ec2:DescribeAvailabilityZones", "ec2:DescribeImages",
+                "ec2:DescribeInstances", "ec2:DescribeInstanceTypeOfferings", "ec2:DescribeInstanceTypes",
+                "ec2:DescribeLaunchTemplates", "ec2:DescribeSecurityGroups", "ec2:DescribeSpotPriceHistory",
+                "ec2:DescribeSubnets"), List.of("*"), Map.of("StringEquals", Map.of("aws:RequestedRegion",
+                        Aws.REGION))));
+        s.add(statement("AllowSSMReadActions", List.of("ssm:GetParameter"), List.of("arn:" + Aws.PARTITION
+                + ":ssm:" + Aws.REGION + "::parameter/aws/service/*"), Map.of()));
+        s.add(statement("AllowPricingReadActions", List.of("pricing:GetProducts"), List.of("*"), Map.of()));
+        s.add(statement("AllowInterruptionQueueActions", List.of("sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                "sqs:GetQueueUrl", "sqs:ReceiveMessage"), List.of(queue.getQueueArn()), Map.of()));
+        s.add(statement("AllowPassingInstanceRole", List.of("iam:PassRole"), List.of(nodeRole.getRoleArn()),
+                Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com"))));
+        String profileRegion = "aws:RequestTag/topology.kubernetes.io/region";
+        String profileRegionResource = "aws:ResourceTag/topology.kubernetes.io/region";
+        s.add(statement("AllowScopedInstanceProfileCreationActions", List.of("iam:CreateInstanceProfile"),
+                List.of("*"), Map.of("StringEquals", Map.of(owned, "owned", profileRegion, Aws.REGION),
+                        "StringLike", Map.of("aws:RequestTag/karpenter.sh/nodeclass", "*"))));
+        s.add(statement("AllowScopedInstanceProfileTagActions", List.of("iam:TagInstanceProfile"), List.of("*"),
+                Map.of("StringEquals", Map.of(ownedResource, "owned", profileRegionResource, Aws.REGION, owned,
+                        "owned", profileRegion, Aws.REGION),
+                        "StringLike", Map.of("aws:ResourceTag/karpenter.sh/nodeclass", "*",
+                                "aws:RequestTag/karpenter.sh/nodeclass", "*"))));
+        s.add(statement("AllowScopedInstanceProfileActions", List.of("iam:AddRoleToInstanceProfile",
+                "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"), List.of("*"), Map.of(
+                        "StringEquals", Map.of(ownedResource, "owned", profileRegionResource, Aws.REGION),
+                        "StringLike", Map.of("aws:ResourceTag/karpenter.sh/nodeclass", "*"))));
+        s.add(statement("AllowInstanceProfileReadActions", List.of("iam:GetInstanceProfile"), List.of("*"),
+                Map.of()));
+        s.add(statement("AllowAPIServerEndpointDiscovery", List.of("eks:DescribeCluster"), List.of("arn:"
+                + Aws.PARTITION + ":eks:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":cluster/" + clusterName), Map.of()));
+        return s;
+    }
+
+    private static PolicyStatement statement(String sid, List<String> actions, List<String> resources,
+            Map<String, Object> conditions) {
+        PolicyStatement.Builder b = PolicyStatement.Builder.create().sid(sid).effect(Effect.ALLOW).actions(actions)
+                .resources(resources);
+        if (!conditions.isEmpty()) {
+            b.conditions(conditions);
+        }
+        return b.build();
+    }
+
+    /** cdk-nag's wildcard findings on the controller policy, each with why the wildcard is there. */
+    private static void acknowledgeControllerPolicy(ManagedPolicy policy) {
+        String ec2 = "arn:<AWS::Partition>:ec2:<AWS::Region>";
+        Map<String, String> reasons = new LinkedHashMap<>();
+        reasons.put("*", "EC2 Describe*, pricing:GetProducts and the instance-profile actions support no resource "
+                + "scoping; they are limited by aws:RequestedRegion or by the cluster's and region's tags, as in "
+                + "Karpenter's reference policy");
+        String created = "Karpenter creates these with generated ids; every statement on them requires the tags "
+                + "kubernetes.io/cluster/<cluster>=owned and karpenter.sh/nodepool";
+        for (String type : List.of("fleet", "instance", "launch-template", "network-interface", "volume")) {
+            reasons.put(ec2 + ":*:" + type + "/*", created);
+        }
+        String referenced = "RunInstances and CreateFleet name the subnets, security groups, AMIs, snapshots and spot "
+                + "requests Karpenter discovers by tag; limited to the cluster's region";
+        for (String type : List.of(":*:security-group/*", ":*:subnet/*", ":*:spot-instances-request/*", "::image/*",
+                "::snapshot/*")) {
+            reasons.put(ec2 + type, referenced);
+        }
+        reasons.put("arn:<AWS::Partition>:ssm:<AWS::Region>::parameter/aws/service/*", "Karpenter resolves AMI "
+                + "aliases through AWS's public parameters under /aws/service/");
+        List<Acknowledgment> acks = new ArrayList<>();
+        reasons.forEach((resource, reason) -> acks.add(Acknowledgment.builder()
+                .id("AwsSolutions-IAM5[Resource::" + resource + "]").reason(reason).build()));
+        Validations.of(policy).acknowledge(acks.toArray(Acknowledgment[]::new));
+    }
+
+    /** The node role's name for a cluster, as the EC2NodeClasses reference it. */
+    public static String nodeRoleName(String clusterName) {
+        return clusterName + "-karpenter-node";
+    }
+
+    public Role nodeRole() {
+        return nodeRole;
+    }
+
+    public Role controllerRole() {
+        return controllerRole;
+    }
+
+    /** The interruption queue; its name goes to the chart's {@code settings.interruptionQueue}. */
+    public Queue queue() {
+        return queue;
+    }
+
+    public List<Rule> rules() {
+        return List.copyOf(rules);
+    }
+}
