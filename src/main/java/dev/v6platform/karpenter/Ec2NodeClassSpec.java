@@ -59,7 +59,11 @@ public record Ec2NodeClassSpec(
         ebs.put("volumeType", "gp3");
         ebs.put("encrypted", true);
         ebs.put("deleteOnTermination", true);
-        spec.put("blockDeviceMappings", List.of(Map.of("deviceName", "/dev/xvda", "ebs", ebs, "rootVolume", true)));
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("deviceName", "/dev/xvda");
+        root.put("ebs", ebs);
+        root.put("rootVolume", true);
+        spec.put("blockDeviceMappings", List.of(root));
         spec.put("kubelet", Map.of("maxPods", maxPods));
         if (!tags.isEmpty()) {
             spec.put("tags", tags);

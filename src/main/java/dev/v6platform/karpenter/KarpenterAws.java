@@ -191,7 +191,10 @@ public final class KarpenterAws extends Construct {
         PolicyStatement.Builder b = PolicyStatement.Builder.create().sid(sid).effect(Effect.ALLOW).actions(actions)
                 .resources(resources);
         if (!conditions.isEmpty()) {
-            b.conditions(conditions);
+            // sorted: Map.of iterates in a different order in every JVM, and the template must not
+            @SuppressWarnings("unchecked")
+            Map<String, Object> sorted = (Map<String, Object>) dev.v6platform.kubernetes.KubeObjects.sorted(conditions);
+            b.conditions(sorted);
         }
         return b.build();
     }
