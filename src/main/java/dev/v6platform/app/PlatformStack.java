@@ -75,15 +75,16 @@ public final class PlatformStack extends Stack {
                 .build());
         // nodes bootstrap through the VPC's routes (NAT, egress-only gateway)
         cluster.systemNodes().getNode().addDependency(vpc);
-        this.karpenter = new KarpenterAws(this, "Karpenter", cluster);
+        this.karpenter = env.karpenter().isPresent() ? new KarpenterAws(this, "Karpenter", cluster) : null;
     }
 
     public Ipv6Cluster cluster() {
         return cluster;
     }
 
-    public KarpenterAws karpenter() {
-        return karpenter;
+    /** Karpenter's AWS side, when the environment has a {@code karpenter:} section. */
+    public Optional<KarpenterAws> karpenter() {
+        return Optional.ofNullable(karpenter);
     }
 
     /** The tags of every resource of an environment: its own and the platform's. */

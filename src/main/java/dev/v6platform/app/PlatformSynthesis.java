@@ -2,6 +2,10 @@ package dev.v6platform.app;
 
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.KubernetesDelivery;
+import dev.v6platform.karpenter.KarpenterAws;
+import dev.v6platform.karpenter.KarpenterController;
+import dev.v6platform.karpenter.KarpenterPools;
+import dev.v6platform.karpenter.KarpenterPoolsChart;
 import dev.v6platform.kubernetes.PlatformNamespacesChart;
 import dev.v6platform.network.plan.AddressPlan;
 import dev.v6platform.network.plan.AddressPlanReport;
@@ -41,6 +45,10 @@ import software.amazon.awscdk.Validations;
 public final class PlatformSynthesis {
     /** Name of the chart file each environment's namespaces land in. */
     public static final String NAMESPACES_CHART = "namespaces";
+    /** Name of the chart file with Karpenter's EC2NodeClass and NodePools. */
+    public static final String KARPENTER_POOLS_CHART = "karpenter-pools";
+    /** The Helm release GitOps installs before the pools, written beside the charts. */
+    public static final String KARPENTER_RELEASE = "karpenter-controller.helm.yaml";
 
     private PlatformSynthesis() {
     }
@@ -74,8 +82,20 @@ public final class PlatformSynthesis {
                     .build());
             PlatformNamespacesChart namespaces = new PlatformNamespacesChart(k8s, NAMESPACES_CHART, env);
             charts.put(env.name(), k8s);
-            if (env.cluster().delivery() == KubernetesDelivery.KUBECTL) {
-                stacks.get(env.name()).cluster().apply(NAMESPACES_CHART, namespaces);
+            PlatformStack stack = stacks.get(env.name());
+            boolean kubectl = env.cluster().delivery() == KubernetesDelivery.KUBECTL;
+            if (kubectl) {
+                stack.cluster().apply(NAMESPACES_CHART, namespaces);
+            }
+            if (env.karpenter().isPresent()) {
+                KarpenterAws aws = stack.karpenter().orElseThrow();
+                KarpenterPools pools = KarpenterPools.of(env, env.karpenter().get(), PlatformStack.clusterName(env),
+                        KarpenterAws.nodeRoleName(PlatformStack.clusterName(env)), PlatformStack.instanceTags(env));
+                KarpenterPoolsChart chart = new KarpenterPoolsChart(k8s, KARPENTER_POOLS_CHART, pools);
+                if (kubectl) {
+                    KarpenterController.install(stack.cluster(), aws, stack.cluster().apply(KARPENTER_POOLS_CHART,
+                            chart));
+                }
             }
         }
         return new Result(app, plan, stacks, charts, cdkOut, dist);
@@ -117,6 +137,13 @@ public final class PlatformSynthesis {
                         + String.join("\n  ", warnings), null);
             }
             writeString(stagedDist.resolve(PLAN_REPORT), AddressPlanReport.markdown(plan));
+            for (EnvironmentConfig env : envs) {
+                if (env.karpenter().isPresent()) {
+                    String cluster = PlatformStack.clusterName(env);
+                    writeString(stagedDist.resolve(env.name()).resolve(KARPENTER_RELEASE), helmRelease(
+                            KarpenterController.release(cluster, cluster + "-karpenter")));
+                }
+            }
             writeString(stagedDist.resolve(PLAN_PICTURE), AddressPlanSvg.render(plan));
             OutputDirectories.replaceAssembly(stagedAssembly, cdkOut);
             OutputDirectories.replaceDirectory(stagedDist, dist);
@@ -155,6 +182,16 @@ public final class PlatformSynthesis {
             }
         }
         return out;
+    }
+
+    /** A Helm release description as YAML, with a header that says what it is. */
+    static String helmRelease(Map<String, Object> release) {
+        org.yaml.snakeyaml.DumperOptions options = new org.yaml.snakeyaml.DumperOptions();
+        options.setDefaultFlowStyle(org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK);
+        options.setIndicatorIndent(0);
+        return "# A Helm release for GitOps (not a Kubernetes object): install it before karpenter-pools.k8s.yaml.\n"
+                + "# With cluster.delivery: kubectl, cdk deploy installs it itself.\n"
+                + new Yaml(options).dump(release);
     }
 
     private static void writeString(Path file, String text) {

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -31,6 +32,7 @@ import java.util.TreeMap;
  * @param tags              tags applied to every resource, sorted by key; empty by default
  * @param network           the VPC's size, subnet tiers and egress (see {@link NetworkSpec})
  * @param cluster           the EKS cluster's access, endpoint, add-ons and system nodes (see {@link ClusterSpec})
+ * @param karpenter         Karpenter's node class and pools (see {@link KarpenterSpec}); empty for no Karpenter
  * @param namespaces        extra namespaces to create; empty by default
  * @param source            the file it was read from, as shown in messages
  * @param line              line of its {@code name:} key, for messages
@@ -44,6 +46,7 @@ public record EnvironmentConfig(
         Map<String, String> tags,
         NetworkSpec network,
         ClusterSpec cluster,
+        Optional<KarpenterSpec> karpenter,
         List<NamespaceConfig> namespaces,
         String source,
         int line) {
@@ -55,6 +58,7 @@ public record EnvironmentConfig(
         Objects.requireNonNull(kubernetesVersion, "kubernetesVersion");
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(karpenter, "karpenter");
         Objects.requireNonNull(source, "source");
         availabilityZones = List.copyOf(availabilityZones);
         tags = Collections.unmodifiableMap(new TreeMap<>(tags));

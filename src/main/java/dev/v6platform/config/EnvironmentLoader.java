@@ -229,6 +229,7 @@ public final class EnvironmentLoader {
         ClusterSpec cluster = y.object("cluster", "{admins: [\"arn:aws:iam::111111111111:role/platform-admins\"], "
                 + "addons: {...}, systemNodes: {instanceTypes: [m7g.large]}}").map(c -> cluster(c, version))
                 .orElse(null);
+        Optional<KarpenterSpec> karpenter = y.object("karpenter", null).map(EnvironmentLoader::karpenter);
         List<NamespaceConfig> namespaces = y.objectList("namespaces", null).map(EnvironmentLoader::namespaces)
                 .orElse(List.of());
         y.finish();
@@ -236,8 +237,8 @@ public final class EnvironmentLoader {
                 || cluster == null) {
             return null;
         }
-        return new EnvironmentConfig(name, account, region, zones, version, tags, network, cluster, namespaces,
-                y.file(), y.lineOf("name"));
+        return new EnvironmentConfig(name, account, region, zones, version, tags, network, cluster, karpenter,
+                namespaces, y.file(), y.lineOf("name"));
     }
 
     private static String check(YamlObject y, Scalar s, boolean ok, String problem, String fix) {
@@ -588,6 +589,179 @@ public final class EnvironmentLoader {
         } catch (NumberFormatException | java.net.UnknownHostException e) {
             return false;
         }
+    }
+
+    static final Pattern AMI_ALIAS = Pattern.compile("(al2023|bottlerocket)@(v\\d{8}|latest)");
+    static final Pattern DURATION = Pattern.compile("(\\d+[smh])+|Never");
+    static final Pattern TAINT = Pattern.compile("([^=:]+)(=([^:]*))?:(NoSchedule|PreferNoSchedule|NoExecute)");
+    static final Pattern QUANTITY = Pattern.compile("\\d+(\\.\\d+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?");
+
+    private static KarpenterSpec karpenter(YamlObject k) {
+        String alias = k.string("amiAlias", "al2023@v20251015").map(a -> check(k, a, AMI_ALIAS.matcher(a.value())
+                .matches(), "'" + a.value() + "' is not a pinned AMI alias (al2023@vYYYYMMDD, bottlerocket@vX)",
+                "pin an AMI release, e.g. al2023@v20251015")).orElse(null);
+        boolean allowLatest = k.bool("allowLatestAmi", null).orElse(false);
+        if (alias != null && alias.endsWith("@latest") && !allowLatest) {
+            k.problem(k.lineOf("amiAlias"), k.field("amiAlias"), "'" + alias + "' drifts every node on each AMI "
+                    + "release", "pin a release (al2023@vYYYYMMDD), or set allowLatestAmi: true");
+        }
+        int maxPods = k.integer("maxPods", null).map(Long::intValue).orElse(110);
+        if (maxPods < 1 || maxPods > 737) {
+            k.problem(k.lineOf("maxPods"), k.field("maxPods"), maxPods + " is outside 1..737",
+                    "use 110 (EKS's usual ceiling) unless your instance types need more");
+        }
+        int root = k.integer("rootVolumeGiB", null).map(Long::intValue).orElse(50);
+        if (root < 20 || root > 16384) {
+            k.problem(k.lineOf("rootVolumeGiB"), k.field("rootVolumeGiB"), root + " GiB is outside 20..16384",
+                    "use at least 20 GiB (50 is the default)");
+        }
+        List<KarpenterSpec.Pool> pools = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        k.objectList("pools", "[{name: graviton, architecture: arm64, limits: {cpu: \"1000\"}}]").ifPresent(items -> {
+            if (items.isEmpty()) {
+                k.problem(k.lineOf("pools"), k.field("pools"), "no pools listed", "list at least one pool");
+            }
+            for (YamlObject p : items) {
+                pool(p, names).ifPresent(pools::add);
+            }
+        });
+        k.finish();
+        return alias == null ? null : new KarpenterSpec(alias, allowLatest, maxPods, root, pools, k.line());
+    }
+
+    private static Optional<KarpenterSpec.Pool> pool(YamlObject p, Set<String> names) {
+        String name = p.string("name", "graviton").map(n -> {
+            if (!DNS_LABEL.matcher(n.value()).matches()) {
+                p.problem(n.line(), n.field(), "'" + n.value() + "' is not a valid pool name (DNS label)",
+                        "use lowercase letters, digits and '-'");
+                return null;
+            }
+            if (!names.add(n.value())) {
+                p.problem(n.line(), n.field(), "pool '" + n.value() + "' is listed twice", "give each pool a unique "
+                        + "name");
+                return null;
+            }
+            return n.value();
+        }).orElse(null);
+        String arch = p.string("architecture", "arm64").map(a -> check(p, a, a.value().equals("arm64")
+                || a.value().equals("amd64"), "'" + a.value() + "' is not an architecture; allowed: arm64, amd64",
+                "use arm64 (Graviton) or amd64 (x86)")).orElse(null);
+        List<String> categories = strings(p, "categories", "[a-z]{1,3}", "an instance category such as c, m or r");
+        List<String> families = strings(p, "families", "[a-z]+\\d+[a-z-]*", "an instance family such as m7g or c7i");
+        if (arch != null) {
+            for (String f : families) {
+                boolean graviton = GRAVITON_TYPE.matcher(f + ".x").matches() || f.equals("a1");
+                if (graviton != arch.equals("arm64")) {
+                    p.problem(p.lineOf("families"), p.field("families"), "instance family " + f + " is "
+                            + (graviton ? "Graviton (arm64)" : "x86 (amd64)") + " but the pool's architecture is "
+                            + arch, "remove " + f + " or change the architecture");
+                }
+            }
+        }
+        int minGeneration = p.integer("minGeneration", null).map(Long::intValue).orElse(0);
+        if (minGeneration < 0 || minGeneration > 99) {
+            p.problem(p.lineOf("minGeneration"), p.field("minGeneration"), minGeneration + " is not an instance "
+                    + "generation", "use e.g. 7 for c7g/m7i and newer");
+        }
+        List<String> capacity = strings(p, "capacityTypes", "spot|on-demand|reserved", "spot, on-demand or "
+                + "reserved");
+        Optional<Integer> weight = p.integer("weight", null).map(w -> {
+            if (w < 0 || w > 100) {
+                p.problem(p.lineOf("weight"), p.field("weight"), w + " is outside 0..100", "use 0 to 100; higher "
+                        + "pools are tried first");
+                return null;
+            }
+            return w.intValue();
+        });
+        Map<String, String> limits = new LinkedHashMap<>();
+        p.stringMap("limits", "{cpu: \"1000\", memory: 4000Gi}").ifPresent(map -> map.forEach((key, value) -> {
+            if (!key.value().equals("cpu") && !key.value().equals("memory")) {
+                p.problem(key.line(), key.field(), "unknown limit '" + key.value() + "'", "limit cpu and memory");
+            } else if (!QUANTITY.matcher(value.value()).matches()) {
+                p.problem(value.line(), value.field(), "'" + value.value() + "' is not a Kubernetes quantity",
+                        "write e.g. \"1000\" (cores) or 4000Gi");
+            } else {
+                limits.put(key.value(), value.value());
+            }
+        }));
+        if (p.has("limits") && !limits.containsKey("cpu")) {
+            p.problem(p.lineOf("limits"), p.field("limits"), "no cpu limit, so the pool could grow without bound",
+                    "set limits.cpu, e.g. cpu: \"1000\"");
+        }
+        Map<String, String> labels = p.stringMap("labels", null).map(m -> nodeLabels(p, m)).orElse(Map.of());
+        List<String> taints = new ArrayList<>();
+        p.stringList("taints", null).ifPresent(list -> list.forEach(t -> {
+            if (!TAINT.matcher(t.value()).matches()) {
+                p.problem(t.line(), t.field(), "'" + t.value() + "' is not a taint", "write key=value:NoSchedule "
+                        + "(or PreferNoSchedule, NoExecute)");
+            } else {
+                taints.add(t.value());
+            }
+        }));
+        String consolidateAfter = duration(p, "consolidateAfter", "1m");
+        String expireAfter = duration(p, "expireAfter", "720h");
+        List<KarpenterSpec.Budget> budgets = new ArrayList<>();
+        p.objectList("budgets", null).ifPresent(items -> items.forEach(b -> {
+            Optional<Scalar> nodes = b.string("nodes", "\"10%\"");
+            Optional<Scalar> schedule = b.string("schedule", null);
+            Optional<Scalar> duration = b.string("duration", null);
+            b.finish();
+            if (schedule.isPresent() != duration.isPresent()) {
+                b.problem(b.line(), b.path(), "a budget needs both schedule and duration, or neither",
+                        "add the missing one, e.g. schedule: \"0 9 * * mon-fri\", duration: 8h");
+            }
+            nodes.ifPresent(n -> budgets.add(new KarpenterSpec.Budget(n.value(), schedule.map(Scalar::value),
+                    duration.map(Scalar::value))));
+        }));
+        p.finish();
+        if (name == null || arch == null || !limits.containsKey("cpu")) {
+            return Optional.empty();
+        }
+        return Optional.of(new KarpenterSpec.Pool(name, arch, categories, families, minGeneration,
+                capacity.isEmpty() ? List.of("on-demand") : capacity, weight, limits, labels, taints,
+                consolidateAfter, expireAfter, budgets.isEmpty() ? List.of(new KarpenterSpec.Budget("10%",
+                        Optional.empty(), Optional.empty())) : budgets, p.line()));
+    }
+
+    /** Node labels: not in the domains Karpenter and Kubernetes own, and not the platform's pool label. */
+    private static Map<String, String> nodeLabels(YamlObject y, Map<Scalar, Scalar> map) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<Scalar, Scalar> e : map.entrySet()) {
+            String key = e.getKey().value();
+            String domain = key.contains("/") ? key.substring(0, key.indexOf('/')) : "";
+            if (!isLabelKey(key)) {
+                y.problem(e.getKey().line(), e.getKey().field(), "'" + key + "' is not a valid label key",
+                        "use [prefix/]name, the name at most 63 characters");
+            } else if (domain.endsWith("karpenter.sh") || domain.endsWith("karpenter.k8s.aws")
+                    || domain.endsWith("kubernetes.io") || domain.endsWith("k8s.io")
+                    || key.equals("v6-platform.dev/pool")) {
+                y.problem(e.getKey().line(), e.getKey().field(), "label '" + key + "' is set by Karpenter, Kubernetes "
+                        + "or the platform", "use another key, e.g. v6-platform.dev/workload or your own prefix");
+            } else if (!LABEL_VALUE.matcher(e.getValue().value()).matches()) {
+                y.problem(e.getValue().line(), e.getValue().field(), "'" + e.getValue().value() + "' is not a valid "
+                        + "label value", "at most 63 letters, digits, '-', '_' and '.'");
+            } else {
+                out.put(key, e.getValue().value());
+            }
+        }
+        return out;
+    }
+
+    private static List<String> strings(YamlObject y, String key, String pattern, String what) {
+        List<String> out = new ArrayList<>();
+        y.stringList(key, null).ifPresent(list -> list.forEach(v -> {
+            if (!v.value().matches(pattern)) {
+                y.problem(v.line(), v.field(), "'" + v.value() + "' is not " + what, "fix or remove it");
+            } else {
+                out.add(v.value());
+            }
+        }));
+        return out;
+    }
+
+    private static String duration(YamlObject y, String key, String defaultValue) {
+        return y.string(key, null).map(d -> check(y, d, DURATION.matcher(d.value()).matches(), "'" + d.value()
+                + "' is not a duration", "write e.g. 30s, 5m, 720h or Never")).orElse(defaultValue);
     }
 
     private static List<NamespaceConfig> namespaces(List<YamlObject> items) {

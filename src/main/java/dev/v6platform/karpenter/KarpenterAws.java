@@ -56,6 +56,7 @@ public final class KarpenterAws extends Construct {
     private final Role nodeRole;
     private final Role controllerRole;
     private final Queue queue;
+    private final String queueName;
     private final List<Rule> rules = new ArrayList<>();
 
     public KarpenterAws(Construct scope, String id, Ipv6Cluster cluster) {
@@ -81,8 +82,9 @@ public final class KarpenterAws extends Construct {
                 .accessPolicies(List.of())
                 .build();
 
+        this.queueName = name + "-karpenter";
         this.queue = Queue.Builder.create(this, "InterruptionQueue")
-                .queueName(name + "-karpenter")
+                .queueName(queueName)
                 .retentionPeriod(Duration.seconds(300))
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
@@ -238,7 +240,12 @@ public final class KarpenterAws extends Construct {
         return controllerRole;
     }
 
-    /** The interruption queue; its name goes to the chart's {@code settings.interruptionQueue}. */
+    /** The interruption queue's name (literal), for the chart's {@code settings.interruptionQueue}. */
+    public String queueName() {
+        return queueName;
+    }
+
+    /** The interruption queue. */
     public Queue queue() {
         return queue;
     }

@@ -64,7 +64,7 @@ public final class KarpenterRules {
         for (String label : p.labels().keySet()) {
             String domain = label.contains("/") ? label.substring(0, label.indexOf('/')) : "";
             if (domain.endsWith("karpenter.sh") || domain.endsWith("karpenter.k8s.aws")
-                    || domain.startsWith("kubernetes.io") || label.equals("kubernetes.io/hostname")) {
+                    || domain.endsWith("kubernetes.io") || domain.endsWith("k8s.io")) {
                 out.add(at + ": label '" + label + "' is in a domain Karpenter or Kubernetes owns; use your own "
                         + "prefix, e.g. v6-platform.dev/");
             }

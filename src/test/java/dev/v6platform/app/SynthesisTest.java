@@ -23,10 +23,12 @@ class SynthesisTest {
         assertThat(SampleSynthesis.files(r.cdkOut()).keySet()).contains(
                 "v6-dev-euw1.template.json", "v6-dev-use1.template.json",
                 "v6-prod-euw1.template.json", "v6-prod-use1.template.json", "manifest.json");
-        assertThat(SampleSynthesis.files(r.dist()).keySet()).containsExactly(
-                "address-plan.md", "address-plan.svg",
-                "dev-euw1/namespaces.k8s.yaml", "dev-use1/namespaces.k8s.yaml",
-                "prod-euw1/namespaces.k8s.yaml", "prod-use1/namespaces.k8s.yaml");
+        List<String> expected = new ArrayList<>(List.of("address-plan.md", "address-plan.svg"));
+        for (String env : List.of("dev-euw1", "dev-use1", "prod-euw1", "prod-use1")) {
+            expected.addAll(List.of(env + "/karpenter-controller.helm.yaml", env + "/karpenter-pools.k8s.yaml",
+                    env + "/namespaces.k8s.yaml"));
+        }
+        assertThat(SampleSynthesis.files(r.dist()).keySet()).containsExactlyElementsOf(expected);
     }
 
     @Test
@@ -52,7 +54,7 @@ class SynthesisTest {
             }
         }
 
-        assertThat(files).isEqualTo(4);
+        assertThat(files).isEqualTo(8);
         assertThat(problems).isEmpty();
     }
 

@@ -355,6 +355,6 @@ class Ipv6ClusterTest {
 
     static EnvironmentConfig withCluster(EnvironmentConfig e, ClusterSpec c) {
         return new EnvironmentConfig(e.name(), e.account(), e.region(), e.availabilityZones(), e.kubernetesVersion(),
-                e.tags(), e.network(), c, e.namespaces(), e.source(), e.line());
+                e.tags(), e.network(), c, e.karpenter(), e.namespaces(), e.source(), e.line());
     }
 }

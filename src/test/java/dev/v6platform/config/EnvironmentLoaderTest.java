@@ -127,6 +127,12 @@ class EnvironmentLoaderTest {
             cluster-bad-delivery     | 13 | cluster.delivery  | 'argocd' is not a delivery; allowed: kubectl, gitops
             cluster-world-in-disguise | 11 | cluster.endpoint.publicAccessCidrs | the public endpoint would be open to the whole internet
             cluster-admin-is-viewer  | 11 | cluster.viewers   | 'arn:aws:iam::314159265358:role/platform-admins' is listed twice; EKS allows one access entry per principal
+            karpenter-latest-ami     | 14 | karpenter.amiAlias | 'al2023@latest' drifts every node on each AMI release; pin a release (al2023@vYYYYMMDD), or set allowLatestAmi: true
+            karpenter-family-contradicts-arch | 18 | karpenter.pools[0].families | instance family c7i is x86 (amd64) but the pool's architecture is arm64
+            karpenter-pool-without-cpu-limit | 18 | karpenter.pools[0].limits | no cpu limit, so the pool could grow without bound
+            karpenter-bad-taint      | 18 | karpenter.pools[0].taints[0] | 'dedicated=builds' is not a taint; write key=value:NoSchedule
+            karpenter-budget-without-duration | 20 | karpenter.pools[0].budgets[0] | a budget needs both schedule and duration, or neither
+            karpenter-restricted-label | 18 | karpenter.pools[0].labels.karpenter.sh/capacity-type | label 'karpenter.sh/capacity-type' is set by Karpenter, Kubernetes or the platform
             cluster-old-vpc-cni      | 11 | cluster.addons.vpc-cni | vpc-cni v1.9.3-eksbuild.1 predates IPv6 support (v1.10.1)
             """)
     void rejects_a_bad_file_with_file_line_field_and_fix(String name, int line, String field, String message) {
@@ -192,7 +198,7 @@ class EnvironmentLoaderTest {
     void unknown_key_lists_the_allowed_keys() {
         assertThatThrownBy(() -> EnvironmentLoader.loadFile(BAD.resolve("unknown-key.yaml")))
                 .hasMessageContaining("allowed keys here: name, account, region, availabilityZones, "
-                        + "kubernetesVersion, tags, network, cluster, namespaces");
+                        + "kubernetesVersion, tags, network, cluster, karpenter, namespaces");
     }
 
     @ParameterizedTest(name = "{0}")

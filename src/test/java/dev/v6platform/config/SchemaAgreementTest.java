@@ -32,17 +32,19 @@ class SchemaAgreementTest {
      * Bad files whose problem a JSON Schema cannot see, with the reason: they never reach a schema validator as a
      * document, or the check needs more than one field.
      */
-    static final Map<String, String> PARSER_ONLY = Map.of(
-            "broken-yaml", "not a YAML document",
-            "empty", "no document",
-            "comments-only", "no document",
-            "duplicate-key", "YAML loaders keep the last value of a duplicate key",
-            "zone-of-another-region", "relates two fields (zone prefix = region)",
-            "cluster-kube-proxy-mismatch", "relates two fields (kube-proxy minor = kubernetesVersion)",
-            "cluster-impossible-sizes", "relates two fields (minSize <= maxSize)",
-            "cluster-world-in-disguise", "adds up ranges",
-            "cluster-admin-is-viewer", "relates two lists",
-            "cluster-old-vpc-cni", "compares versions");
+    static final Map<String, String> PARSER_ONLY = Map.ofEntries(
+            Map.entry("broken-yaml", "not a YAML document"),
+            Map.entry("empty", "no document"),
+            Map.entry("comments-only", "no document"),
+            Map.entry("duplicate-key", "YAML loaders keep the last value of a duplicate key"),
+            Map.entry("zone-of-another-region", "relates two fields (zone prefix = region)"),
+            Map.entry("cluster-kube-proxy-mismatch", "relates two fields (kube-proxy minor = kubernetesVersion)"),
+            Map.entry("cluster-impossible-sizes", "relates two fields (minSize <= maxSize)"),
+            Map.entry("cluster-world-in-disguise", "adds up ranges"),
+            Map.entry("cluster-admin-is-viewer", "relates two lists"),
+            Map.entry("cluster-old-vpc-cni", "compares versions"),
+            Map.entry("karpenter-family-contradicts-arch", "relates families to the architecture"),
+            Map.entry("karpenter-budget-without-duration", "relates two fields (schedule needs duration)"));
 
     static JsonSchema schema;
     static final ObjectMapper JSON = new ObjectMapper();

@@ -1,0 +1,78 @@
+package dev.v6platform.karpenter;
+
+import dev.v6platform.cluster.Ipv6Cluster;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.eks_v2.HelmChart;
+import software.amazon.awscdk.services.eks_v2.HelmChartOptions;
+import software.amazon.awscdk.services.eks_v2.KubernetesManifest;
+
+/**
+ * Karpenter's controller from the official Helm chart at a pinned version, installed by {@code cdk deploy} through
+ * the cluster's kubectl provider: {@code settings.clusterName} and {@code settings.interruptionQueue} set, two
+ * replicas on the system nodes (the chart tolerates their {@code CriticalAddonsOnly} taint), after the Pod Identity
+ * association so the controller starts with its role. The chart installs the CRDs, so the pools wait for it.
+ *
+ * @see <a href="https://karpenter.sh/docs/getting-started/">Getting started with Karpenter</a>
+ */
+public final class KarpenterController {
+    /** The chart version, pinned; the CRD schemas the tests validate against are of the same release line. */
+    public static final String CHART_VERSION = "1.14.1";
+    public static final String REPOSITORY = "oci://public.ecr.aws/karpenter/karpenter";
+
+    private KarpenterController() {
+    }
+
+    /** The chart's values for a cluster. */
+    public static Map<String, Object> values(String clusterName, String queueName) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("clusterName", clusterName);
+        settings.put("interruptionQueue", queueName);
+        Map<String, Object> resources = new LinkedHashMap<>();
+        resources.put("requests", new LinkedHashMap<>(Map.of("cpu", "500m", "memory", "768Mi")));
+        resources.put("limits", new LinkedHashMap<>(Map.of("cpu", "1", "memory", "1Gi")));
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("settings", settings);
+        values.put("replicas", 2);
+        values.put("serviceAccount", Map.of("name", KarpenterAws.SERVICE_ACCOUNT));
+        values.put("nodeSelector", Map.of(Ipv6Cluster.NODE_ROLE_LABEL, "system"));
+        values.put("controller", Map.of("resources", resources));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sorted = (Map<String, Object>) dev.v6platform.kubernetes.KubeObjects.sorted(values);
+        return sorted;
+    }
+
+    /** Installs the chart and makes {@code pools} (the NodePools manifest) wait for it. */
+    public static HelmChart install(Ipv6Cluster cluster, KarpenterAws aws, KubernetesManifest pools) {
+        HelmChart chart = cluster.cluster().addHelmChart("Karpenter", HelmChartOptions.builder()
+                .chart("karpenter")
+                .repository(REPOSITORY)
+                .version(CHART_VERSION)
+                .namespace(KarpenterAws.NAMESPACE)
+                .release("karpenter")
+                .values(values(cluster.literalName(), aws.queueName()))
+                .wait(true)
+                .timeout(Duration.minutes(10))
+                .build());
+        chart.getNode().addDependency(aws, cluster.systemNodes());
+        if (pools != null) {
+            pools.getNode().addDependency(chart);
+        }
+        return chart;
+    }
+
+    /** What GitOps needs to install the same release: chart, repository, version, namespace and values. */
+    public static Map<String, Object> release(String clusterName, String queueName) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("chart", "karpenter");
+        r.put("repository", REPOSITORY);
+        r.put("version", CHART_VERSION);
+        r.put("namespace", KarpenterAws.NAMESPACE);
+        r.put("release", "karpenter");
+        r.put("values", values(clusterName, queueName));
+        r.put("installBefore", List.of("karpenter-pools.k8s.yaml"));
+        return r;
+    }
+}
