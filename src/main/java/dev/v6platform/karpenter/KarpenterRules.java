@@ -32,6 +32,24 @@ public final class KarpenterRules {
     private KarpenterRules() {
     }
 
+    /**
+     * Problems with pools that no offered instance type satisfies in the environment's zones (run when the refresh
+     * step has recorded the region's offerings).
+     */
+    public static List<String> checkOfferings(List<NodePoolSpec> pools, InstanceOfferings offerings,
+            Set<String> zones) {
+        List<String> out = new ArrayList<>();
+        for (NodePoolSpec p : pools) {
+            if (offerings.satisfying(p, zones).isEmpty()) {
+                out.add("NodePool '" + p.name() + "': no instance type offered in " + zones + " satisfies its "
+                        + "requirements " + p.requirements().stream().map(r -> r.key() + " " + r.operator() + " "
+                        + r.values()).toList() + "; widen the requirements (categories, families, generation) or "
+                        + "refresh the offerings");
+            }
+        }
+        return out;
+    }
+
     /** Every problem with the pools and classes together; empty when they are fine. */
     public static List<String> check(List<NodePoolSpec> pools, List<Ec2NodeClassSpec> classes) {
         List<String> out = new ArrayList<>();
