@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * @param amiAlias        AMI alias, e.g. {@code al2023@v20251015}
  * @param allowLatest     whether {@code @latest} is accepted (it drifts nodes on every AMI release)
  * @param role            IAM role name of the nodes
- * @param discoveryTag    value of {@code karpenter.sh/discovery} on the node subnets and security group
+ * @param discoveryTag    the cluster name: value of {@code karpenter.sh/discovery} on the node subnets and of
+ *                        {@code aws:eks:cluster-name} on the cluster security group EKS creates
  * @param maxPods         pods per node
  * @param rootVolumeGiB   size of the root volume
  * @param tags            tags of the instances and volumes
@@ -46,7 +47,8 @@ public record Ec2NodeClassSpec(
         spec.put("amiSelectorTerms", List.of(Map.of("alias", amiAlias)));
         spec.put("role", role);
         spec.put("subnetSelectorTerms", List.of(Map.of("tags", Map.of("karpenter.sh/discovery", discoveryTag))));
-        spec.put("securityGroupSelectorTerms", List.of(Map.of("tags", Map.of("karpenter.sh/discovery",
+        // the cluster security group EKS creates (nodes need it to reach the control plane) carries this tag
+        spec.put("securityGroupSelectorTerms", List.of(Map.of("tags", Map.of("aws:eks:cluster-name",
                 discoveryTag))));
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("httpEndpoint", "enabled");

@@ -129,36 +129,49 @@ public final class KarpenterAws extends Construct {
         return EventPattern.builder().source(List.of(source)).detailType(List.of(detailType)).build();
     }
 
+    /**
+     * The controller's statements, following Karpenter v1's reference policy (v1.14): launch, tag and delete only
+     * what carries the cluster's and a NodePool's tags; instance profiles only when tagged for the cluster, the
+     * region and an EC2NodeClass; reads limited to the region.
+     */
     private List<PolicyStatement> controllerStatements(Stack stack, String name, String clusterName) {
         String ec2 = "arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION;
         String owned = "aws:RequestTag/kubernetes.io/cluster/" + name;
         String ownedResource = "aws:ResourceTag/kubernetes.io/cluster/" + name;
-        List<String> taggedResources = List.of(ec2 + ":*:fleet/*", ec2 + ":*:instance/*", ec2 + ":*:volume/*",
-                ec2 + ":*:network-interface/*", ec2 + ":*:launch-template/*");
+        String nodeClassTag = "karpenter.k8s.aws/ec2nodeclass";
+        List<String> created = List.of(ec2 + ":*:fleet/*", ec2 + ":*:instance/*", ec2 + ":*:volume/*",
+                ec2 + ":*:network-interface/*", ec2 + ":*:launch-template/*", ec2 + ":*:spot-instances-request/*");
         List<PolicyStatement> s = new ArrayList<>();
-        s.add(statement("AllowScopedEC2InstanceActions", List.of("ec2:RunInstances", "ec2:CreateFleet"),
-                List.of(ec2 + "::image/*", ec2 + "::snapshot/*", ec2 + ":*:spot-instances-request/*",
-                        ec2 + ":*:security-group/*", ec2 + ":*:subnet/*", ec2 + ":*:launch-template/*"), Map.of()));
+        s.add(statement("AllowScopedEC2InstanceAccessActions", List.of("ec2:RunInstances", "ec2:CreateFleet"),
+                List.of(ec2 + "::image/*", ec2 + "::snapshot/*", ec2 + ":*:security-group/*", ec2 + ":*:subnet/*",
+                        ec2 + ":*:capacity-reservation/*", ec2 + ":*:placement-group/*"), Map.of()));
+        s.add(statement("AllowScopedEC2LaunchTemplateAccessActions", List.of("ec2:RunInstances", "ec2:CreateFleet"),
+                List.of(ec2 + ":*:launch-template/*"), Map.of(
+                        "StringEquals", Map.of(ownedResource, "owned"),
+                        "StringLike", Map.of("aws:ResourceTag/karpenter.sh/nodepool", "*"))));
         s.add(statement("AllowScopedEC2InstanceActionsWithTags", List.of("ec2:RunInstances", "ec2:CreateFleet",
-                "ec2:CreateLaunchTemplate"), taggedResources, Map.of(
-                        "StringEquals", Map.of(owned, "owned"),
+                "ec2:CreateLaunchTemplate"), created, Map.of(
+                        "StringEquals", Map.of(owned, "owned", "aws:RequestTag/eks:eks-cluster-name", name),
                         "StringLike", Map.of("aws:RequestTag/karpenter.sh/nodepool", "*"))));
-        s.add(statement("AllowScopedResourceCreationTagging", List.of("ec2:CreateTags"), taggedResources, Map.of(
-                "StringEquals", Map.of(owned, "owned", "ec2:CreateAction", List.of("RunInstances", "CreateFleet",
-                        "CreateLaunchTemplate")),
+        s.add(statement("AllowScopedResourceCreationTagging", List.of("ec2:CreateTags"), created, Map.of(
+                "StringEquals", Map.of(owned, "owned", "aws:RequestTag/eks:eks-cluster-name", name,
+                        "ec2:CreateAction", List.of("RunInstances", "CreateFleet", "CreateLaunchTemplate")),
                 "StringLike", Map.of("aws:RequestTag/karpenter.sh/nodepool", "*"))));
         s.add(statement("AllowScopedResourceTagging", List.of("ec2:CreateTags"), List.of(ec2 + ":*:instance/*"),
                 Map.of("StringEquals", Map.of(ownedResource, "owned"),
                         "StringLike", Map.of("aws:ResourceTag/karpenter.sh/nodepool", "*"),
-                        "ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of("karpenter.sh/nodeclaim", "Name")))));
+                        "StringEqualsIfExists", Map.of("aws:RequestTag/eks:eks-cluster-name", name),
+                        "ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of("eks:eks-cluster-name",
+                                "karpenter.sh/nodeclaim", "Name")))));
         s.add(statement("AllowScopedDeletion", List.of("ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"),
                 List.of(ec2 + ":*:instance/*", ec2 + ":*:launch-template/*"), Map.of(
                         "StringEquals", Map.of(ownedResource, "owned"),
                         "StringLike", Map.of("aws:ResourceTag/karpenter.sh/nodepool", "*"))));
         s.add(statement("AllowRegionalReadActions", List.of("ec2:DescribeAvailabilityZones", "ec2:DescribeImages",
-                "ec2:DescribeInstances", "ec2:DescribeInstanceTypeOfferings", "ec2:DescribeInstanceTypes",
-                "ec2:DescribeLaunchTemplates", "ec2:DescribeSecurityGroups", "ec2:DescribeSpotPriceHistory",
-                "ec2:DescribeSubnets"), List.of("*"), Map.of("StringEquals", Map.of("aws:RequestedRegion",
+                "ec2:DescribeInstances", "ec2:DescribeInstanceStatus", "ec2:DescribeInstanceTypeOfferings",
+                "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplates", "ec2:DescribeSecurityGroups",
+                "ec2:DescribeSpotPriceHistory", "ec2:DescribeSubnets", "ec2:DescribeCapacityReservations",
+                "ec2:DescribePlacementGroups"), List.of("*"), Map.of("StringEquals", Map.of("aws:RequestedRegion",
                         Aws.REGION))));
         s.add(statement("AllowSSMReadActions", List.of("ssm:GetParameter"), List.of("arn:" + Aws.PARTITION
                 + ":ssm:" + Aws.REGION + "::parameter/aws/service/*"), Map.of()));
@@ -166,23 +179,29 @@ public final class KarpenterAws extends Construct {
         s.add(statement("AllowInterruptionQueueActions", List.of("sqs:DeleteMessage", "sqs:GetQueueAttributes",
                 "sqs:GetQueueUrl", "sqs:ReceiveMessage"), List.of(queue.getQueueArn()), Map.of()));
         s.add(statement("AllowPassingInstanceRole", List.of("iam:PassRole"), List.of(nodeRole.getRoleArn()),
-                Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com"))));
+                Map.of("StringEquals", Map.of("iam:PassedToService", List.of("ec2.amazonaws.com",
+                        "ec2.amazonaws.com.cn")))));
         String profileRegion = "aws:RequestTag/topology.kubernetes.io/region";
         String profileRegionResource = "aws:ResourceTag/topology.kubernetes.io/region";
         s.add(statement("AllowScopedInstanceProfileCreationActions", List.of("iam:CreateInstanceProfile"),
-                List.of("*"), Map.of("StringEquals", Map.of(owned, "owned", profileRegion, Aws.REGION),
-                        "StringLike", Map.of("aws:RequestTag/karpenter.sh/nodeclass", "*"))));
-        s.add(statement("AllowScopedInstanceProfileTagActions", List.of("iam:TagInstanceProfile"), List.of("*"),
+                List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":instance-profile/*"),
+                Map.of("StringEquals", Map.of(owned, "owned", profileRegion, Aws.REGION,
+                        "aws:RequestTag/eks:eks-cluster-name", name),
+                        "StringLike", Map.of("aws:RequestTag/" + nodeClassTag, "*"))));
+        s.add(statement("AllowScopedInstanceProfileTagActions", List.of("iam:TagInstanceProfile"),
+                List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":instance-profile/*"),
                 Map.of("StringEquals", Map.of(ownedResource, "owned", profileRegionResource, Aws.REGION, owned,
-                        "owned", profileRegion, Aws.REGION),
-                        "StringLike", Map.of("aws:ResourceTag/karpenter.sh/nodeclass", "*",
-                                "aws:RequestTag/karpenter.sh/nodeclass", "*"))));
+                        "owned", profileRegion, Aws.REGION, "aws:RequestTag/eks:eks-cluster-name", name),
+                        "StringLike", Map.of("aws:ResourceTag/" + nodeClassTag, "*",
+                                "aws:RequestTag/" + nodeClassTag, "*"))));
         s.add(statement("AllowScopedInstanceProfileActions", List.of("iam:AddRoleToInstanceProfile",
-                "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"), List.of("*"), Map.of(
+                "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"),
+                List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":instance-profile/*"), Map.of(
                         "StringEquals", Map.of(ownedResource, "owned", profileRegionResource, Aws.REGION),
-                        "StringLike", Map.of("aws:ResourceTag/karpenter.sh/nodeclass", "*"))));
-        s.add(statement("AllowInstanceProfileReadActions", List.of("iam:GetInstanceProfile"), List.of("*"),
-                Map.of()));
+                        "StringLike", Map.of("aws:ResourceTag/" + nodeClassTag, "*"))));
+        s.add(statement("AllowInstanceProfileReadActions", List.of("iam:GetInstanceProfile",
+                "iam:ListInstanceProfiles"), List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID
+                        + ":instance-profile/*"), Map.of()));
         s.add(statement("AllowAPIServerEndpointDiscovery", List.of("eks:DescribeCluster"), List.of("arn:"
                 + Aws.PARTITION + ":eks:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":cluster/" + clusterName), Map.of()));
         return s;
@@ -213,12 +232,16 @@ public final class KarpenterAws extends Construct {
         for (String type : List.of("fleet", "instance", "launch-template", "network-interface", "volume")) {
             reasons.put(ec2 + ":*:" + type + "/*", created);
         }
-        String referenced = "RunInstances and CreateFleet name the subnets, security groups, AMIs, snapshots and spot "
-                + "requests Karpenter discovers by tag; limited to the cluster's region";
-        for (String type : List.of(":*:security-group/*", ":*:subnet/*", ":*:spot-instances-request/*", "::image/*",
-                "::snapshot/*")) {
+        reasons.put(ec2 + ":*:spot-instances-request/*", created);
+        String referenced = "RunInstances and CreateFleet name the subnets, security groups, AMIs, snapshots, "
+                + "capacity reservations and placement groups Karpenter discovers by tag; limited to the region";
+        for (String type : List.of(":*:security-group/*", ":*:subnet/*", "::image/*", "::snapshot/*",
+                ":*:capacity-reservation/*", ":*:placement-group/*")) {
             reasons.put(ec2 + type, referenced);
         }
+        reasons.put("arn:<AWS::Partition>:iam::<AWS::AccountId>:instance-profile/*", "Karpenter names the instance "
+                + "profiles it creates; creation, tagging and role changes require the cluster's, region's and "
+                + "EC2NodeClass's tags");
         reasons.put("arn:<AWS::Partition>:ssm:<AWS::Region>::parameter/aws/service/*", "Karpenter resolves AMI "
                 + "aliases through AWS's public parameters under /aws/service/");
         List<Acknowledgment> acks = new ArrayList<>();

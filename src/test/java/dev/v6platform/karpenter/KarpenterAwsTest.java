@@ -73,8 +73,10 @@ class KarpenterAwsTest {
     void the_controller_may_only_launch_and_delete_what_is_tagged_for_this_cluster() {
         Map<String, Object> launch = sid("AllowScopedEC2InstanceActionsWithTags");
         assertThat((Map<String, Object>) launch.get("Condition")).isEqualTo(Map.of(
-                "StringEquals", Map.of("aws:RequestTag/kubernetes.io/cluster/v6-prod-use1", "owned"),
+                "StringEquals", Map.of("aws:RequestTag/kubernetes.io/cluster/v6-prod-use1", "owned",
+                        "aws:RequestTag/eks:eks-cluster-name", "v6-prod-use1"),
                 "StringLike", Map.of("aws:RequestTag/karpenter.sh/nodepool", "*")));
+        assertThat(launch.get("Resource").toString()).contains("spot-instances-request/*", "fleet/*", "volume/*");
         Map<String, Object> delete = sid("AllowScopedDeletion");
         assertThat(delete.get("Action")).isEqualTo(List.of("ec2:DeleteLaunchTemplate", "ec2:TerminateInstances"));
         assertThat((Map<String, Object>) delete.get("Condition")).containsEntry("StringEquals",
@@ -83,12 +85,26 @@ class KarpenterAwsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void instance_profiles_are_managed_only_when_tagged_with_a_node_class_of_this_cluster() {
+        Map<String, Object> create = sid("AllowScopedInstanceProfileCreationActions");
+        assertThat(create.get("Resource").toString()).contains(":instance-profile/*");
+        assertThat((Map<String, Object>) create.get("Condition")).containsEntry("StringLike",
+                Map.of("aws:RequestTag/karpenter.k8s.aws/ec2nodeclass", "*"));
+        Map<String, Object> manage = sid("AllowScopedInstanceProfileActions");
+        assertThat((Map<String, Object>) manage.get("Condition")).containsEntry("StringLike",
+                Map.of("aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass", "*"));
+        assertThat(((Map<String, Object>) manage.get("Condition")).get("StringEquals").toString())
+                .contains("aws:ResourceTag/kubernetes.io/cluster/v6-prod-use1=owned");
+    }
+
+    @Test
     void the_controller_passes_only_the_node_role_to_ec2_and_describes_only_its_cluster() {
         assertThat(sid("AllowPassingInstanceRole").get("Resource")).isEqualTo(Map.of("Fn::GetAtt", List.of(
                 prod.findResources("AWS::IAM::Role", Match.objectLike(Map.of("Properties", Match.objectLike(Map.of(
                         "RoleName", "v6-prod-use1-karpenter-node"))))).keySet().iterator().next(), "Arn")));
         assertThat(sid("AllowPassingInstanceRole").get("Condition")).isEqualTo(Map.of("StringEquals",
-                Map.of("iam:PassedToService", "ec2.amazonaws.com")));
+                Map.of("iam:PassedToService", List.of("ec2.amazonaws.com", "ec2.amazonaws.com.cn"))));
         assertThat(sid("AllowAPIServerEndpointDiscovery").get("Action")).isEqualTo("eks:DescribeCluster");
         assertThat(sid("AllowInterruptionQueueActions").get("Resource").toString()).contains("KarpenterInterruption");
     }

@@ -150,4 +150,13 @@ class KarpenterRulesTest {
         assertThat(spec.get("kubelet")).isEqualTo(Map.of("maxPods", 110));
         assertThat(spec.get("amiSelectorTerms")).isEqualTo(List.of(Map.of("alias", "al2023@v20251015")));
     }
+
+    @Test
+    void nodes_join_the_cluster_security_group_that_eks_tags_with_the_cluster_name() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) CLASS.toObject().get("spec");
+
+        assertThat(spec.get("securityGroupSelectorTerms")).isEqualTo(List.of(Map.of("tags",
+                Map.of("aws:eks:cluster-name", "v6-dev-use1"))));
+    }
 }
