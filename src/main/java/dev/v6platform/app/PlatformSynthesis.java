@@ -140,8 +140,8 @@ public final class PlatformSynthesis {
             for (EnvironmentConfig env : envs) {
                 if (env.karpenter().isPresent()) {
                     String cluster = PlatformStack.clusterName(env);
-                    writeString(stagedDist.resolve(env.name()).resolve(KARPENTER_RELEASE), helmRelease(
-                            KarpenterController.release(cluster, cluster + "-karpenter")));
+                    writeString(stagedDist.resolve(env.name()).resolve(KARPENTER_RELEASE), helmReleases(
+                            KarpenterController.releases(cluster, cluster + "-karpenter")));
                 }
             }
             writeString(stagedDist.resolve(PLAN_PICTURE), AddressPlanSvg.render(plan));
@@ -185,13 +185,14 @@ public final class PlatformSynthesis {
     }
 
     /** A Helm release description as YAML, with a header that says what it is. */
-    static String helmRelease(Map<String, Object> release) {
+    static String helmReleases(List<Map<String, Object>> releases) {
         org.yaml.snakeyaml.DumperOptions options = new org.yaml.snakeyaml.DumperOptions();
         options.setDefaultFlowStyle(org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK);
         options.setIndicatorIndent(0);
-        return "# A Helm release for GitOps (not a Kubernetes object): install it before karpenter-pools.k8s.yaml.\n"
-                + "# With cluster.delivery: kubectl, cdk deploy installs it itself.\n"
-                + new Yaml(options).dump(release);
+        return "# Helm releases for GitOps (not Kubernetes objects), in order: the CRDs, then the controller with its\n"
+                + "# bundled CRDs skipped; install both before karpenter-pools.k8s.yaml.\n"
+                + "# With cluster.delivery: kubectl, cdk deploy installs them itself.\n"
+                + new Yaml(options).dumpAll(releases.iterator());
     }
 
     private static void writeString(Path file, String text) {

@@ -13,7 +13,10 @@ import software.amazon.awscdk.services.eks_v2.KubernetesManifest;
  * Karpenter's controller from the official Helm chart at a pinned version, installed by {@code cdk deploy} through
  * the cluster's kubectl provider: {@code settings.clusterName} and {@code settings.interruptionQueue} set, two
  * replicas on the system nodes (the chart tolerates their {@code CriticalAddonsOnly} taint), after the Pod Identity
- * association so the controller starts with its role. The chart installs the CRDs, so the pools wait for it.
+ * association so the controller starts with its role. The CRDs come from the separate {@code karpenter-crd} chart
+ * of the same version, installed first, because Helm never upgrades CRDs from a chart's {@code crds/} directory:
+ * with them in their own release, raising {@link #CHART_VERSION} upgrades the NodePool and EC2NodeClass schemas too.
+ * The pools wait for the controller.
  *
  * @see <a href="https://karpenter.sh/docs/getting-started/">Getting started with Karpenter</a>
  */
@@ -21,6 +24,8 @@ public final class KarpenterController {
     /** The chart version, pinned; the CRD schemas the tests validate against are of the same release line. */
     public static final String CHART_VERSION = "1.14.1";
     public static final String REPOSITORY = "oci://public.ecr.aws/karpenter/karpenter";
+    /** The chart holding only the CRDs, so CRD upgrades follow the version (upstream's recommended layout). */
+    public static final String CRD_REPOSITORY = "oci://public.ecr.aws/karpenter/karpenter-crd";
 
     private KarpenterController() {
     }
@@ -44,35 +49,59 @@ public final class KarpenterController {
         return sorted;
     }
 
-    /** Installs the chart and makes {@code pools} (the NodePools manifest) wait for it. */
+    /**
+     * Installs the CRD chart, then the controller chart without its bundled CRDs, and makes {@code pools} (the
+     * NodePools manifest) wait for the controller.
+     */
     public static HelmChart install(Ipv6Cluster cluster, KarpenterAws aws, KubernetesManifest pools) {
+        HelmChart crds = cluster.cluster().addHelmChart("KarpenterCrd", HelmChartOptions.builder()
+                .chart("karpenter-crd")
+                .repository(CRD_REPOSITORY)
+                .version(CHART_VERSION)
+                .namespace(KarpenterAws.NAMESPACE)
+                .release("karpenter-crd")
+                .wait(true)
+                .timeout(Duration.minutes(5))
+                .build());
         HelmChart chart = cluster.cluster().addHelmChart("Karpenter", HelmChartOptions.builder()
                 .chart("karpenter")
                 .repository(REPOSITORY)
                 .version(CHART_VERSION)
                 .namespace(KarpenterAws.NAMESPACE)
                 .release("karpenter")
+                .skipCrds(true)
                 .values(values(cluster.literalName(), aws.queueName()))
                 .wait(true)
                 .timeout(Duration.minutes(10))
                 .build());
-        chart.getNode().addDependency(aws, cluster.systemNodes());
+        chart.getNode().addDependency(crds, aws, cluster.systemNodes());
         if (pools != null) {
             pools.getNode().addDependency(chart);
         }
         return chart;
     }
 
-    /** What GitOps needs to install the same release: chart, repository, version, namespace and values. */
-    public static Map<String, Object> release(String clusterName, String queueName) {
+    /**
+     * What GitOps needs to install the same releases, in order: the CRD chart, then the controller chart (chart,
+     * repository, version, namespace, values, and that its bundled CRDs are skipped).
+     */
+    public static List<Map<String, Object>> releases(String clusterName, String queueName) {
+        Map<String, Object> crds = new LinkedHashMap<>();
+        crds.put("chart", "karpenter-crd");
+        crds.put("repository", CRD_REPOSITORY);
+        crds.put("version", CHART_VERSION);
+        crds.put("namespace", KarpenterAws.NAMESPACE);
+        crds.put("release", "karpenter-crd");
+        crds.put("installBefore", List.of("karpenter"));
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("chart", "karpenter");
         r.put("repository", REPOSITORY);
         r.put("version", CHART_VERSION);
         r.put("namespace", KarpenterAws.NAMESPACE);
         r.put("release", "karpenter");
+        r.put("skipCrds", true);
         r.put("values", values(clusterName, queueName));
         r.put("installBefore", List.of("karpenter-pools.k8s.yaml"));
-        return r;
+        return List.of(crds, r);
     }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -124,7 +125,9 @@ class SnapshotTest {
     }
 
     @Test
-    void a_changed_or_missing_file_is_reported_with_a_numbered_diff() {
+    void a_changed_or_missing_file_is_reported_with_a_numbered_diff(@TempDir Path approved) throws IOException {
+        Path dir = approved.resolve("dev-use1");
+        write(dir, output("dev-use1"));
         Map<String, byte[]> tampered = new TreeMap<>(output("dev-use1"));
         String yaml = new String(tampered.get("kubernetes/namespaces.k8s.yaml"), StandardCharsets.UTF_8);
         tampered.put("kubernetes/namespaces.k8s.yaml",
@@ -132,15 +135,16 @@ class SnapshotTest {
         tampered.remove("cloudformation/v6-dev-use1.template.json");
         tampered.put("kubernetes/extra.k8s.yaml", new byte[0]);
 
-        List<String> problems = compare(SNAPSHOTS.resolve("dev-use1"), tampered);
+        List<String> problems = compare(dir, tampered);
 
         assertThat(problems).hasSize(3);
         assertThat(problems).anySatisfy(p -> assertThat(p)
-                .startsWith("changed: snapshots/dev-use1/kubernetes/namespaces.k8s.yaml")
+                .startsWith("changed: " + dir.resolve("kubernetes/namespaces.k8s.yaml"))
                 .containsPattern("- \\d+  +pod-security.kubernetes.io/enforce: privileged")
                 .containsPattern("\\+ \\d+  +pod-security.kubernetes.io/enforce: baseline"));
-        assertThat(problems).contains("no longer produced: snapshots/dev-use1/cloudformation/v6-dev-use1.template.json",
-                "new file without an approved snapshot: snapshots/dev-use1/kubernetes/extra.k8s.yaml");
+        assertThat(problems).contains(
+                "no longer produced: " + dir.resolve("cloudformation/v6-dev-use1.template.json"),
+                "new file without an approved snapshot: " + dir.resolve("kubernetes/extra.k8s.yaml"));
     }
 
     private static void write(Path dir, Map<String, byte[]> files) throws IOException {

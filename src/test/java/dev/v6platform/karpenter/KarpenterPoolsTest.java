@@ -64,8 +64,15 @@ class KarpenterPoolsTest {
     }
 
     @Test
-    void cdk_deploy_installs_the_pinned_chart_on_the_system_nodes_before_the_pools() {
+    void cdk_deploy_installs_the_pinned_charts_on_the_system_nodes_before_the_pools() {
         var prod = SampleSynthesis.usEast().prod();
+        Map<String, Map<String, Object>> crds = prod.findResources("Custom::AWSCDK-EKS-HelmChart", Match.objectLike(
+                Map.of("Properties", Match.objectLike(Map.of("Chart", "karpenter-crd",
+                        "Repository", "oci://public.ecr.aws/karpenter/karpenter-crd", "Version", "1.14.1")))));
+        assertThat(crds).hasSize(1);
+        prod.hasResource("Custom::AWSCDK-EKS-HelmChart", Match.objectLike(Map.of(
+                "Properties", Match.objectLike(Map.of("Chart", "karpenter", "SkipCrds", true)),
+                "DependsOn", Match.arrayWith(List.of(crds.keySet().iterator().next())))));
         prod.hasResourceProperties("Custom::AWSCDK-EKS-HelmChart", Match.objectLike(Map.of(
                 "Chart", "karpenter", "Repository", "oci://public.ecr.aws/karpenter/karpenter", "Version", "1.14.1",
                 "Namespace", "kube-system", "Release", "karpenter",
