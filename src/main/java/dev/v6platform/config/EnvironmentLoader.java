@@ -1,5 +1,6 @@
 package dev.v6platform.config;
 
+import dev.v6platform.kubernetes.NodeLabels;
 import dev.v6platform.kubernetes.PlatformNamespace;
 import dev.v6platform.network.plan.Ipv4Cidr;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -239,6 +241,15 @@ public final class EnvironmentLoader {
         }
         return new EnvironmentConfig(name, account, region, zones, version, tags, network, cluster, karpenter,
                 namespaces, y.file(), y.lineOf("name"));
+    }
+
+    /** False, with a problem reported, when the value is present and does not match {@code pattern}. */
+    private static boolean matches(YamlObject y, Optional<Scalar> value, Pattern pattern, String what, String fix) {
+        if (value.isPresent() && !pattern.matcher(value.get().value()).matches()) {
+            y.problem(value.get().line(), value.get().field(), "'" + value.get().value() + "' is not " + what, fix);
+            return false;
+        }
+        return true;
     }
 
     private static String check(YamlObject y, Scalar s, boolean ok, String problem, String fix) {
@@ -591,14 +602,21 @@ public final class EnvironmentLoader {
         }
     }
 
-    static final Pattern AMI_ALIAS = Pattern.compile("(al2023|bottlerocket)@(v\\d{8}|latest)");
+    /** As Karpenter names AMI releases: AL2023 by date, Bottlerocket by version. */
+    static final Pattern AMI_ALIAS = Pattern.compile(
+            "al2023@(v\\d{8}|latest)|bottlerocket@(v\\d+\\.\\d+\\.\\d+|latest)");
     static final Pattern DURATION = Pattern.compile("(\\d+[smh])+|Never");
     static final Pattern TAINT = Pattern.compile("([^=:]+)(=([^:]*))?:(NoSchedule|PreferNoSchedule|NoExecute)");
     static final Pattern QUANTITY = Pattern.compile("\\d+(\\.\\d+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?");
+    /** The NodePool CRD's patterns for a disruption budget. */
+    static final Pattern BUDGET_NODES = Pattern.compile("(100|[0-9]{1,2})%|[0-9]+");
+    static final Pattern BUDGET_DURATION = Pattern.compile("([0-9]+h)?[0-9]+m|[0-9]+h");
+    static final Pattern CRON = Pattern.compile("@(annually|yearly|monthly|weekly|daily|midnight|hourly)"
+            + "|[0-9A-Za-z*/,?-]+( [0-9A-Za-z*/,?-]+){4}");
 
     private static KarpenterSpec karpenter(YamlObject k) {
         String alias = k.string("amiAlias", "al2023@v20251015").map(a -> check(k, a, AMI_ALIAS.matcher(a.value())
-                .matches(), "'" + a.value() + "' is not a pinned AMI alias (al2023@vYYYYMMDD, bottlerocket@vX)",
+                .matches(), "'" + a.value() + "' is not a pinned AMI alias (al2023@vYYYYMMDD, bottlerocket@vX.Y.Z)",
                 "pin an AMI release, e.g. al2023@v20251015")).orElse(null);
         boolean allowLatest = k.bool("allowLatestAmi", null).orElse(false);
         if (alias != null && alias.endsWith("@latest") && !allowLatest) {
@@ -663,8 +681,17 @@ public final class EnvironmentLoader {
             p.problem(p.lineOf("minGeneration"), p.field("minGeneration"), minGeneration + " is not an instance "
                     + "generation", "use e.g. 7 for c7g/m7i and newer");
         }
-        List<String> capacity = strings(p, "capacityTypes", "spot|on-demand|reserved", "spot, on-demand or "
-                + "reserved");
+        List<String> capacity = new ArrayList<>();
+        p.stringList("capacityTypes", null).ifPresent(list -> list.forEach(c -> {
+            if (c.value().equals("reserved")) {
+                p.problem(c.line(), c.field(), "capacity type 'reserved' needs capacity reservations selected in the "
+                        + "EC2NodeClass, which the platform does not configure", "use spot or on-demand");
+            } else if (!c.value().equals("spot") && !c.value().equals("on-demand")) {
+                p.problem(c.line(), c.field(), "'" + c.value() + "' is not a capacity type", "use spot or on-demand");
+            } else {
+                capacity.add(c.value());
+            }
+        }));
         Optional<Integer> weight = p.integer("weight", null).map(w -> {
             if (w < 0 || w > 100) {
                 p.problem(p.lineOf("weight"), p.field("weight"), w + " is outside 0..100", "use 0 to 100; higher "
@@ -691,9 +718,16 @@ public final class EnvironmentLoader {
         Map<String, String> labels = p.stringMap("labels", null).map(m -> nodeLabels(p, m)).orElse(Map.of());
         List<String> taints = new ArrayList<>();
         p.stringList("taints", null).ifPresent(list -> list.forEach(t -> {
-            if (!TAINT.matcher(t.value()).matches()) {
+            Matcher m = TAINT.matcher(t.value());
+            if (!m.matches()) {
                 p.problem(t.line(), t.field(), "'" + t.value() + "' is not a taint", "write key=value:NoSchedule "
                         + "(or PreferNoSchedule, NoExecute)");
+            } else if (!isLabelKey(m.group(1))) {
+                p.problem(t.line(), t.field(), "taint key '" + m.group(1) + "' is not a valid key", "use "
+                        + "[prefix/]name, the name at most 63 letters, digits, '-', '_' and '.'");
+            } else if (m.group(3) != null && !LABEL_VALUE.matcher(m.group(3)).matches()) {
+                p.problem(t.line(), t.field(), "taint value '" + m.group(3) + "' is not valid", "at most 63 "
+                        + "letters, digits, '-', '_' and '.'");
             } else {
                 taints.add(t.value());
             }
@@ -706,12 +740,22 @@ public final class EnvironmentLoader {
             Optional<Scalar> schedule = b.string("schedule", null);
             Optional<Scalar> duration = b.string("duration", null);
             b.finish();
+            boolean valid = nodes.isPresent();
             if (schedule.isPresent() != duration.isPresent()) {
                 b.problem(b.line(), b.path(), "a budget needs both schedule and duration, or neither",
                         "add the missing one, e.g. schedule: \"0 9 * * mon-fri\", duration: 8h");
+                valid = false;
             }
-            nodes.ifPresent(n -> budgets.add(new KarpenterSpec.Budget(n.value(), schedule.map(Scalar::value),
-                    duration.map(Scalar::value))));
+            valid &= matches(b, nodes, BUDGET_NODES, "a node count or percentage",
+                    "write e.g. \"10%\" or \"2\" (\"0\" stops disruption)");
+            valid &= matches(b, schedule, CRON, "a cron schedule", "write five fields (minute hour day month "
+                    + "weekday), e.g. \"0 9 * * mon-fri\", or @daily");
+            valid &= matches(b, duration, BUDGET_DURATION, "a budget duration", "write hours and minutes, e.g. 8h, "
+                    + "90m or 1h30m");
+            if (valid) {
+                nodes.ifPresent(n -> budgets.add(new KarpenterSpec.Budget(n.value(), schedule.map(Scalar::value),
+                        duration.map(Scalar::value))));
+            }
         }));
         p.finish();
         if (name == null || arch == null || !limits.containsKey("cpu")) {
@@ -728,15 +772,13 @@ public final class EnvironmentLoader {
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<Scalar, Scalar> e : map.entrySet()) {
             String key = e.getKey().value();
-            String domain = key.contains("/") ? key.substring(0, key.indexOf('/')) : "";
             if (!isLabelKey(key)) {
                 y.problem(e.getKey().line(), e.getKey().field(), "'" + key + "' is not a valid label key",
                         "use [prefix/]name, the name at most 63 characters");
-            } else if (domain.endsWith("karpenter.sh") || domain.endsWith("karpenter.k8s.aws")
-                    || domain.endsWith("kubernetes.io") || domain.endsWith("k8s.io")
-                    || key.equals("v6-platform.dev/pool")) {
+            } else if (NodeLabels.isReserved(key) || key.equals("v6-platform.dev/pool")) {
                 y.problem(e.getKey().line(), e.getKey().field(), "label '" + key + "' is set by Karpenter, Kubernetes "
-                        + "or the platform", "use another key, e.g. v6-platform.dev/workload or your own prefix");
+                        + "or the platform", "use another key, e.g. v6-platform.dev/workload, your own prefix or "
+                        + "node-restriction.kubernetes.io/");
             } else if (!LABEL_VALUE.matcher(e.getValue().value()).matches()) {
                 y.problem(e.getValue().line(), e.getValue().field(), "'" + e.getValue().value() + "' is not a valid "
                         + "label value", "at most 63 letters, digits, '-', '_' and '.'");

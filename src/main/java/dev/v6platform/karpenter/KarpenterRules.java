@@ -1,5 +1,6 @@
 package dev.v6platform.karpenter;
 
+import dev.v6platform.kubernetes.NodeLabels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>restricted keys: {@code karpenter.sh/...} (but {@code karpenter.sh/capacity-type}),
  *       {@code kubernetes.io/hostname}, and platform-owned label domains on node labels;</li>
- *   <li>operator arity: In needs values, Exists and DoesNotExist take none, Gt and Lt exactly one positive
+ *   <li>operator arity: In needs values, Exists and DoesNotExist take none, Gt and Lt exactly one non-negative
  *       integer, minValues no more than the values;</li>
  *   <li>an instance family that contradicts the architecture (c7i with arm64, m7g with amd64) or a CPU manufacturer
  *       that does ({@code aws} with amd64);</li>
@@ -25,7 +26,9 @@ import java.util.regex.Pattern;
 public final class KarpenterRules {
     /** Graviton families: a generation digit followed by 'g' (m7g, c7gn, r8gd, t4g, im4gn, x2gd), and a1. */
     static final Pattern GRAVITON_FAMILY = Pattern.compile("[a-z]+\\d+g[a-z]*|a1");
-    static final Pattern AMI_ALIAS = Pattern.compile("(al2023|bottlerocket)@(v\\d{8}|latest)");
+    /** AL2023 releases are dated (al2023@v20251015), Bottlerocket's are semantic versions (bottlerocket@v1.45.0). */
+    static final Pattern AMI_ALIAS = Pattern.compile(
+            "al2023@(v\\d{8}|latest)|bottlerocket@(v\\d+\\.\\d+\\.\\d+|latest)");
     static final Set<String> ALLOWED_KARPENTER_KEYS = Set.of(Requirement.CAPACITY_TYPE);
     static final Set<String> RESTRICTED_KEYS = Set.of("kubernetes.io/hostname", "karpenter.sh/nodepool");
 
@@ -80,11 +83,9 @@ public final class KarpenterRules {
             requirement(at, r, out);
         }
         for (String label : p.labels().keySet()) {
-            String domain = label.contains("/") ? label.substring(0, label.indexOf('/')) : "";
-            if (domain.endsWith("karpenter.sh") || domain.endsWith("karpenter.k8s.aws")
-                    || domain.endsWith("kubernetes.io") || domain.endsWith("k8s.io")) {
+            if (NodeLabels.isReserved(label)) {
                 out.add(at + ": label '" + label + "' is in a domain Karpenter or Kubernetes owns; use your own "
-                        + "prefix, e.g. v6-platform.dev/");
+                        + "prefix, e.g. v6-platform.dev/, or node-restriction.kubernetes.io/");
             }
         }
         contradictions(at, p, out);
@@ -112,8 +113,8 @@ public final class KarpenterRules {
                 }
             }
             case Gt, Lt -> {
-                if (r.values().size() != 1 || !r.values().get(0).matches("[1-9]\\d{0,8}")) {
-                    out.add(what + ": " + r.operator() + " takes exactly one positive integer, e.g. Gt 6");
+                if (r.values().size() != 1 || !r.values().get(0).matches("0|[1-9]\\d{0,8}")) {
+                    out.add(what + ": " + r.operator() + " takes exactly one non-negative integer, e.g. Gt 6");
                 }
             }
             default -> { }
@@ -151,9 +152,9 @@ public final class KarpenterRules {
         String at = "EC2NodeClass '" + c.name() + "'";
         var m = AMI_ALIAS.matcher(c.amiAlias());
         if (!m.matches()) {
-            out.add(at + ": AMI alias '" + c.amiAlias() + "' is not al2023@vYYYYMMDD or bottlerocket@vX; pin a "
-                    + "release, e.g. al2023@v20251015");
-        } else if (m.group(2).equals("latest") && !c.allowLatest()) {
+            out.add(at + ": AMI alias '" + c.amiAlias() + "' is not al2023@vYYYYMMDD or bottlerocket@vX.Y.Z; pin "
+                    + "a release, e.g. al2023@v20251015 or bottlerocket@v1.45.0");
+        } else if (c.amiAlias().endsWith("@latest") && !c.allowLatest()) {
             out.add(at + ": AMI alias '" + c.amiAlias() + "' drifts every node on each AMI release; pin a release "
                     + "(al2023@vYYYYMMDD) or allow latest explicitly");
         }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,6 +134,13 @@ class EnvironmentLoaderTest {
             karpenter-bad-taint      | 18 | karpenter.pools[0].taints[0] | 'dedicated=builds' is not a taint; write key=value:NoSchedule
             karpenter-budget-without-duration | 20 | karpenter.pools[0].budgets[0] | a budget needs both schedule and duration, or neither
             karpenter-restricted-label | 18 | karpenter.pools[0].labels.karpenter.sh/capacity-type | label 'karpenter.sh/capacity-type' is set by Karpenter, Kubernetes or the platform
+            karpenter-budget-bad-nodes | 20 | karpenter.pools[0].budgets[0].nodes | '150%' is not a node count or percentage
+            karpenter-budget-bad-schedule | 20 | karpenter.pools[0].budgets[0].schedule | '9am on weekdays' is not a cron schedule
+            karpenter-budget-duration-in-seconds | 20 | karpenter.pools[0].budgets[0].duration | '30s' is not a budget duration; write hours and minutes
+            karpenter-reserved-capacity | 19 | karpenter.pools[0].capacityTypes[1] | capacity type 'reserved' needs capacity reservations selected in the EC2NodeClass
+            karpenter-bad-taint-key  | 19 | karpenter.pools[0].taints[0] | taint key 'builds only' is not a valid key
+            karpenter-owned-subdomain-label | 19 | karpenter.pools[0].labels.topology.kubernetes.io/zone-group | label 'topology.kubernetes.io/zone-group' is set by Karpenter, Kubernetes or the platform
+            karpenter-bottlerocket-dated | 14 | karpenter.amiAlias | 'bottlerocket@v20251015' is not a pinned AMI alias (al2023@vYYYYMMDD, bottlerocket@vX.Y.Z)
             cluster-old-vpc-cni      | 11 | cluster.addons.vpc-cni | vpc-cni v1.9.3-eksbuild.1 predates IPv6 support (v1.10.1)
             """)
     void rejects_a_bad_file_with_file_line_field_and_fix(String name, int line, String field, String message) {
@@ -143,6 +151,9 @@ class EnvironmentLoaderTest {
                 .satisfies(e -> {
                     List<ConfigError> errors = ((ConfigException) e).errors();
                     assertThat(errors).extracting(ConfigError::field).contains(field);
+                    if (!Set.of("unknown-key", "network-missing").contains(name)) {
+                        assertThat(errors).as("a bad file has exactly one mistake").hasSize(1);
+                    }
                     ConfigError error = errors.stream().filter(x -> x.field().equals(field)).findFirst().orElseThrow();
                     assertThat(error.file()).isEqualTo("src/test/resources/bad-stacks/" + name + ".yaml");
                     assertThat(error.line()).isEqualTo(line);

@@ -66,10 +66,13 @@ class KarpenterRulesTest {
                         "requirement kubernetes.io/hostname Exists []: the key is restricted"),
                 Arguments.of("Gt with two values", with(g, l -> plus(l, new Requirement(Requirement.INSTANCE_CPU,
                         Requirement.Operator.Gt, List.of("4", "8"), Optional.empty()))),
-                        "Gt takes exactly one positive integer"),
+                        "Gt takes exactly one non-negative integer"),
                 Arguments.of("Lt not a number", with(g, l -> plus(l, new Requirement(Requirement.INSTANCE_CPU,
                         Requirement.Operator.Lt, List.of("big"), Optional.empty()))),
-                        "Lt takes exactly one positive integer"),
+                        "Lt takes exactly one non-negative integer"),
+                Arguments.of("Gt negative", with(g, l -> plus(l, new Requirement(Requirement.INSTANCE_CPU,
+                        Requirement.Operator.Gt, List.of("-1"), Optional.empty()))),
+                        "Gt takes exactly one non-negative integer"),
                 Arguments.of("In without values", with(g, l -> plus(l, Requirement.in(Requirement.ZONE))),
                         "In needs at least one value"),
                 Arguments.of("Exists with values", with(g, l -> plus(l, new Requirement(Requirement.ZONE,
@@ -117,6 +120,17 @@ class KarpenterRulesTest {
     }
 
     @Test
+    void gt_zero_and_labels_under_node_restriction_are_allowed_and_pass_the_crds() {
+        NodePoolSpec g = graviton();
+        NodePoolSpec pool = new NodePoolSpec("restricted", "default", with(g, l -> plus(l, Requirement.gt(
+                Requirement.INSTANCE_CPU, 0))).requirements(), Map.of("node-restriction.kubernetes.io/builds", "true"),
+                List.of(), List.of(), g.limits(), g.disruption(), g.expireAfter(), g.weight());
+
+        assertThat(KarpenterRules.check(List.of(pool), List.of(CLASS))).isEmpty();
+        assertThat(KubernetesValidator.shared().validate(pool.toObject())).isEmpty();
+    }
+
+    @Test
     void an_unpinned_ami_is_refused_unless_latest_is_allowed_explicitly() {
         Ec2NodeClassSpec latest = new Ec2NodeClassSpec("default", "al2023@latest", false, "r", "d", 110, 50, Map.of());
         Ec2NodeClassSpec allowed = new Ec2NodeClassSpec("default", "al2023@latest", true, "r", "d", 110, 50,
@@ -128,7 +142,19 @@ class KarpenterRulesTest {
                 + "allow latest explicitly");
         assertThat(KarpenterRules.check(List.of(), List.of(allowed))).isEmpty();
         assertThat(KarpenterRules.check(List.of(), List.of(al2))).singleElement().asString()
-                .contains("is not al2023@vYYYYMMDD or bottlerocket@vX");
+                .contains("is not al2023@vYYYYMMDD or bottlerocket@vX.Y.Z");
+    }
+
+    @Test
+    void bottlerocket_is_pinned_by_its_semantic_version_not_a_date() {
+        Ec2NodeClassSpec versioned = new Ec2NodeClassSpec("default", "bottlerocket@v1.45.0", false, "r", "d", 110, 50,
+                Map.of());
+        Ec2NodeClassSpec dated = new Ec2NodeClassSpec("default", "bottlerocket@v20251015", false, "r", "d", 110, 50,
+                Map.of());
+
+        assertThat(KarpenterRules.check(List.of(), List.of(versioned))).isEmpty();
+        assertThat(KarpenterRules.check(List.of(), List.of(dated))).singleElement().asString()
+                .contains("'bottlerocket@v20251015' is not al2023@vYYYYMMDD or bottlerocket@vX.Y.Z");
     }
 
     @Test
