@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>restricted keys: {@code karpenter.sh/...} (but {@code karpenter.sh/capacity-type}),
  *       {@code kubernetes.io/hostname}, and platform-owned label domains on node labels;</li>
- *   <li>operator arity: In needs values, Exists and DoesNotExist take none, Gt and Lt exactly one non-negative
- *       integer, minValues no more than the values;</li>
+ *   <li>operator arity: In needs values, Exists and DoesNotExist take none, Gt and Lt exactly one integer (the
+ *       CRD's CEL allows 0; Lt 0 matches nothing and is refused too), minValues no more than the values;</li>
  *   <li>an instance family that contradicts the architecture (c7i with arm64, m7g with amd64) or a CPU manufacturer
  *       that does ({@code aws} with amd64);</li>
  *   <li>a pool without a cpu limit (it could scale without bound), a weight outside 0..100;</li>
@@ -115,6 +115,9 @@ public final class KarpenterRules {
             case Gt, Lt -> {
                 if (r.values().size() != 1 || !r.values().get(0).matches("0|[1-9]\\d{0,8}")) {
                     out.add(what + ": " + r.operator() + " takes exactly one non-negative integer, e.g. Gt 6");
+                } else if (r.operator() == Requirement.Operator.Lt && r.values().get(0).equals("0")) {
+                    out.add(what + ": no instance has a value below 0, so the pool could never launch; use a positive "
+                            + "integer");
                 }
             }
             default -> { }

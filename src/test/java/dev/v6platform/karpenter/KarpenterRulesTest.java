@@ -73,6 +73,8 @@ class KarpenterRulesTest {
                 Arguments.of("Gt negative", with(g, l -> plus(l, new Requirement(Requirement.INSTANCE_CPU,
                         Requirement.Operator.Gt, List.of("-1"), Optional.empty()))),
                         "Gt takes exactly one non-negative integer"),
+                Arguments.of("Lt 0", with(g, l -> plus(l, Requirement.lt(Requirement.INSTANCE_CPU, 0))),
+                        "no instance has a value below 0"),
                 Arguments.of("In without values", with(g, l -> plus(l, Requirement.in(Requirement.ZONE))),
                         "In needs at least one value"),
                 Arguments.of("Exists with values", with(g, l -> plus(l, new Requirement(Requirement.ZONE,
