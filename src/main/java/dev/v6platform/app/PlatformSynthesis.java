@@ -1,5 +1,6 @@
 package dev.v6platform.app;
 
+import dev.v6platform.buildkit.BuildFleetChart;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.KubernetesDelivery;
 import dev.v6platform.karpenter.KarpenterAws;
@@ -29,6 +30,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Validations;
+import software.amazon.awscdk.services.eks_v2.KubernetesManifest;
 
 /**
  * Synthesizes a set of environments in one JVM: one {@link PlatformStack} per environment into a cloud assembly,
@@ -45,6 +47,8 @@ import software.amazon.awscdk.Validations;
 public final class PlatformSynthesis {
     /** Name of the chart file each environment's namespaces land in. */
     public static final String NAMESPACES_CHART = "namespaces";
+    /** Name of the chart file with the BuildKit fleet. */
+    public static final String BUILDKIT_CHART = "buildkit";
     /** Name of the chart file with Karpenter's EC2NodeClass and NodePools. */
     public static final String KARPENTER_POOLS_CHART = "karpenter-pools";
     /** The Helm release GitOps installs before the pools, written beside the charts. */
@@ -84,9 +88,8 @@ public final class PlatformSynthesis {
             charts.put(env.name(), k8s);
             PlatformStack stack = stacks.get(env.name());
             boolean kubectl = env.cluster().delivery() == KubernetesDelivery.KUBECTL;
-            if (kubectl) {
-                stack.cluster().apply(NAMESPACES_CHART, namespaces);
-            }
+            KubernetesManifest namespacesManifest = kubectl ? stack.cluster().apply(NAMESPACES_CHART, namespaces)
+                    : null;
             if (env.karpenter().isPresent()) {
                 KarpenterAws aws = stack.karpenter().orElseThrow();
                 KarpenterPools pools = KarpenterPools.of(env, env.karpenter().get(), PlatformStack.clusterName(env),
@@ -95,6 +98,12 @@ public final class PlatformSynthesis {
                 if (kubectl) {
                     KarpenterController.install(stack.cluster(), aws, stack.cluster().apply(KARPENTER_POOLS_CHART,
                             chart));
+                }
+            }
+            if (env.buildkit().isPresent()) {
+                BuildFleetChart fleet = new BuildFleetChart(k8s, BUILDKIT_CHART, env);
+                if (kubectl) {
+                    stack.cluster().apply(BUILDKIT_CHART, fleet).getNode().addDependency(namespacesManifest);
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.v6platform.cluster;
 
+import dev.v6platform.config.ClusterSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -174,7 +175,8 @@ public final class Ipv6Cluster extends Construct {
                 .build();
 
         CfnAddon podIdentityAgent = addon("eks-pod-identity-agent", props, null, null);
-        CfnAddon vpcCni = addon("vpc-cni", props, "{\"env\":{\"ENABLE_PREFIX_DELEGATION\":\"true\"}}",
+        CfnAddon vpcCni = addon("vpc-cni", props, "{\"enableNetworkPolicy\":\"true\",\"env\":{"
+                + "\"ENABLE_PREFIX_DELEGATION\":\"true\"}}",
                 CfnAddon.PodIdentityAssociationProperty.builder().serviceAccount("aws-node")
                         .roleArn(cniRole.getRoleArn()).build());
         vpcCni.getNode().addDependency(podIdentityAgent);
@@ -233,6 +235,25 @@ public final class Ipv6Cluster extends Construct {
         CfnAddon coreDns = addon("coredns", props, "{\"tolerations\":[{\"key\":\"" + CRITICAL_ADDONS_TAINT
                 + "\",\"operator\":\"Exists\"}]}", null);
         coreDns.getNode().addDependency(systemNodes);
+        if (props.addonVersions().containsKey(ClusterSpec.EBS_CSI_ADDON)) {
+            Role ebsRole = Role.Builder.create(this, "EbsCsiRole")
+                    .assumedBy(podIdentity(Stack.of(this).getAccount()))
+                    .description("Pod Identity role of the EBS CSI controller (kube-system/ebs-csi-controller-sa) in "
+                            + name)
+                    .managedPolicies(List.of(ManagedPolicy.fromAwsManagedPolicyName(
+                            "service-role/AmazonEBSCSIDriverPolicy")))
+                    .build();
+            Validations.of(ebsRole).acknowledge(Acknowledgment.builder()
+                    .id("AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                            + "AmazonEBSCSIDriverPolicy]")
+                    .reason("The EBS CSI driver's AWS-managed policy, which AWS keeps current with the driver; it "
+                            + "scopes volume and snapshot changes to those the driver tagged")
+                    .build());
+            CfnAddon ebs = addon(ClusterSpec.EBS_CSI_ADDON, props, null,
+                    CfnAddon.PodIdentityAssociationProperty.builder().serviceAccount("ebs-csi-controller-sa")
+                            .roleArn(ebsRole.getRoleArn()).build());
+            ebs.getNode().addDependency(systemNodes, podIdentityAgent);
+        }
     }
 
     /**

@@ -53,6 +53,8 @@ public record ClusterSpec(
     /** The EKS managed add-ons every platform cluster runs, in install order. */
     public static final List<String> CORE_ADDONS = List.of("eks-pod-identity-agent", "vpc-cni", "kube-proxy",
             "coredns");
+    /** The EBS CSI driver add-on: optional, and required by the BuildKit fleet's cache volumes. */
+    public static final String EBS_CSI_ADDON = "aws-ebs-csi-driver";
 
     public ClusterSpec {
         publicAccessCidrs = List.copyOf(publicAccessCidrs);

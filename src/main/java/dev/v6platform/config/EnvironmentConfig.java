@@ -33,6 +33,7 @@ import java.util.TreeMap;
  * @param network           the VPC's size, subnet tiers and egress (see {@link NetworkSpec})
  * @param cluster           the EKS cluster's access, endpoint, add-ons and system nodes (see {@link ClusterSpec})
  * @param karpenter         Karpenter's node class and pools (see {@link KarpenterSpec}); empty for no Karpenter
+ * @param buildkit          the BuildKit fleet (see {@link BuildkitSpec}); empty for none
  * @param namespaces        extra namespaces to create; empty by default
  * @param source            the file it was read from, as shown in messages
  * @param line              line of its {@code name:} key, for messages
@@ -47,6 +48,7 @@ public record EnvironmentConfig(
         NetworkSpec network,
         ClusterSpec cluster,
         Optional<KarpenterSpec> karpenter,
+        Optional<BuildkitSpec> buildkit,
         List<NamespaceConfig> namespaces,
         String source,
         int line) {
@@ -59,6 +61,7 @@ public record EnvironmentConfig(
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(karpenter, "karpenter");
+        Objects.requireNonNull(buildkit, "buildkit");
         Objects.requireNonNull(source, "source");
         availabilityZones = List.copyOf(availabilityZones);
         tags = Collections.unmodifiableMap(new TreeMap<>(tags));

@@ -234,13 +234,15 @@ public final class EnvironmentLoader {
         Optional<KarpenterSpec> karpenter = y.object("karpenter", null).map(EnvironmentLoader::karpenter);
         List<NamespaceConfig> namespaces = y.objectList("namespaces", null).map(EnvironmentLoader::namespaces)
                 .orElse(List.of());
+        Optional<BuildkitSpec> buildkit = y.object("buildkit", null).flatMap(b -> cluster == null ? Optional.empty()
+                : BuildkitSection.parse(b, karpenter, namespaces, cluster));
         y.finish();
         if (name == null || account == null || region == null || version == null || network == null
                 || cluster == null) {
             return null;
         }
         return new EnvironmentConfig(name, account, region, zones, version, tags, network, cluster, karpenter,
-                namespaces, y.file(), y.lineOf("name"));
+                buildkit, namespaces, y.file(), y.lineOf("name"));
     }
 
     /** False, with a problem reported, when the value is present and does not match {@code pattern}. */
@@ -471,6 +473,9 @@ public final class EnvironmentLoader {
                                 .ifPresent(v -> addonVersion(a, addon, v, version).ifPresent(ok -> addons.put(addon,
                                         ok)));
                     }
+                    a.string(ClusterSpec.EBS_CSI_ADDON, null).ifPresent(v -> addonVersion(a,
+                            ClusterSpec.EBS_CSI_ADDON, v, version).ifPresent(ok -> addons.put(
+                                    ClusterSpec.EBS_CSI_ADDON, ok)));
                     a.finish();
                 });
         ClusterSpec.SystemNodesSpec nodes = c.object("systemNodes", "{instanceTypes: [m7g.large]}")
@@ -486,7 +491,8 @@ public final class EnvironmentLoader {
             return null;
         }).orElse(c.has("delivery") ? null : KubernetesDelivery.KUBECTL);
         c.finish();
-        if (admins.isEmpty() || addons.size() != ClusterSpec.CORE_ADDONS.size() || nodes == null || delivery == null) {
+        if (admins.isEmpty() || !addons.keySet().containsAll(ClusterSpec.CORE_ADDONS) || nodes == null
+                || delivery == null) {
             return null;
         }
         return new ClusterSpec(cidrs, reason, privateCidrs, admins, viewers, addons, nodes, delivery, c.line());

@@ -77,7 +77,7 @@ public record KarpenterPools(Ec2NodeClassSpec nodeClass, List<NodePoolSpec> pool
     }
 
     /** {@code key=value:Effect} or {@code key:Effect}. */
-    static Taint taint(String text) {
+    public static Taint taint(String text) {
         String effect = text.substring(text.lastIndexOf(':') + 1);
         String keyValue = text.substring(0, text.lastIndexOf(':'));
         int eq = keyValue.indexOf('=');

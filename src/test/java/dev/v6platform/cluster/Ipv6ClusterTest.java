@@ -119,10 +119,25 @@ class Ipv6ClusterTest {
     }
 
     @Test
+    void the_ebs_csi_driver_runs_under_its_own_pod_identity_role_after_the_nodes() {
+        prod.hasResource("AWS::EKS::Addon", Match.objectLike(Map.of(
+                "Properties", Match.objectLike(Map.of("AddonName", "aws-ebs-csi-driver",
+                        "AddonVersion", "v1.51.1-eksbuild.1",
+                        "PodIdentityAssociations", List.of(Map.of("ServiceAccount", "ebs-csi-controller-sa",
+                                "RoleArn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("^ClusterEbsCsiRole"),
+                                        "Arn")))))),
+                "DependsOn", Match.arrayWith(List.of(Match.stringLikeRegexp("^ClusterNodegroupSystem"))))));
+        prod.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of("ManagedPolicyArns", List.of(
+                Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"),
+                        ":iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy")))))));
+    }
+
+    @Test
     void the_vpc_cni_runs_under_its_own_pod_identity_role_with_the_per_cluster_ipv6_policy() {
         Object cniRoleArn = Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("^ClusterCniRole"), "Arn"));
         prod.hasResourceProperties("AWS::EKS::Addon", Match.objectLike(Map.of("AddonName", "vpc-cni",
-                "ConfigurationValues", "{\"env\":{\"ENABLE_PREFIX_DELEGATION\":\"true\"}}",
+                "ConfigurationValues", "{\"enableNetworkPolicy\":\"true\",\"env\":{\"ENABLE_PREFIX_DELEGATION\":"
+                        + "\"true\"}}",
                 "PodIdentityAssociations", List.of(Map.of("ServiceAccount", "aws-node", "RoleArn", cniRoleArn)))));
         Object trust = Match.objectLike(Map.of("Statement", List.of(Map.of(
                 "Action", List.of("sts:AssumeRole", "sts:TagSession"), "Effect", "Allow",
@@ -355,6 +370,6 @@ class Ipv6ClusterTest {
 
     static EnvironmentConfig withCluster(EnvironmentConfig e, ClusterSpec c) {
         return new EnvironmentConfig(e.name(), e.account(), e.region(), e.availabilityZones(), e.kubernetesVersion(),
-                e.tags(), e.network(), c, e.karpenter(), e.namespaces(), e.source(), e.line());
+                e.tags(), e.network(), c, e.karpenter(), e.buildkit(), e.namespaces(), e.source(), e.line());
     }
 }

@@ -141,6 +141,15 @@ class EnvironmentLoaderTest {
             karpenter-bad-taint-key  | 19 | karpenter.pools[0].taints[0] | taint key 'builds only' is not a valid key
             karpenter-owned-subdomain-label | 19 | karpenter.pools[0].labels.topology.kubernetes.io/zone-group | label 'topology.kubernetes.io/zone-group' is set by Karpenter, Kubernetes or the platform
             karpenter-bottlerocket-dated | 14 | karpenter.amiAlias | 'bottlerocket@v20251015' is not a pinned AMI alias (al2023@vYYYYMMDD, bottlerocket@vX.Y.Z)
+            buildkit-nodepool-of-other-arch | 25 | buildkit.pools[0].nodePool | NodePool 'buildkit-amd64' runs amd64 nodes, but this pool builds arm64; name a NodePool with architecture: arm64
+            buildkit-missing-nodepool | 25 | buildkit.pools[0].nodePool | there is no Karpenter NodePool 'builders' for the arm64 builders; add it under karpenter.pools
+            buildkit-max-below-min   | 28 | buildkit.pools[0].maxReplicas | maxReplicas 2 is below minReplicas 3; raise maxReplicas to at least 3 or lower minReplicas
+            buildkit-cache-below-gc-reserve | 28 | buildkit.pools[0].cacheGiB | a 50 GiB cache volume is smaller than the GC reserve of 48 GiB plus the 5 GiB kept free for running builds; raise cacheGiB to at least 54 or lower gcReservedGiB
+            buildkit-two-pools-one-arch | 26 | buildkit.pools[1].architecture | there is already a pool for arm64
+            buildkit-bad-memory      | 25 | buildkit.pools[0].memory | '16GB' is not a memory quantity; write e.g. 16Gi
+            buildkit-without-ebs-csi | 21 | buildkit | the builders' cache volumes need the EBS CSI driver, which the cluster does not install; add 'aws-ebs-csi-driver: v1.51.1-eksbuild.1'
+            buildkit-unknown-client-namespace | 23 | buildkit.clients[0].namespace | namespace 'builds' is not created by this environment; add it under namespaces
+            buildkit-unpinned-version | 21 | buildkit.version | 'latest' is not a BuildKit release tag; pin a release of moby/buildkit
             cluster-old-vpc-cni      | 11 | cluster.addons.vpc-cni | vpc-cni v1.9.3-eksbuild.1 predates IPv6 support (v1.10.1)
             """)
     void rejects_a_bad_file_with_file_line_field_and_fix(String name, int line, String field, String message) {

@@ -44,7 +44,13 @@ class SchemaAgreementTest {
             Map.entry("cluster-admin-is-viewer", "relates two lists"),
             Map.entry("cluster-old-vpc-cni", "compares versions"),
             Map.entry("karpenter-family-contradicts-arch", "relates families to the architecture"),
-            Map.entry("karpenter-budget-without-duration", "relates two fields (schedule needs duration)"));
+            Map.entry("karpenter-budget-without-duration", "relates two fields (schedule needs duration)"),
+            Map.entry("buildkit-nodepool-of-other-arch", "relates buildkit to karpenter pools"),
+            Map.entry("buildkit-missing-nodepool", "relates buildkit to karpenter pools"),
+            Map.entry("buildkit-max-below-min", "relates two fields (minReplicas <= maxReplicas)"),
+            Map.entry("buildkit-cache-below-gc-reserve", "computes the GC sizes from the volume"),
+            Map.entry("buildkit-two-pools-one-arch", "relates list items (one pool per architecture)"),
+            Map.entry("buildkit-unknown-client-namespace", "relates buildkit clients to namespaces"));
 
     static JsonSchema schema;
     static final ObjectMapper JSON = new ObjectMapper();

@@ -1,0 +1,271 @@
+package dev.v6platform.buildkit;
+
+import dev.v6platform.config.BuildkitSpec;
+import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.config.KarpenterSpec;
+import dev.v6platform.karpenter.KarpenterPools;
+import dev.v6platform.karpenter.Requirement;
+import dev.v6platform.karpenter.Taint;
+import dev.v6platform.kubernetes.KubeObjects;
+import dev.v6platform.kubernetes.PlatformNamespace;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cdk8s.Chart;
+import software.constructs.Construct;
+
+/**
+ * The BuildKit fleet of one environment ({@code dist/<environment>/buildkit.k8s.yaml}): per architecture, a
+ * StatefulSet of rootless buildkitd on its dedicated Karpenter NodePool, a headless Service, a
+ * PodDisruptionBudget and a HorizontalPodAutoscaler; shared by both, the gp3 StorageClass of the cache volumes,
+ * the builders' ServiceAccount, a NetworkPolicy that admits only the client namespaces to port 1234, and RBAC for
+ * the buildx kubernetes driver.
+ *
+ * <ul>
+ *   <li><b>Cache locality:</b> a StatefulSet gives stable names ({@code buildkitd-arm64-0.buildkitd-arm64...}), so
+ *       clients can hash a repository to one builder and find its cache again; scaled-down builders keep their
+ *       volume, so a builder that comes back is warm.</li>
+ *   <li><b>Scale-down never kills a build:</b> preStop waits until {@code buildctl debug histories} shows no
+ *       running build (within a one-hour grace period); Karpenter's {@code do-not-disrupt} keeps it from
+ *       consolidating a node under a builder; the HPA scales down one builder per five minutes after 15 minutes of
+ *       low load; the PodDisruptionBudget lets drains take one builder at a time.</li>
+ *   <li><b>IPv6:</b> {@code tcp://0.0.0.0:1234} listens on both families; RUN steps use the pod's network
+ *       ({@code --oci-worker-net=host}), because BuildKit's bridge mode is IPv4-only.</li>
+ * </ul>
+ */
+public final class BuildFleetChart extends Chart {
+    public static final String NAMESPACE = PlatformNamespace.BUILDKIT.namespaceName();
+    public static final String STORAGE_CLASS = "buildkit-cache";
+    public static final String SERVICE_ACCOUNT = "buildkitd";
+    /** The daemon's TLS secret: {@code ca.crt}, {@code tls.crt}, {@code tls.key}. */
+    public static final String TLS_SECRET = "buildkit-daemon-certs";
+    public static final String DRIVER_ROLE = "buildx-kubernetes-driver";
+    public static final int PORT = 1234;
+    public static final String IMAGE = "moby/buildkit";
+    static final String NAME_LABEL = "app.kubernetes.io/name";
+    static final String ARCH_LABEL = "v6-platform.dev/arch";
+    static final String STATE = "/home/user/.local/share/buildkit";
+    static final int GRACE_SECONDS = 3600;
+
+    public BuildFleetChart(Construct scope, String id, EnvironmentConfig env) {
+        super(scope, id);
+        BuildkitSpec spec = env.buildkit().orElseThrow(() -> new IllegalArgumentException(env.name()
+                + " has no buildkit section"));
+        KubeObjects.add(this, "storageclass", storageClass());
+        KubeObjects.add(this, "serviceaccount", object("v1", "ServiceAccount", SERVICE_ACCOUNT, Map.of()));
+        for (BuildkitSpec.Pool pool : spec.pools()) {
+            String name = name(pool);
+            String toml = BuildkitdToml.render(env.name(), pool);
+            KubeObjects.add(this, name + "-config", object("v1", "ConfigMap", name, Map.of(
+                    "data", Map.of("buildkitd.toml", toml))));
+            KubeObjects.add(this, name + "-service", service(pool));
+            KubeObjects.add(this, name + "-statefulset", statefulSet(env, spec, pool, toml));
+            KubeObjects.add(this, name + "-pdb", object("policy/v1", "PodDisruptionBudget", name, Map.of(
+                    "spec", Map.of("maxUnavailable", 1, "selector", Map.of("matchLabels", selector(pool))))));
+            KubeObjects.add(this, name + "-hpa", autoscaler(pool));
+        }
+        KubeObjects.add(this, "networkpolicy", networkPolicy(spec));
+        if (!spec.clients().isEmpty()) {
+            KubeObjects.add(this, "driver-role", driverRole());
+            KubeObjects.add(this, "driver-binding", driverBinding(spec));
+        }
+    }
+
+    /** The name of a pool's StatefulSet, Service and ConfigMap, e.g. {@code buildkitd-arm64}. */
+    public static String name(BuildkitSpec.Pool pool) {
+        return "buildkitd-" + pool.architecture();
+    }
+
+    /** The image of a release, e.g. {@code moby/buildkit:v0.32.2-rootless}. */
+    public static String image(String version) {
+        return IMAGE + ":" + version + "-rootless";
+    }
+
+    private static Map<String, Object> object(String apiVersion, String kind, String name, Map<String, ?> rest) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("apiVersion", apiVersion);
+        o.put("kind", kind);
+        o.put("metadata", Map.of("name", name, "namespace", NAMESPACE, "labels", Map.of(NAME_LABEL, "buildkitd")));
+        o.putAll(rest);
+        return o;
+    }
+
+    private static Map<String, String> selector(BuildkitSpec.Pool pool) {
+        return Map.of(NAME_LABEL, "buildkitd", ARCH_LABEL, pool.architecture());
+    }
+
+    private static Map<String, Object> storageClass() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("apiVersion", "storage.k8s.io/v1");
+        o.put("kind", "StorageClass");
+        o.put("metadata", Map.of("name", STORAGE_CLASS, "labels", Map.of(NAME_LABEL, "buildkitd")));
+        o.put("provisioner", "ebs.csi.aws.com");
+        o.put("parameters", Map.of("type", "gp3", "encrypted", "true", "csi.storage.k8s.io/fstype", "ext4"));
+        o.put("reclaimPolicy", "Delete");
+        o.put("allowVolumeExpansion", true);
+        o.put("volumeBindingMode", "WaitForFirstConsumer");
+        return o;
+    }
+
+    private static Map<String, Object> service(BuildkitSpec.Pool pool) {
+        return object("v1", "Service", name(pool), Map.of("spec", Map.of(
+                "clusterIP", "None",
+                "selector", selector(pool),
+                "ports", List.of(Map.of("name", "grpc", "port", PORT, "targetPort", PORT, "protocol", "TCP")))));
+    }
+
+    private static Map<String, Object> statefulSet(EnvironmentConfig env, BuildkitSpec spec, BuildkitSpec.Pool pool,
+            String toml) {
+        List<String> probe = List.of("buildctl", "debug", "workers");
+        Map<String, Object> container = new LinkedHashMap<>();
+        container.put("name", "buildkitd");
+        container.put("image", image(spec.version()));
+        container.put("args", List.of(
+                "--addr", "unix:///run/user/1000/buildkit/buildkitd.sock",
+                "--addr", "tcp://0.0.0.0:" + PORT,
+                "--tlscacert", "/certs/ca.crt", "--tlscert", "/certs/tls.crt", "--tlskey", "/certs/tls.key",
+                "--oci-worker-no-process-sandbox",
+                "--oci-worker-net=host",
+                "--config", "/etc/buildkit/buildkitd.toml"));
+        container.put("ports", List.of(Map.of("name", "grpc", "containerPort", PORT, "protocol", "TCP")));
+        container.put("readinessProbe", Map.of("exec", Map.of("command", probe), "initialDelaySeconds", 5,
+                "periodSeconds", 30));
+        container.put("livenessProbe", Map.of("exec", Map.of("command", probe), "initialDelaySeconds", 5,
+                "periodSeconds", 30, "failureThreshold", 5));
+        container.put("lifecycle", Map.of("preStop", Map.of("exec", Map.of("command", List.of("/bin/sh", "-c",
+                "sleep 5; while buildctl debug histories | grep -q '^STARTED'; do sleep 10; done")))));
+        container.put("resources", Map.of(
+                "requests", Map.of("cpu", pool.cpu(), "memory", pool.memory()),
+                "limits", Map.of("memory", pool.memory())));
+        container.put("securityContext", Map.of(
+                "seccompProfile", Map.of("type", "Unconfined"),
+                "appArmorProfile", Map.of("type", "Unconfined"),
+                "runAsUser", 1000,
+                "runAsGroup", 1000));
+        container.put("volumeMounts", List.of(
+                Map.of("name", "cache", "mountPath", STATE),
+                Map.of("name", "config", "mountPath", "/etc/buildkit", "readOnly", true),
+                Map.of("name", "certs", "mountPath", "/certs", "readOnly", true)));
+
+        Map<String, Object> podSpec = new LinkedHashMap<>();
+        podSpec.put("serviceAccountName", SERVICE_ACCOUNT);
+        podSpec.put("terminationGracePeriodSeconds", GRACE_SECONDS);
+        podSpec.put("nodeSelector", Map.of(Requirement.ARCH, pool.architecture(), KarpenterPools.POOL_LABEL,
+                pool.nodePool()));
+        podSpec.put("tolerations", tolerations(env, pool));
+        podSpec.put("securityContext", Map.of("fsGroup", 1000, "fsGroupChangePolicy", "OnRootMismatch"));
+        podSpec.put("topologySpreadConstraints", List.of(Map.of("maxSkew", 1,
+                "topologyKey", "topology.kubernetes.io/zone", "whenUnsatisfiable", "ScheduleAnyway",
+                "labelSelector", Map.of("matchLabels", selector(pool)))));
+        podSpec.put("containers", List.of(container));
+        podSpec.put("volumes", List.of(
+                Map.of("name", "config", "configMap", Map.of("name", name(pool))),
+                Map.of("name", "certs", "secret", Map.of("secretName", TLS_SECRET))));
+
+        Map<String, Object> labels = new LinkedHashMap<>(selector(pool));
+        Map<String, Object> template = Map.of(
+                "metadata", Map.of("labels", labels, "annotations", Map.of(
+                        "karpenter.sh/do-not-disrupt", "true",
+                        "v6-platform.dev/config-sha256", sha256(toml))),
+                "spec", podSpec);
+        Map<String, Object> claim = Map.of(
+                "metadata", Map.of("name", "cache"),
+                "spec", Map.of("accessModes", List.of("ReadWriteOnce"), "storageClassName", STORAGE_CLASS,
+                        "resources", Map.of("requests", Map.of("storage", pool.cacheGiB() + "Gi"))));
+        Map<String, Object> stsSpec = new LinkedHashMap<>();
+        stsSpec.put("serviceName", name(pool));
+        stsSpec.put("podManagementPolicy", "Parallel");
+        stsSpec.put("selector", Map.of("matchLabels", selector(pool)));
+        stsSpec.put("template", template);
+        stsSpec.put("volumeClaimTemplates", List.of(claim));
+        stsSpec.put("persistentVolumeClaimRetentionPolicy", Map.of("whenScaled", "Retain", "whenDeleted", "Delete"));
+        return object("apps/v1", "StatefulSet", name(pool), Map.of("spec", stsSpec));
+    }
+
+    /** Tolerations for every taint of the pool's NodePool. */
+    static List<Map<String, Object>> tolerations(EnvironmentConfig env, BuildkitSpec.Pool pool) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        KarpenterSpec.Pool nodePool = env.karpenter().orElseThrow().pools().stream()
+                .filter(p -> p.name().equals(pool.nodePool())).findFirst().orElseThrow();
+        for (String text : nodePool.taints()) {
+            Taint t = KarpenterPools.taint(text);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("key", t.key());
+            if (t.value().isEmpty()) {
+                m.put("operator", "Exists");
+            } else {
+                m.put("operator", "Equal");
+                m.put("value", t.value());
+            }
+            m.put("effect", t.effect().name());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> autoscaler(BuildkitSpec.Pool pool) {
+        return object("autoscaling/v2", "HorizontalPodAutoscaler", name(pool), Map.of("spec", Map.of(
+                "scaleTargetRef", Map.of("apiVersion", "apps/v1", "kind", "StatefulSet", "name", name(pool)),
+                "minReplicas", pool.minReplicas(),
+                "maxReplicas", pool.maxReplicas(),
+                "metrics", List.of(Map.of("type", "Resource", "resource", Map.of("name", "cpu",
+                        "target", Map.of("type", "Utilization", "averageUtilization", 60)))),
+                "behavior", Map.of(
+                        "scaleUp", Map.of("stabilizationWindowSeconds", 0, "policies", List.of(Map.of(
+                                "type", "Pods", "value", 2, "periodSeconds", 60))),
+                        "scaleDown", Map.of("stabilizationWindowSeconds", 900, "policies", List.of(Map.of(
+                                "type", "Pods", "value", 1, "periodSeconds", 300)))))));
+    }
+
+    private static Map<String, Object> networkPolicy(BuildkitSpec spec) {
+        List<String> namespaces = spec.clients().stream().map(BuildkitSpec.Client::namespace).distinct().sorted()
+                .toList();
+        List<Object> ingress = new ArrayList<>();
+        if (!namespaces.isEmpty()) {
+            ingress.add(Map.of(
+                    "from", List.of(Map.of("namespaceSelector", Map.of("matchExpressions", List.of(Map.of(
+                            "key", "kubernetes.io/metadata.name", "operator", "In", "values", namespaces))))),
+                    "ports", List.of(Map.of("port", PORT, "protocol", "TCP"))));
+        }
+        return object("networking.k8s.io/v1", "NetworkPolicy", "buildkitd-clients", Map.of("spec", Map.of(
+                "podSelector", Map.of("matchLabels", Map.of(NAME_LABEL, "buildkitd")),
+                "policyTypes", List.of("Ingress"),
+                "ingress", ingress)));
+    }
+
+    /** What {@code docker buildx create --driver kubernetes} does in the namespace: run and reach its builders. */
+    private static Map<String, Object> driverRole() {
+        return object("rbac.authorization.k8s.io/v1", "Role", DRIVER_ROLE, Map.of("rules", List.of(
+                Map.of("apiGroups", List.of("apps"), "resources", List.of("deployments"),
+                        "verbs", List.of("create", "delete", "get", "list", "update", "watch")),
+                Map.of("apiGroups", List.of(""), "resources", List.of("pods"),
+                        "verbs", List.of("get", "list", "watch")),
+                Map.of("apiGroups", List.of(""), "resources", List.of("pods/exec"), "verbs", List.of("create")),
+                Map.of("apiGroups", List.of(""), "resources", List.of("configmaps"),
+                        "verbs", List.of("create", "delete", "get", "update")))));
+    }
+
+    private static Map<String, Object> driverBinding(BuildkitSpec spec) {
+        List<Object> subjects = new ArrayList<>();
+        for (BuildkitSpec.Client c : spec.clients()) {
+            subjects.add(Map.of("kind", "ServiceAccount", "name", c.serviceAccount(), "namespace", c.namespace()));
+        }
+        return object("rbac.authorization.k8s.io/v1", "RoleBinding", DRIVER_ROLE, Map.of(
+                "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "Role", "name", DRIVER_ROLE),
+                "subjects", subjects));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package dev.v6platform.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Parses an environment's {@code buildkit:} section into a {@link BuildkitSpec}, checking it against the
+ * environment's Karpenter pools and namespaces. Every problem names the file, the line, the field and the fix.
+ */
+final class BuildkitSection {
+    static final Pattern VERSION = Pattern.compile("v\\d+\\.\\d+\\.\\d+");
+    static final Pattern CPU = Pattern.compile("\\d+(\\.\\d+)?|\\d+m");
+    static final Pattern MEMORY = Pattern.compile("\\d+(Mi|Gi)");
+
+    private BuildkitSection() {
+    }
+
+    static Optional<BuildkitSpec> parse(YamlObject b, Optional<KarpenterSpec> karpenter,
+            List<NamespaceConfig> namespaces, ClusterSpec cluster) {
+        String version = b.string("version", "v0.32.2").map(v -> {
+            if (!VERSION.matcher(v.value()).matches()) {
+                b.problem(v.line(), v.field(), "'" + v.value() + "' is not a BuildKit release tag",
+                        "pin a release of moby/buildkit, e.g. v0.32.2 (the image is moby/buildkit:<tag>-rootless)");
+                return null;
+            }
+            return v.value();
+        }).orElse(null);
+        Optional<String> issuer = b.object("tls", null).flatMap(t -> {
+            Optional<String> i = t.string("certManagerIssuer", "platform-ca").map(s -> {
+                if (!EnvironmentLoader.DNS_LABEL.matcher(s.value()).matches()) {
+                    t.problem(s.line(), s.field(), "'" + s.value() + "' is not a ClusterIssuer name",
+                            "name the cert-manager ClusterIssuer, e.g. platform-ca");
+                    return null;
+                }
+                return s.value();
+            });
+            t.finish();
+            return i;
+        });
+        List<BuildkitSpec.Client> clients = new ArrayList<>();
+        Set<String> known = new LinkedHashSet<>();
+        namespaces.forEach(n -> known.add(n.name()));
+        b.objectList("clients", "[{namespace: ci, serviceAccount: buildx}]").ifPresent(items -> items.forEach(c -> {
+            Optional<String> ns = c.string("namespace", "ci").map(s -> {
+                if (!known.contains(s.value())) {
+                    c.problem(s.line(), s.field(), "namespace '" + s.value() + "' is not created by this "
+                            + "environment", "add it under namespaces, or use one of " + known);
+                    return null;
+                }
+                return s.value();
+            });
+            Optional<String> sa = c.string("serviceAccount", "buildx").map(s -> {
+                if (!EnvironmentLoader.DNS_LABEL.matcher(s.value()).matches()) {
+                    c.problem(s.line(), s.field(), "'" + s.value() + "' is not a service account name",
+                            "use a DNS label, e.g. buildx");
+                    return null;
+                }
+                return s.value();
+            });
+            c.finish();
+            if (ns.isPresent() && sa.isPresent()) {
+                clients.add(new BuildkitSpec.Client(ns.get(), sa.get()));
+            }
+        }));
+        int expiry = b.integer("cacheExpiryDays", null).map(d -> {
+            if (d < 1 || d > 365) {
+                b.problem(b.lineOf("cacheExpiryDays"), b.field("cacheExpiryDays"), d + " is outside 1..365",
+                        "use e.g. 30 (days a cache image lives after its last push)");
+            }
+            return d.intValue();
+        }).orElse(30);
+        List<BuildkitSpec.Pool> pools = new ArrayList<>();
+        Set<String> architectures = new LinkedHashSet<>();
+        b.objectList("pools", "[{architecture: arm64, nodePool: buildkit-arm64, minReplicas: 1, maxReplicas: 4, "
+                + "cacheGiB: 100, cpu: \"4\", memory: 16Gi}]").ifPresent(items -> items.forEach(p -> pool(p,
+                        karpenter, architectures).ifPresent(pools::add)));
+        if (!cluster.addonVersions().containsKey(ClusterSpec.EBS_CSI_ADDON)) {
+            b.problem(b.line(), b.path(), "the builders' cache volumes need the EBS CSI driver, which the cluster "
+                    + "does not install", "add '" + ClusterSpec.EBS_CSI_ADDON + ": v1.51.1-eksbuild.1' (or the "
+                    + "version the refresh step lists) under cluster.addons");
+        }
+        b.finish();
+        if (version == null || pools.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new BuildkitSpec(version, issuer, clients, expiry, pools, b.line()));
+    }
+
+    private static Optional<BuildkitSpec.Pool> pool(YamlObject p, Optional<KarpenterSpec> karpenter,
+            Set<String> architectures) {
+        String arch = p.string("architecture", "arm64").map(a -> {
+            if (!a.value().equals("arm64") && !a.value().equals("amd64")) {
+                p.problem(a.line(), a.field(), "'" + a.value() + "' is not an architecture; allowed: arm64, amd64",
+                        "use arm64 (Graviton) or amd64 (x86)");
+                return null;
+            }
+            if (!architectures.add(a.value())) {
+                p.problem(a.line(), a.field(), "there is already a pool for " + a.value(), "give each "
+                        + "architecture one pool; raise its maxReplicas instead");
+                return null;
+            }
+            return a.value();
+        }).orElse(null);
+        String nodePool = p.string("nodePool", "buildkit-arm64").map(n -> {
+            List<KarpenterSpec.Pool> defined = karpenter.map(KarpenterSpec::pools).orElse(List.of());
+            Optional<KarpenterSpec.Pool> match = defined.stream().filter(k -> k.name().equals(n.value())).findFirst();
+            if (match.isEmpty()) {
+                p.problem(n.line(), n.field(), "there is no Karpenter NodePool '" + n.value() + "' for the "
+                        + (arch == null ? "" : arch + " ") + "builders", "add it under karpenter.pools (architecture: "
+                        + (arch == null ? "arm64" : arch) + ", tainted for builders), or use one of "
+                        + defined.stream().map(KarpenterSpec.Pool::name).toList());
+                return null;
+            }
+            if (arch != null && !match.get().architecture().equals(arch)) {
+                p.problem(n.line(), n.field(), "NodePool '" + n.value() + "' runs " + match.get().architecture()
+                        + " nodes, but this pool builds " + arch, "name a NodePool with architecture: " + arch);
+                return null;
+            }
+            return n.value();
+        }).orElse(null);
+        int min = p.integer("minReplicas", null).map(Long::intValue).orElse(1);
+        int max = p.integer("maxReplicas", "4").map(Long::intValue).orElse(-1);
+        if (min < 1) {
+            p.problem(p.lineOf("minReplicas"), p.field("minReplicas"), min + " builders would leave the "
+                    + "architecture without a builder", "use at least 1");
+        } else if (max >= 0 && max < min) {
+            p.problem(p.lineOf("maxReplicas"), p.field("maxReplicas"), "maxReplicas " + max + " is below "
+                    + "minReplicas " + min, "raise maxReplicas to at least " + min + " or lower minReplicas");
+        } else if (max > 100) {
+            p.problem(p.lineOf("maxReplicas"), p.field("maxReplicas"), max + " builders is more than 100",
+                    "use at most 100 per architecture");
+        }
+        int cache = p.integer("cacheGiB", "100").map(Long::intValue).orElse(-1);
+        if (p.has("cacheGiB") && (cache < 20 || cache > 16384)) {
+            p.problem(p.lineOf("cacheGiB"), p.field("cacheGiB"), "a " + cache + " GiB cache volume is outside "
+                    + "20..16384 GiB", "use e.g. 100 or 200");
+        }
+        int reserved = p.integer("gcReservedGiB", null).map(Long::intValue).orElse(cache / 5);
+        if (cache >= 20 && cache <= 16384 && reserved >= BuildkitSpec.Pool.maxUsedGiB(cache)) {
+            int needed = BuildkitSpec.Pool.smallestCacheFor(reserved);
+            p.problem(p.lineOf("cacheGiB"), p.field("cacheGiB"), "a " + cache + " GiB cache volume is smaller than "
+                    + "the GC reserve of " + reserved + " GiB plus the " + BuildkitSpec.Pool.keepFreeGiB(cache)
+                    + " GiB kept free for running builds", "raise cacheGiB to at least " + needed
+                    + " or lower gcReservedGiB");
+        } else if (reserved < 1 && p.has("gcReservedGiB")) {
+            p.problem(p.lineOf("gcReservedGiB"), p.field("gcReservedGiB"), reserved + " GiB keeps no cache",
+                    "use at least 1");
+        }
+        String cpu = p.string("cpu", "\"4\"").map(c -> {
+            if (!CPU.matcher(c.value()).matches()) {
+                p.problem(c.line(), c.field(), "'" + c.value() + "' is not a CPU quantity", "write e.g. \"4\" or "
+                        + "\"3500m\"");
+                return null;
+            }
+            return c.value();
+        }).orElse(null);
+        String memory = p.string("memory", "16Gi").map(m -> {
+            if (!MEMORY.matcher(m.value()).matches()) {
+                p.problem(m.line(), m.field(), "'" + m.value() + "' is not a memory quantity", "write e.g. 16Gi");
+                return null;
+            }
+            return m.value();
+        }).orElse(null);
+        p.finish();
+        if (arch == null || nodePool == null || min < 1 || max < min || cache < 20 || cpu == null || memory == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new BuildkitSpec.Pool(arch, nodePool, min, max, cache, reserved, cpu, memory, p.line()));
+    }
+}
