@@ -1,5 +1,6 @@
 package dev.v6platform.app;
 
+import dev.v6platform.buildkit.BuildCache;
 import dev.v6platform.cluster.ClusterNetwork;
 import dev.v6platform.cluster.Ipv6Cluster;
 import dev.v6platform.cluster.Ipv6ClusterProps;
@@ -33,6 +34,7 @@ public final class PlatformStack extends Stack {
     private final DualStackVpc vpc;
     private final Ipv6Cluster cluster;
     private final KarpenterAws karpenter;
+    private final BuildCache buildCache;
 
     public PlatformStack(Construct scope, String id, EnvironmentConfig env, AddressPlan plan) {
         super(scope, id, StackProps.builder()
@@ -76,6 +78,13 @@ public final class PlatformStack extends Stack {
         // nodes bootstrap through the VPC's routes (NAT, egress-only gateway)
         cluster.systemNodes().getNode().addDependency(vpc);
         this.karpenter = env.karpenter().isPresent() ? new KarpenterAws(this, "Karpenter", cluster) : null;
+        this.buildCache = env.buildkit().map(b -> new BuildCache(this, "BuildCache", env.name(), b, cluster,
+                key.key())).orElse(null);
+    }
+
+    /** The BuildKit registry cache, when the environment has a {@code buildkit:} section. */
+    public Optional<BuildCache> buildCache() {
+        return Optional.ofNullable(buildCache);
     }
 
     public Ipv6Cluster cluster() {

@@ -1,6 +1,7 @@
 package dev.v6platform.app;
 
 import dev.v6platform.buildkit.BuildFleetChart;
+import dev.v6platform.buildkit.BuildxGuide;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.KubernetesDelivery;
 import dev.v6platform.karpenter.KarpenterAws;
@@ -49,6 +50,8 @@ public final class PlatformSynthesis {
     public static final String NAMESPACES_CHART = "namespaces";
     /** Name of the chart file with the BuildKit fleet. */
     public static final String BUILDKIT_CHART = "buildkit";
+    /** The buildx commands for the BuildKit fleet, per environment. */
+    public static final String BUILDX_GUIDE = "buildx.md";
     /** Name of the chart file with Karpenter's EC2NodeClass and NodePools. */
     public static final String KARPENTER_POOLS_CHART = "karpenter-pools";
     /** The Helm release GitOps installs before the pools, written beside the charts. */
@@ -151,6 +154,11 @@ public final class PlatformSynthesis {
                     String cluster = PlatformStack.clusterName(env);
                     writeString(stagedDist.resolve(env.name()).resolve(KARPENTER_RELEASE), helmReleases(
                             KarpenterController.releases(cluster, cluster + "-karpenter")));
+                }
+            }
+            for (EnvironmentConfig env : envs) {
+                if (env.buildkit().isPresent()) {
+                    writeString(stagedDist.resolve(env.name()).resolve(BUILDX_GUIDE), BuildxGuide.markdown(env));
                 }
             }
             writeString(stagedDist.resolve(PLAN_PICTURE), AddressPlanSvg.render(plan));

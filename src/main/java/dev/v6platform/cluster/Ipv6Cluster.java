@@ -353,7 +353,7 @@ public final class Ipv6Cluster extends Construct {
     }
 
     /** EKS Pod Identity's trust: AssumeRole and TagSession by the service, for this account only. */
-    static CompositePrincipal podIdentity(String account) {
+    public static CompositePrincipal podIdentity(String account) {
         return new CompositePrincipal(new ServicePrincipal("pods.eks.amazonaws.com").withSessionTags()
                 .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", account))));
     }

@@ -25,7 +25,8 @@ class SynthesisTest {
                 "v6-prod-euw1.template.json", "v6-prod-use1.template.json", "manifest.json");
         List<String> expected = new ArrayList<>(List.of("address-plan.md", "address-plan.svg"));
         for (String env : List.of("dev-euw1", "dev-use1", "prod-euw1", "prod-use1")) {
-            expected.addAll(List.of(env + "/buildkit.k8s.yaml", env + "/karpenter-controller.helm.yaml",
+            expected.addAll(List.of(env + "/buildkit.k8s.yaml", env + "/buildx.md",
+                    env + "/karpenter-controller.helm.yaml",
                     env + "/karpenter-pools.k8s.yaml", env + "/namespaces.k8s.yaml"));
         }
         assertThat(SampleSynthesis.files(r.dist()).keySet()).containsExactlyElementsOf(expected);
