@@ -254,6 +254,10 @@ public final class Ipv6Cluster extends Construct {
                             .roleArn(ebsRole.getRoleArn()).build());
             ebs.getNode().addDependency(systemNodes, podIdentityAgent);
         }
+        if (props.addonVersions().containsKey(ClusterSpec.METRICS_SERVER_ADDON)) {
+            addon(ClusterSpec.METRICS_SERVER_ADDON, props, "{\"tolerations\":[{\"key\":\"" + CRITICAL_ADDONS_TAINT
+                    + "\",\"operator\":\"Exists\"}]}", null).getNode().addDependency(systemNodes);
+        }
     }
 
     /**

@@ -83,6 +83,11 @@ final class BuildkitSection {
                     + "does not install", "add '" + ClusterSpec.EBS_CSI_ADDON + ": v1.51.1-eksbuild.1' (or the "
                     + "version the refresh step lists) under cluster.addons");
         }
+        if (!cluster.addonVersions().containsKey(ClusterSpec.METRICS_SERVER_ADDON)) {
+            b.problem(b.line(), b.path(), "the builders' autoscalers need CPU metrics, and the cluster runs no "
+                    + "metrics-server", "add '" + ClusterSpec.METRICS_SERVER_ADDON + ": v0.8.0-eksbuild.1' (or the "
+                    + "version the refresh step lists) under cluster.addons");
+        }
         b.finish();
         if (version == null || pools.isEmpty()) {
             return Optional.empty();

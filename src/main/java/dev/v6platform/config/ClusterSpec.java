@@ -55,6 +55,8 @@ public record ClusterSpec(
             "coredns");
     /** The EBS CSI driver add-on: optional, and required by the BuildKit fleet's cache volumes. */
     public static final String EBS_CSI_ADDON = "aws-ebs-csi-driver";
+    /** The metrics-server community add-on: optional, and required by the BuildKit fleet's autoscalers. */
+    public static final String METRICS_SERVER_ADDON = "metrics-server";
 
     public ClusterSpec {
         publicAccessCidrs = List.copyOf(publicAccessCidrs);

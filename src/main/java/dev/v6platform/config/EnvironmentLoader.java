@@ -473,9 +473,10 @@ public final class EnvironmentLoader {
                                 .ifPresent(v -> addonVersion(a, addon, v, version).ifPresent(ok -> addons.put(addon,
                                         ok)));
                     }
-                    a.string(ClusterSpec.EBS_CSI_ADDON, null).ifPresent(v -> addonVersion(a,
-                            ClusterSpec.EBS_CSI_ADDON, v, version).ifPresent(ok -> addons.put(
-                                    ClusterSpec.EBS_CSI_ADDON, ok)));
+                    for (String addon : List.of(ClusterSpec.EBS_CSI_ADDON, ClusterSpec.METRICS_SERVER_ADDON)) {
+                        a.string(addon, null).ifPresent(v -> addonVersion(a, addon, v, version).ifPresent(ok ->
+                                addons.put(addon, ok)));
+                    }
                     a.finish();
                 });
         ClusterSpec.SystemNodesSpec nodes = c.object("systemNodes", "{instanceTypes: [m7g.large]}")

@@ -133,6 +133,15 @@ class Ipv6ClusterTest {
     }
 
     @Test
+    void metrics_server_runs_on_the_system_nodes_for_the_autoscalers() {
+        prod.hasResource("AWS::EKS::Addon", Match.objectLike(Map.of(
+                "Properties", Match.objectLike(Map.of("AddonName", "metrics-server",
+                        "AddonVersion", "v0.8.0-eksbuild.1", "ConfigurationValues",
+                        "{\"tolerations\":[{\"key\":\"CriticalAddonsOnly\",\"operator\":\"Exists\"}]}")),
+                "DependsOn", List.of(Match.stringLikeRegexp("^ClusterNodegroupSystem")))));
+    }
+
+    @Test
     void the_vpc_cni_runs_under_its_own_pod_identity_role_with_the_per_cluster_ipv6_policy() {
         Object cniRoleArn = Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("^ClusterCniRole"), "Arn"));
         prod.hasResourceProperties("AWS::EKS::Addon", Match.objectLike(Map.of("AddonName", "vpc-cni",

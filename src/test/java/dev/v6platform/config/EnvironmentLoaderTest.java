@@ -150,6 +150,7 @@ class EnvironmentLoaderTest {
             buildkit-without-ebs-csi | 21 | buildkit | the builders' cache volumes need the EBS CSI driver, which the cluster does not install; add 'aws-ebs-csi-driver: v1.51.1-eksbuild.1'
             buildkit-unknown-client-namespace | 23 | buildkit.clients[0].namespace | namespace 'builds' is not created by this environment; add it under namespaces
             buildkit-unpinned-version | 21 | buildkit.version | 'latest' is not a BuildKit release tag; pin a release of moby/buildkit
+            buildkit-without-metrics-server | 21 | buildkit | the builders' autoscalers need CPU metrics, and the cluster runs no metrics-server; add 'metrics-server: v0.8.0-eksbuild.1'
             cluster-old-vpc-cni      | 11 | cluster.addons.vpc-cni | vpc-cni v1.9.3-eksbuild.1 predates IPv6 support (v1.10.1)
             """)
     void rejects_a_bad_file_with_file_line_field_and_fix(String name, int line, String field, String message) {
