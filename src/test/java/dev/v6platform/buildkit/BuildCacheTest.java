@@ -44,6 +44,14 @@ class BuildCacheTest {
     }
 
     @Test
+    void cdk_deploy_applies_the_fleet_after_its_namespace() {
+        PROD.hasResource("Custom::AWSCDK-EKS-KubernetesResource", Match.objectLike(Map.of(
+                "Properties", Match.objectLike(Map.of("Manifest", Match.stringLikeRegexp(
+                        ".*\"kind\":\"StatefulSet\".*\"name\":\"buildkitd-arm64\".*"))),
+                "DependsOn", Match.arrayWith(List.of(Match.stringLikeRegexp("^ClusterManifestnamespaces"))))));
+    }
+
+    @Test
     void the_registry_is_announced_on_the_dual_stack_endpoint() {
         assertThat(PROD.findOutputs("*").toString()).contains("314159265358.dkr-ecr.us-east-1.on.aws/");
     }
