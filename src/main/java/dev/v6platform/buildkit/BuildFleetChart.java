@@ -45,12 +45,13 @@ public final class BuildFleetChart extends Chart {
     /** The daemon's TLS secret: {@code ca.crt}, {@code tls.crt}, {@code tls.key}. */
     public static final String TLS_SECRET = "buildkit-daemon-certs";
     public static final String DRIVER_ROLE = "buildx-kubernetes-driver";
+    public static final String DRIVER_POLICY = "buildkit-driver-builders";
     public static final int PORT = 1234;
     public static final String IMAGE = "moby/buildkit";
     static final String NAME_LABEL = "app.kubernetes.io/name";
     static final String ARCH_LABEL = "v6-platform.dev/arch";
     static final String STATE = "/home/user/.local/share/buildkit";
-    static final int GRACE_SECONDS = 3600;
+    public static final int GRACE_SECONDS = BuildkitSpec.BUILDER_GRACE_SECONDS;
 
     public BuildFleetChart(Construct scope, String id, EnvironmentConfig env) {
         super(scope, id);
@@ -73,6 +74,8 @@ public final class BuildFleetChart extends Chart {
         if (!spec.clients().isEmpty()) {
             KubeObjects.add(this, "driver-role", driverRole());
             KubeObjects.add(this, "driver-binding", driverBinding(spec));
+            KubeObjects.add(this, "driver-policy", driverPolicy(spec));
+            KubeObjects.add(this, "driver-policy-binding", driverPolicyBinding());
         }
     }
 
@@ -105,7 +108,7 @@ public final class BuildFleetChart extends Chart {
         o.put("kind", "StorageClass");
         o.put("metadata", Map.of("name", STORAGE_CLASS, "labels", Map.of(NAME_LABEL, "buildkitd")));
         o.put("provisioner", "ebs.csi.aws.com");
-        o.put("parameters", Map.of("type", "gp3", "encrypted", "true", "csi.storage.k8s.io/fstype", "ext4"));
+        o.put("parameters", Map.of("type", "gp3", "encrypted", "true", "csi.storage.k8s.io/fstype", "xfs"));
         o.put("reclaimPolicy", "Delete");
         o.put("allowVolumeExpansion", true);
         o.put("volumeBindingMode", "WaitForFirstConsumer");
@@ -133,10 +136,11 @@ public final class BuildFleetChart extends Chart {
                 "--oci-worker-net=host",
                 "--config", "/etc/buildkit/buildkitd.toml"));
         container.put("ports", List.of(Map.of("name", "grpc", "containerPort", PORT, "protocol", "TCP")));
+        // a busy builder answers slowly; a 1 s timeout would restart it mid-build or drop its DNS name
         container.put("readinessProbe", Map.of("exec", Map.of("command", probe), "initialDelaySeconds", 5,
-                "periodSeconds", 30));
+                "periodSeconds", 30, "timeoutSeconds", 10));
         container.put("livenessProbe", Map.of("exec", Map.of("command", probe), "initialDelaySeconds", 5,
-                "periodSeconds", 30, "failureThreshold", 5));
+                "periodSeconds", 30, "timeoutSeconds", 10, "failureThreshold", 5));
         container.put("lifecycle", Map.of("preStop", Map.of("exec", Map.of("command", List.of("/bin/sh", "-c",
                 "sleep 5; while buildctl debug histories | grep -q '^STARTED'; do sleep 10; done")))));
         container.put("resources", Map.of(
@@ -154,6 +158,8 @@ public final class BuildFleetChart extends Chart {
 
         Map<String, Object> podSpec = new LinkedHashMap<>();
         podSpec.put("serviceAccountName", SERVICE_ACCOUNT);
+        // buildkitd never calls the Kubernetes API, and RUN steps could read a mounted token
+        podSpec.put("automountServiceAccountToken", false);
         podSpec.put("terminationGracePeriodSeconds", GRACE_SECONDS);
         podSpec.put("nodeSelector", Map.of(Requirement.ARCH, pool.architecture(), KarpenterPools.POOL_LABEL,
                 pool.nodePool()));
@@ -248,6 +254,67 @@ public final class BuildFleetChart extends Chart {
                 Map.of("apiGroups", List.of(""), "resources", List.of("pods/exec"), "verbs", List.of("create")),
                 Map.of("apiGroups", List.of(""), "resources", List.of("configmaps"),
                         "verbs", List.of("create", "delete", "get", "update")))));
+    }
+
+    /**
+     * The namespace admits the privileged-level pods rootless BuildKit needs, and the clients may create
+     * Deployments in it; this policy keeps those Deployments to what the buildx kubernetes driver creates: the
+     * pinned rootless image on a builder pool, no privileged containers, host namespaces, added capabilities,
+     * host paths, secrets or other service accounts.
+     */
+    static Map<String, Object> driverPolicy(BuildkitSpec spec) {
+        String pod = "object.spec.template.spec";
+        String image = image(spec.version());
+        List<String> pools = spec.pools().stream().map(BuildkitSpec.Pool::nodePool).sorted().toList();
+        List<Map<String, String>> validations = List.of(
+                rule(pod + ".containers.all(c, c.image == '" + image + "') && (!has(" + pod + ".initContainers) || "
+                        + pod + ".initContainers.all(c, c.image == '" + image + "'))",
+                        "builders in namespace " + NAMESPACE + " run only " + image),
+                rule("has(" + pod + ".nodeSelector) && '" + KarpenterPools.POOL_LABEL + "' in " + pod
+                        + ".nodeSelector && " + pod + ".nodeSelector['" + KarpenterPools.POOL_LABEL + "'] in "
+                        + pools.stream().map(p -> "'" + p + "'").toList(),
+                        "builders run on a builder NodePool: set nodeselector=" + KarpenterPools.POOL_LABEL + "=<one of "
+                                + pools + ">"),
+                rule("(!has(" + pod + ".hostNetwork) || !" + pod + ".hostNetwork) && (!has(" + pod + ".hostPID) || !"
+                        + pod + ".hostPID) && (!has(" + pod + ".hostIPC) || !" + pod + ".hostIPC)",
+                        "builders share no host namespace"),
+                rule(pod + ".containers.all(c, !has(c.securityContext) || ((!has(c.securityContext.privileged) || "
+                        + "!c.securityContext.privileged) && (!has(c.securityContext.capabilities) || "
+                        + "!has(c.securityContext.capabilities.add))))",
+                        "builders are rootless: no privileged containers or added capabilities"),
+                rule("!has(" + pod + ".volumes) || " + pod + ".volumes.all(v, !has(v.hostPath) && !has(v.secret) && "
+                        + "(!has(v.projected) || v.projected.sources.all(s, !has(s.secret))))",
+                        "builders mount no host paths and no secrets"),
+                rule("!has(" + pod + ".serviceAccountName) || " + pod + ".serviceAccountName == 'default'",
+                        "builders run as the namespace's default service account"));
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("apiVersion", "admissionregistration.k8s.io/v1");
+        o.put("kind", "ValidatingAdmissionPolicy");
+        o.put("metadata", Map.of("name", DRIVER_POLICY, "labels", Map.of(NAME_LABEL, "buildkitd")));
+        o.put("spec", Map.of(
+                "failurePolicy", "Fail",
+                "matchConstraints", Map.of("resourceRules", List.of(Map.of("apiGroups", List.of("apps"),
+                        "apiVersions", List.of("v1"), "operations", List.of("CREATE", "UPDATE"),
+                        "resources", List.of("deployments")))),
+                "validations", validations));
+        return o;
+    }
+
+    private static Map<String, String> rule(String expression, String message) {
+        return Map.of("expression", expression, "message", message);
+    }
+
+    private static Map<String, Object> driverPolicyBinding() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("apiVersion", "admissionregistration.k8s.io/v1");
+        o.put("kind", "ValidatingAdmissionPolicyBinding");
+        o.put("metadata", Map.of("name", DRIVER_POLICY, "labels", Map.of(NAME_LABEL, "buildkitd")));
+        o.put("spec", Map.of(
+                "policyName", DRIVER_POLICY,
+                "validationActions", List.of("Deny"),
+                "matchResources", Map.of("namespaceSelector", Map.of("matchLabels",
+                        Map.of("kubernetes.io/metadata.name", NAMESPACE)))));
+        return o;
     }
 
     private static Map<String, Object> driverBinding(BuildkitSpec spec) {

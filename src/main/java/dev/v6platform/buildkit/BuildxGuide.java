@@ -51,13 +51,16 @@ public final class BuildxGuide {
         md.append("docker buildx inspect --bootstrap ").append(builder).append("\n```\n\n")
                 .append("The Service is headless, so the name above reaches a random builder. To keep caches warm, ")
                 .append("send a repository to the same builder every time: hash it over the builders that always ")
-                .append("run (minReplicas) and dial that pod's stable name:\n\n```sh\n");
-        BuildkitSpec.Pool firstPool = spec.pools().get(0);
-        md.append("i=$(( $(printf %s \"$REPOSITORY\" | cksum | cut -d' ' -f1) % ").append(firstPool.minReplicas())
-                .append(" ))\n")
-                .append("# e.g. for ").append(firstPool.architecture()).append(": tcp://")
-                .append(name(firstPool)).append("-$i.").append(service(firstPool)).append(":")
-                .append(BuildFleetChart.PORT).append("\n```\n\n");
+                .append("run (each pool's minReplicas) and dial that pod's stable name instead:\n\n```sh\n")
+                .append("h=$(printf %s \"$REPOSITORY\" | cksum | cut -d' ' -f1)\n");
+        for (BuildkitSpec.Pool pool : spec.pools()) {
+            md.append("# ").append(pool.architecture()).append(": tcp://").append(name(pool)).append("-$((h % ")
+                    .append(pool.minReplicas()).append(")).").append(service(pool)).append(":")
+                    .append(BuildFleetChart.PORT).append("\n");
+        }
+        md.append("```\n\n")
+                .append("A builder that scales down finishes its running builds first, for up to ")
+                .append(BuildFleetChart.GRACE_SECONDS / 60).append(" minutes; longer builds are cut off.\n\n");
 
         md.append("## Kubernetes driver: buildx runs its own builders\n\n")
                 .append("For a service account bound to Role `").append(BuildFleetChart.NAMESPACE).append("/")
@@ -71,7 +74,7 @@ public final class BuildxGuide {
                     .append("-k8s --driver kubernetes \\\n")
                     .append("  --driver-opt namespace=").append(BuildFleetChart.NAMESPACE).append(",replicas=1,")
                     .append("rootless=true,image=").append(BuildFleetChart.image(spec.version())).append(",")
-                    .append("loadbalance=sticky \\\n")
+                    .append("loadbalance=sticky,annotations=karpenter.sh/do-not-disrupt=true \\\n")
                     .append("  --driver-opt requests.cpu=").append(pool.cpu()).append(",requests.memory=")
                     .append(pool.memory()).append(",limits.memory=").append(pool.memory()).append(" \\\n")
                     .append("  --driver-opt nodeselector=").append(KarpenterPools.POOL_LABEL).append("=")
@@ -94,17 +97,45 @@ public final class BuildxGuide {
                 .append("it through Pod Identity.\n\n```sh\n")
                 .append("aws ecr get-login-password --region ").append(env.region())
                 .append(" --endpoint-url https://ecr.").append(env.region()).append(".api.aws \\\n")
-                .append("  | docker login --username AWS --password-stdin ").append(registry).append("\n")
+                .append("  | docker login --username AWS --password-stdin ").append(registry).append("\n```\n\n")
+                .append("One multi-platform build, each platform on its own builder, reading both architectures' ")
+                .append("cache:\n\n```sh\n")
                 .append("docker buildx build --builder ").append(builder).append(" \\\n")
                 .append("  --platform ").append(spec.pools().stream().map(p -> "linux/" + p.architecture()).sorted()
-                        .collect(Collectors.joining(","))).append(" \\\n")
-                .append("  --cache-from type=registry,ref=").append(cache).append(":$APP \\\n")
-                .append("  --cache-to type=registry,ref=").append(cache)
-                .append(":$APP,mode=max,image-manifest=true,oci-mediatypes=true \\\n")
-                .append("  --tag $IMAGE --push .\n```\n\n")
+                        .collect(Collectors.joining(","))).append(" \\\n");
+        for (BuildkitSpec.Pool pool : sortedPools(spec)) {
+            md.append("  --cache-from type=registry,ref=").append(cache).append(":$APP-").append(pool.architecture())
+                    .append(" \\\n");
+        }
+        md.append("  --tag $IMAGE:$TAG --push .\n```\n\n")
+                .append("Writing the cache needs one build per platform: a multi-node builder sends the same ")
+                .append("`--cache-to` to every node, so the last platform to finish would overwrite the others' ")
+                .append("cache (docker/buildx#1044). CI builds each platform with its own cache, pushes by digest, ")
+                .append("and joins the digests into one multi-platform image:\n\n```sh\n");
+        for (BuildkitSpec.Pool pool : sortedPools(spec)) {
+            String arch = pool.architecture();
+            md.append("docker buildx build --builder ").append(builder).append(" --platform linux/").append(arch)
+                    .append(" \\\n")
+                    .append("  --cache-from type=registry,ref=").append(cache).append(":$APP-").append(arch)
+                    .append(" \\\n")
+                    .append("  --cache-to type=registry,ref=").append(cache).append(":$APP-").append(arch)
+                    .append(",mode=max,image-manifest=true,oci-mediatypes=true \\\n")
+                    .append("  --output type=image,name=$IMAGE,push-by-digest=true,name-canonical=true,push=true ")
+                    .append("\\\n")
+                    .append("  --metadata-file ").append(arch).append(".json .\n");
+        }
+        md.append("docker buildx imagetools create --tag $IMAGE:$TAG").append(sortedPools(spec).stream()
+                .map(p -> " \\\n  \"$IMAGE@$(jq -r '.\"containerimage.digest\"' " + p.architecture() + ".json)\"")
+                .collect(Collectors.joining())).append("\n```\n\n")
+                .append("`$IMAGE` is a repository (without tag) the client may push to; the cache role covers only ")
+                .append("the cache. ")
                 .append("Cache images expire ").append(spec.cacheExpiryDays())
                 .append(" days after their last push.\n");
         return md.toString();
+    }
+
+    private static List<BuildkitSpec.Pool> sortedPools(BuildkitSpec spec) {
+        return spec.pools().stream().sorted(java.util.Comparator.comparing(BuildkitSpec.Pool::architecture)).toList();
     }
 
     private static String name(BuildkitSpec.Pool pool) {

@@ -95,6 +95,21 @@ final class BuildkitSection {
         return Optional.of(new BuildkitSpec(version, issuer, clients, expiry, pools, b.line()));
     }
 
+    /** Seconds of a duration such as {@code 1h30m} or {@code 90s}. */
+    static long seconds(String duration) {
+        long total = 0;
+        var m = java.util.regex.Pattern.compile("(\\d+)([smh])").matcher(duration);
+        while (m.find()) {
+            long n = Long.parseLong(m.group(1));
+            total += switch (m.group(2)) {
+                case "h" -> n * 3600;
+                case "m" -> n * 60;
+                default -> n;
+            };
+        }
+        return total;
+    }
+
     private static Optional<BuildkitSpec.Pool> pool(YamlObject p, Optional<KarpenterSpec> karpenter,
             Set<String> architectures) {
         String arch = p.string("architecture", "arm64").map(a -> {
@@ -123,6 +138,15 @@ final class BuildkitSection {
             if (arch != null && !match.get().architecture().equals(arch)) {
                 p.problem(n.line(), n.field(), "NodePool '" + n.value() + "' runs " + match.get().architecture()
                         + " nodes, but this pool builds " + arch, "name a NodePool with architecture: " + arch);
+                return null;
+            }
+            long grace = match.get().terminationGracePeriod().map(BuildkitSection::seconds).orElse(-1L);
+            if (grace <= BuildkitSpec.BUILDER_GRACE_SECONDS) {
+                p.problem(n.line(), n.field(), "NodePool '" + n.value() + "' "
+                        + (grace < 0 ? "has no terminationGracePeriod" : "waits only " + grace + " s for pods")
+                        + ": builders block disruption while they run, so an expired node would drain for ever or "
+                        + "cut builds short", "set terminationGracePeriod: 2h on karpenter pool '" + n.value()
+                        + "' (more than the builders' " + BuildkitSpec.BUILDER_GRACE_SECONDS / 60 + " minutes)");
                 return null;
             }
             return n.value();

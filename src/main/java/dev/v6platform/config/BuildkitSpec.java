@@ -35,6 +35,8 @@ import java.util.Optional;
  */
 public record BuildkitSpec(String version, Optional<String> certManagerIssuer, List<Client> clients,
         int cacheExpiryDays, List<Pool> pools, int line) {
+    /** How long a builder that is told to stop may finish its running builds. */
+    public static final int BUILDER_GRACE_SECONDS = 3600;
 
     public BuildkitSpec {
         Objects.requireNonNull(version, "version");

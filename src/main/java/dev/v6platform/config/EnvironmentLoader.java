@@ -613,6 +613,7 @@ public final class EnvironmentLoader {
     static final Pattern AMI_ALIAS = Pattern.compile(
             "al2023@(v\\d{8}|latest)|bottlerocket@(v\\d+\\.\\d+\\.\\d+|latest)");
     static final Pattern DURATION = Pattern.compile("(\\d+[smh])+|Never");
+    static final Pattern GRACE_PERIOD = Pattern.compile("(\\d+[smh])+");
     static final Pattern TAINT = Pattern.compile("([^=:]+)(=([^:]*))?:(NoSchedule|PreferNoSchedule|NoExecute)");
     static final Pattern QUANTITY = Pattern.compile("\\d+(\\.\\d+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?");
     /** The NodePool CRD's patterns for a disruption budget. */
@@ -741,6 +742,9 @@ public final class EnvironmentLoader {
         }));
         String consolidateAfter = duration(p, "consolidateAfter", "1m");
         String expireAfter = duration(p, "expireAfter", "720h");
+        Optional<String> gracePeriod = p.string("terminationGracePeriod", null).map(g -> check(p, g,
+                GRACE_PERIOD.matcher(g.value()).matches(), "'" + g.value() + "' is not a duration",
+                "write e.g. 2h or 90m"));
         List<KarpenterSpec.Budget> budgets = new ArrayList<>();
         p.objectList("budgets", null).ifPresent(items -> items.forEach(b -> {
             Optional<Scalar> nodes = b.string("nodes", "\"10%\"");
@@ -771,7 +775,7 @@ public final class EnvironmentLoader {
         return Optional.of(new KarpenterSpec.Pool(name, arch, categories, families, minGeneration,
                 capacity.isEmpty() ? List.of("on-demand") : capacity, weight, limits, labels, taints,
                 consolidateAfter, expireAfter, budgets.isEmpty() ? List.of(new KarpenterSpec.Budget("10%",
-                        Optional.empty(), Optional.empty())) : budgets, p.line()));
+                        Optional.empty(), Optional.empty())) : budgets, gracePeriod, p.line()));
     }
 
     /** Node labels: not in the domains Karpenter and Kubernetes own, and not the platform's pool label. */

@@ -55,12 +55,14 @@ public record KarpenterSpec(String amiAlias, boolean allowLatestAmi, int maxPods
      * @param consolidateAfter default {@code 1m}
      * @param expireAfter      default {@code 720h}
      * @param budgets          disruption budgets as nodes and an optional cron schedule with duration
+     * @param terminationGracePeriod how long a draining node waits for pods that block eviction; empty for no
+     *                         limit
      * @param line             line of the pool's entry
      */
     public record Pool(String name, String architecture, List<String> categories, List<String> families,
             int minGeneration, List<String> capacityTypes, Optional<Integer> weight, Map<String, String> limits,
             Map<String, String> labels, List<String> taints, String consolidateAfter, String expireAfter,
-            List<Budget> budgets, int line) {
+            List<Budget> budgets, Optional<String> terminationGracePeriod, int line) {
         public Pool {
             categories = List.copyOf(categories);
             families = List.copyOf(families);

@@ -73,7 +73,7 @@ public record KarpenterPools(Ec2NodeClassSpec nodeClass, List<NodePoolSpec> pool
                 b.schedule(), b.duration(), List.of())).toList();
         return new NodePoolSpec(p.name(), NODE_CLASS, r, labels, taints, List.of(), p.limits(),
                 new Disruption(Disruption.Policy.WhenEmptyOrUnderutilized, p.consolidateAfter(), budgets),
-                p.expireAfter(), p.weight());
+                p.expireAfter(), p.weight(), p.terminationGracePeriod());
     }
 
     /** {@code key=value:Effect} or {@code key:Effect}. */

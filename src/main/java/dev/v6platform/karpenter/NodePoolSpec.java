@@ -23,6 +23,8 @@ import java.util.TreeMap;
  * @param disruption    consolidation and budgets
  * @param expireAfter   node lifetime, e.g. {@code 720h}, or {@code Never}
  * @param weight        priority among pools that fit a pod (higher first), 0 to 100; empty for none
+ * @param terminationGracePeriod how long a draining node waits for pods that block eviction (do-not-disrupt,
+ *                      PDBs) before it is terminated anyway, e.g. {@code 2h}; empty for no limit
  */
 public record NodePoolSpec(
         String name,
@@ -34,7 +36,8 @@ public record NodePoolSpec(
         Map<String, String> limits,
         Disruption disruption,
         String expireAfter,
-        Optional<Integer> weight) {
+        Optional<Integer> weight,
+        Optional<String> terminationGracePeriod) {
 
     public NodePoolSpec {
         Objects.requireNonNull(name, "name");
@@ -47,6 +50,15 @@ public record NodePoolSpec(
         Objects.requireNonNull(disruption, "disruption");
         Objects.requireNonNull(expireAfter, "expireAfter");
         Objects.requireNonNull(weight, "weight");
+        Objects.requireNonNull(terminationGracePeriod, "terminationGracePeriod");
+    }
+
+    /** A NodePool whose draining nodes wait for blocking pods without limit. */
+    public NodePoolSpec(String name, String nodeClass, List<Requirement> requirements, Map<String, String> labels,
+            List<Taint> taints, List<Taint> startupTaints, Map<String, String> limits, Disruption disruption,
+            String expireAfter, Optional<Integer> weight) {
+        this(name, nodeClass, requirements, labels, taints, startupTaints, limits, disruption, expireAfter, weight,
+                Optional.empty());
     }
 
     /** The values of every In requirement on {@code key}, in order; empty when there is none. */
@@ -73,6 +85,7 @@ public record NodePoolSpec(
             podSpec.put("startupTaints", startupTaints.stream().map(Taint::toMap).toList());
         }
         podSpec.put("expireAfter", expireAfter);
+        terminationGracePeriod.ifPresent(t -> podSpec.put("terminationGracePeriod", t));
         Map<String, Object> template = new LinkedHashMap<>();
         if (!labels.isEmpty()) {
             template.put("metadata", Map.of("labels", labels));

@@ -75,7 +75,7 @@ class BuildFleetChartTest {
             assertThat(at(find("Service", "buildkitd-" + arch), "spec", "clusterIP").toString()).isEqualTo("None");
         }
         assertThat((Map<String, Object>) at(find("StorageClass", "buildkit-cache"), "parameters")).isEqualTo(Map.of("type", "gp3",
-                "encrypted", "true", "csi.storage.k8s.io/fstype", "ext4"));
+                "encrypted", "true", "csi.storage.k8s.io/fstype", "xfs"));
     }
 
     @Test

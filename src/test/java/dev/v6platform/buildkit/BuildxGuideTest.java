@@ -29,9 +29,32 @@ class BuildxGuideTest {
 
     @Test
     void the_build_is_multi_platform_with_the_registry_cache_on_the_dual_stack_endpoint() {
-        assertThat(GUIDE).contains("--platform linux/amd64,linux/arm64 \\\n",
-                "--cache-to type=registry,ref=271828182845.dkr-ecr.eu-west-1.on.aws/v6-platform/dev-euw1/build-cache"
-                        + ":$APP,mode=max,image-manifest=true,oci-mediatypes=true",
-                "--endpoint-url https://ecr.eu-west-1.api.aws");
+        String cache = "271828182845.dkr-ecr.eu-west-1.on.aws/v6-platform/dev-euw1/build-cache";
+        assertThat(GUIDE).contains("--platform linux/amd64,linux/arm64 \\\n"
+                + "  --cache-from type=registry,ref=" + cache + ":$APP-amd64 \\\n"
+                + "  --cache-from type=registry,ref=" + cache + ":$APP-arm64 \\\n");
+        assertThat(GUIDE).contains("--endpoint-url https://ecr.eu-west-1.api.aws");
+    }
+
+    @Test
+    void each_platform_writes_its_own_cache_and_the_digests_join_into_one_image() {
+        String cache = "271828182845.dkr-ecr.eu-west-1.on.aws/v6-platform/dev-euw1/build-cache";
+        for (String arch : new String[] {"amd64", "arm64"}) {
+            assertThat(GUIDE).contains("--platform linux/" + arch + " \\\n"
+                    + "  --cache-from type=registry,ref=" + cache + ":$APP-" + arch + " \\\n"
+                    + "  --cache-to type=registry,ref=" + cache + ":$APP-" + arch
+                    + ",mode=max,image-manifest=true,oci-mediatypes=true \\\n"
+                    + "  --output type=image,name=$IMAGE,push-by-digest=true,name-canonical=true,push=true \\\n"
+                    + "  --metadata-file " + arch + ".json .");
+        }
+        assertThat(GUIDE).contains("docker buildx imagetools create --tag $IMAGE:$TAG \\\n"
+                + "  \"$IMAGE@$(jq -r '.\"containerimage.digest\"' amd64.json)\"");
+    }
+
+    @Test
+    void each_architecture_hashes_over_its_own_always_running_builders() {
+        assertThat(GUIDE).contains("# arm64: tcp://buildkitd-arm64-$((h % 1)).buildkitd-arm64.buildkit.svc.cluster"
+                + ".local:1234", "# amd64: tcp://buildkitd-amd64-$((h % 1)).");
+        assertThat(GUIDE).contains("annotations=karpenter.sh/do-not-disrupt=true");
     }
 }

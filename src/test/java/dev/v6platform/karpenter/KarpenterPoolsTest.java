@@ -50,11 +50,23 @@ class KarpenterPoolsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void builder_pools_bound_how_long_a_draining_node_waits() {
+        NodePoolSpec arm = KarpenterPools.of(PROD, PROD.karpenter().orElseThrow(), "c", "r", Map.of())
+                .pool("buildkit-arm64").orElseThrow();
+        Map<String, Object> spec = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+                arm.toObject().get("spec")).get("template")).get("spec");
+
+        assertThat(spec).containsEntry("terminationGracePeriod", "2h");
+        assertThat(dev.v6platform.testing.KubernetesValidator.shared().validate(arm.toObject())).isEmpty();
+    }
+
+    @Test
     void a_rule_violation_is_reported_at_the_pools_line() {
         KarpenterSpec spec = PROD.karpenter().orElseThrow();
         KarpenterSpec.Pool bad = new KarpenterSpec.Pool("mixed", "arm64", List.of(), List.of("c7i"), 0,
                 List.of("spot"), Optional.empty(), Map.of("cpu", "10"), Map.of(), List.of(), "1m", "720h",
-                List.of(), 77);
+                List.of(), Optional.empty(), 77);
         KarpenterSpec withBad = new KarpenterSpec(spec.amiAlias(), false, 110, 50, List.of(bad), spec.line());
 
         assertThatThrownBy(() -> KarpenterPools.of(PROD, withBad, "c", "r", Map.of()))
