@@ -25,7 +25,8 @@ import software.constructs.Construct;
  * The registry cache of an environment's BuildKit fleet: an ECR repository ({@code --cache-to/--cache-from
  * type=registry}) encrypted with the environment's key, scanned on push, whose untagged images expire after a day
  * and whose cache images expire {@code cacheExpiryDays} after their last push; and a role that may push and pull
- * it, associated through Pod Identity with every client service account.
+ * it and the {@code imageRepositories} the built images go to, associated through Pod Identity with every client
+ * service account.
  *
  * <p>The role goes to the clients, not to buildkitd: BuildKit takes registry credentials from the client's session
  * ({@code docker login} on the client), never from its own pod. A client logs in through the dual-stack endpoints,
@@ -66,6 +67,21 @@ public final class BuildCache extends Construct {
                 .build();
         role.addToPolicy(PolicyStatement.Builder.create().sid("PushPullBuildCache").effect(Effect.ALLOW)
                 .actions(PUSH_PULL).resources(List.of(repository.getRepositoryArn())).build());
+        if (!spec.imageRepositories().isEmpty()) {
+            List<String> arns = spec.imageRepositories().stream().map(r -> "arn:" + stack.getPartition() + ":ecr:"
+                    + stack.getRegion() + ":" + stack.getAccount() + ":repository/" + r).toList();
+            role.addToPolicy(PolicyStatement.Builder.create().sid("PushPullImages").effect(Effect.ALLOW)
+                    .actions(PUSH_PULL).resources(arns).build());
+            for (String arn : arns) {
+                if (arn.endsWith("/*")) {
+                    Validations.of(role).acknowledge(Acknowledgment.builder()
+                            .id("AwsSolutions-IAM5[Resource::" + stack.resolve(arn) + "]")
+                            .reason("buildkit.imageRepositories lists this prefix: the clients push built images to "
+                                    + "any repository under it, in this account and region only")
+                            .build());
+                }
+            }
+        }
         role.addToPolicy(PolicyStatement.Builder.create().sid("RegistryLogin").effect(Effect.ALLOW)
                 .actions(List.of("ecr:GetAuthorizationToken")).resources(List.of("*")).build());
         Validations.of(role).acknowledge(Acknowledgment.builder().id("AwsSolutions-IAM5[Resource::*]")

@@ -127,8 +127,11 @@ public final class BuildxGuide {
         md.append("docker buildx imagetools create --tag $IMAGE:$TAG").append(sortedPools(spec).stream()
                 .map(p -> " \\\n  \"$IMAGE@$(jq -r '.\"containerimage.digest\"' " + p.architecture() + ".json)\"")
                 .collect(Collectors.joining())).append("\n```\n\n")
-                .append("`$IMAGE` is a repository (without tag) the client may push to; the cache role covers only ")
-                .append("the cache. ")
+                .append("`$IMAGE` is a repository (without tag) the clients may push to: ")
+                .append(spec.imageRepositories().isEmpty() ? "list it under `buildkit.imageRepositories` (the role "
+                        + "covers only the cache now)" : "one of " + spec.imageRepositories().stream()
+                        .map(r -> "`" + registry + "/" + r + "`").collect(Collectors.joining(", ")))
+                .append(". ")
                 .append("Cache images expire ").append(spec.cacheExpiryDays())
                 .append(" days after their last push.\n");
         return md.toString();

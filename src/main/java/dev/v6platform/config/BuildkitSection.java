@@ -15,6 +15,9 @@ final class BuildkitSection {
     static final Pattern VERSION = Pattern.compile("v\\d+\\.\\d+\\.\\d+");
     static final Pattern CPU = Pattern.compile("\\d+(\\.\\d+)?|\\d+m");
     static final Pattern MEMORY = Pattern.compile("\\d+(Mi|Gi)");
+    /** An ECR repository name, or a prefix of names ending in {@code /*}. */
+    static final Pattern ECR_REPOSITORY = Pattern.compile(
+            "[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*(/\\*)?");
 
     private BuildkitSection() {
     }
@@ -73,6 +76,15 @@ final class BuildkitSection {
             }
             return d.intValue();
         }).orElse(30);
+        List<String> repositories = new ArrayList<>();
+        b.stringList("imageRepositories", null).ifPresent(list -> list.forEach(r -> {
+            if (!ECR_REPOSITORY.matcher(r.value()).matches()) {
+                b.problem(r.line(), r.field(), "'" + r.value() + "' is not an ECR repository name or prefix",
+                        "write a repository name such as apps/web, or a prefix such as apps/*");
+            } else {
+                repositories.add(r.value());
+            }
+        }));
         List<BuildkitSpec.Pool> pools = new ArrayList<>();
         Set<String> architectures = new LinkedHashSet<>();
         b.objectList("pools", "[{architecture: arm64, nodePool: buildkit-arm64, minReplicas: 1, maxReplicas: 4, "
@@ -92,7 +104,7 @@ final class BuildkitSection {
         if (version == null || pools.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new BuildkitSpec(version, issuer, clients, expiry, pools, b.line()));
+        return Optional.of(new BuildkitSpec(version, issuer, clients, expiry, repositories, pools, b.line()));
     }
 
     /** Seconds of a duration such as {@code 1h30m} or {@code 90s}. */

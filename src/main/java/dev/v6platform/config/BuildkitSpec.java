@@ -15,6 +15,7 @@ import java.util.Optional;
  *   clients:
  *     - {namespace: ci, serviceAccount: buildx}
  *   cacheExpiryDays: 30                   # registry cache images not pushed for this long expire
+ *   imageRepositories: [apps/*]           # ECR repositories (names or name/*) the clients may push images to
  *   pools:
  *     - architecture: arm64
  *       nodePool: buildkit-arm64          # a karpenter pool of the same architecture
@@ -30,11 +31,13 @@ import java.util.Optional;
  * @param certManagerIssuer the cert-manager ClusterIssuer that signs the daemon certificate, if cert-manager is used
  * @param clients         the service accounts that may build, by namespace
  * @param cacheExpiryDays days after which registry cache images that were not pushed again expire
+ * @param imageRepositories ECR repository names, or prefixes ending in {@code /*}, of this account and region that
+ *                        the clients may push built images to; empty for the cache only
  * @param pools           one pool per architecture
  * @param line            line of the {@code buildkit:} key
  */
 public record BuildkitSpec(String version, Optional<String> certManagerIssuer, List<Client> clients,
-        int cacheExpiryDays, List<Pool> pools, int line) {
+        int cacheExpiryDays, List<String> imageRepositories, List<Pool> pools, int line) {
     /** How long a builder that is told to stop may finish its running builds. */
     public static final int BUILDER_GRACE_SECONDS = 3600;
 
@@ -42,6 +45,7 @@ public record BuildkitSpec(String version, Optional<String> certManagerIssuer, L
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(certManagerIssuer, "certManagerIssuer");
         clients = List.copyOf(clients);
+        imageRepositories = List.copyOf(imageRepositories);
         pools = List.copyOf(pools);
     }
 

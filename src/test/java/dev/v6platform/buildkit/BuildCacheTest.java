@@ -39,6 +39,8 @@ class BuildCacheTest {
                         Map.of("Sid", "PushPullBuildCache", "Effect", "Allow", "Action", BuildCache.PUSH_PULL,
                                 "Resource", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp(
                                         "^BuildCacheRepository"), "Arn"))),
+                        Map.of("Sid", "PushPullImages", "Effect", "Allow", "Action", BuildCache.PUSH_PULL,
+                                "Resource", "arn:aws:ecr:us-east-1:314159265358:repository/apps/*"),
                         Map.of("Sid", "RegistryLogin", "Effect", "Allow", "Action", "ecr:GetAuthorizationToken",
                                 "Resource", "*"))))));
     }

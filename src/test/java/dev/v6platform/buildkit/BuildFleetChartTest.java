@@ -137,8 +137,8 @@ class BuildFleetChartTest {
         EnvironmentConfig changed = new EnvironmentConfig(prod.name(), prod.account(), prod.region(),
                 prod.availabilityZones(), prod.kubernetesVersion(), prod.tags(), prod.network(), prod.cluster(),
                 prod.karpenter(), Optional.of(new BuildkitSpec(spec.version(), spec.certManagerIssuer(),
-                        spec.clients(), spec.cacheExpiryDays(), List.of(bigger), spec.line())), prod.namespaces(),
-                prod.source(), prod.line());
+                        spec.clients(), spec.cacheExpiryDays(), spec.imageRepositories(), List.of(bigger),
+                        spec.line())), prod.namespaces(), prod.source(), prod.line());
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> other = (List<Map<String, Object>>) (List<?>) new BuildFleetChart(new App(),
                 "buildkit", changed).toJson();
