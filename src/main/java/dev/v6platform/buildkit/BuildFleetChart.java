@@ -44,6 +44,8 @@ public final class BuildFleetChart extends Chart {
     public static final String SERVICE_ACCOUNT = "buildkitd";
     /** The daemon's TLS secret: {@code ca.crt}, {@code tls.crt}, {@code tls.key}. */
     public static final String TLS_SECRET = "buildkit-daemon-certs";
+    /** With cert-manager: the clients' TLS secret in each client namespace ({@code ca.crt}, {@code tls.crt}, ...). */
+    public static final String CLIENT_SECRET = "buildkit-client-certs";
     public static final String DRIVER_ROLE = "buildx-kubernetes-driver";
     public static final String DRIVER_POLICY = "buildkit-driver-builders";
     public static final int PORT = 1234;
@@ -71,12 +73,57 @@ public final class BuildFleetChart extends Chart {
             KubeObjects.add(this, name + "-hpa", autoscaler(pool));
         }
         KubeObjects.add(this, "networkpolicy", networkPolicy(spec));
+        spec.certManagerIssuer().ifPresent(issuer -> {
+            KubeObjects.add(this, "certificate", serverCertificate(spec, issuer));
+            for (String ns : spec.clients().stream().map(BuildkitSpec.Client::namespace).distinct().sorted()
+                    .toList()) {
+                KubeObjects.add(this, "client-certificate-" + ns, clientCertificate(ns, issuer));
+            }
+        });
         if (!spec.clients().isEmpty()) {
             KubeObjects.add(this, "driver-role", driverRole());
             KubeObjects.add(this, "driver-binding", driverBinding(spec));
             KubeObjects.add(this, "driver-policy", driverPolicy(spec));
             KubeObjects.add(this, "driver-policy-binding", driverPolicyBinding());
         }
+    }
+
+    /**
+     * The daemon's certificate from cert-manager, for every pool's Service name and its pods' stable names. Valid a
+     * year and renewed 90 days ahead: buildkitd reads it only at start, and builder nodes expire within the
+     * renewal window (the loader checks their NodePools' expireAfter), so every builder restarts with it in time.
+     */
+    private static Map<String, Object> serverCertificate(BuildkitSpec spec, String issuer) {
+        List<String> names = new ArrayList<>();
+        for (BuildkitSpec.Pool pool : spec.pools()) {
+            String service = name(pool) + "." + NAMESPACE + ".svc.cluster.local";
+            names.add(service);
+            names.add("*." + service);
+        }
+        return certificate(NAMESPACE, "buildkit-daemon", TLS_SECRET, issuer, Map.of("dnsNames", names,
+                "usages", List.of("server auth", "digital signature")));
+    }
+
+    /** A client certificate in a client namespace, Secret {@code buildkit-client-certs}, signed by the same CA. */
+    private static Map<String, Object> clientCertificate(String namespace, String issuer) {
+        return certificate(namespace, "buildkit-client", CLIENT_SECRET, issuer, Map.of("commonName",
+                "buildkit-client." + namespace, "usages", List.of("client auth", "digital signature")));
+    }
+
+    private static Map<String, Object> certificate(String namespace, String name, String secret, String issuer,
+            Map<String, Object> extra) {
+        Map<String, Object> spec = new LinkedHashMap<>(extra);
+        spec.put("secretName", secret);
+        spec.put("issuerRef", Map.of("group", "cert-manager.io", "kind", "ClusterIssuer", "name", issuer));
+        spec.put("privateKey", Map.of("algorithm", "ECDSA", "size", 256, "rotationPolicy", "Always"));
+        spec.put("duration", "8760h");
+        spec.put("renewBefore", "2160h");
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("apiVersion", "cert-manager.io/v1");
+        o.put("kind", "Certificate");
+        o.put("metadata", Map.of("name", name, "namespace", namespace, "labels", Map.of(NAME_LABEL, "buildkitd")));
+        o.put("spec", spec);
+        return o;
     }
 
     /** The name of a pool's StatefulSet, Service and ConfigMap, e.g. {@code buildkitd-arm64}. */

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  */
 final class BuildkitSection {
     static final Pattern VERSION = Pattern.compile("v\\d+\\.\\d+\\.\\d+");
+    /** Longest builder node lifetime with cert-manager: 60 days, inside the 90-day renewal window. */
+    static final long CERT_RESTART_SECONDS = 60L * 24 * 3600;
     static final Pattern CPU = Pattern.compile("\\d+(\\.\\d+)?|\\d+m");
     static final Pattern MEMORY = Pattern.compile("\\d+(Mi|Gi)");
     /** An ECR repository name, or a prefix of names ending in {@code /*}. */
@@ -87,9 +89,10 @@ final class BuildkitSection {
         }));
         List<BuildkitSpec.Pool> pools = new ArrayList<>();
         Set<String> architectures = new LinkedHashSet<>();
+        boolean certManager = issuer.isPresent();
         b.objectList("pools", "[{architecture: arm64, nodePool: buildkit-arm64, minReplicas: 1, maxReplicas: 4, "
                 + "cacheGiB: 100, cpu: \"4\", memory: 16Gi}]").ifPresent(items -> items.forEach(p -> pool(p,
-                        karpenter, architectures).ifPresent(pools::add)));
+                        karpenter, architectures, certManager).ifPresent(pools::add)));
         if (!cluster.addonVersions().containsKey(ClusterSpec.EBS_CSI_ADDON)) {
             b.problem(b.line(), b.path(), "the builders' cache volumes need the EBS CSI driver, which the cluster "
                     + "does not install", "add '" + ClusterSpec.EBS_CSI_ADDON + ": v1.51.1-eksbuild.1' (or the "
@@ -123,7 +126,7 @@ final class BuildkitSection {
     }
 
     private static Optional<BuildkitSpec.Pool> pool(YamlObject p, Optional<KarpenterSpec> karpenter,
-            Set<String> architectures) {
+            Set<String> architectures, boolean certManager) {
         String arch = p.string("architecture", "arm64").map(a -> {
             if (!a.value().equals("arm64") && !a.value().equals("amd64")) {
                 p.problem(a.line(), a.field(), "'" + a.value() + "' is not an architecture; allowed: arm64, amd64",
@@ -159,6 +162,14 @@ final class BuildkitSection {
                         + ": builders block disruption while they run, so an expired node would drain for ever or "
                         + "cut builds short", "set terminationGracePeriod: 2h on karpenter pool '" + n.value()
                         + "' (more than the builders' " + BuildkitSpec.BUILDER_GRACE_SECONDS / 60 + " minutes)");
+                return null;
+            }
+            String expire = match.get().expireAfter();
+            if (certManager && (expire.equals("Never") || seconds(expire) > CERT_RESTART_SECONDS)) {
+                p.problem(n.line(), n.field(), "NodePool '" + n.value() + "' keeps nodes for " + expire + ", but "
+                        + "buildkitd reads its cert-manager certificate only at start and the certificate is renewed "
+                        + "90 days before it expires", "set expireAfter to at most 1440h (60 days) on karpenter pool '"
+                        + n.value() + "', so every builder restarts with the renewed certificate");
                 return null;
             }
             return n.value();

@@ -152,6 +152,39 @@ class BuildFleetChartTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void with_cert_manager_the_daemon_and_each_client_namespace_get_certificates_from_the_issuer() {
+        BuildkitSpec spec = prod.buildkit().orElseThrow();
+        EnvironmentConfig withIssuer = new EnvironmentConfig(prod.name(), prod.account(), prod.region(),
+                prod.availabilityZones(), prod.kubernetesVersion(), prod.tags(), prod.network(), prod.cluster(),
+                prod.karpenter(), Optional.of(new BuildkitSpec(spec.version(), Optional.of("platform-ca"),
+                        spec.clients(), spec.cacheExpiryDays(), spec.imageRepositories(), spec.pools(),
+                        spec.line())), prod.namespaces(), prod.source(), prod.line());
+        List<Map<String, Object>> all = (List<Map<String, Object>>) (List<?>) new BuildFleetChart(new App(),
+                "buildkit", withIssuer).toJson();
+        List<Map<String, Object>> certificates = all.stream().filter(o -> o.get("kind").equals("Certificate"))
+                .toList();
+
+        assertThat(certificates).extracting(o -> at(o, "metadata", "namespace") + "/" + at(o, "spec", "secretName"))
+                .containsExactly("buildkit/buildkit-daemon-certs", "ci/buildkit-client-certs",
+                        "ci-release/buildkit-client-certs");
+        Map<String, Object> server = certificates.get(0);
+        assertThat((List<String>) at(server, "spec", "dnsNames")).containsExactly(
+                "buildkitd-arm64.buildkit.svc.cluster.local", "*.buildkitd-arm64.buildkit.svc.cluster.local",
+                "buildkitd-amd64.buildkit.svc.cluster.local", "*.buildkitd-amd64.buildkit.svc.cluster.local");
+        assertThat((Map<String, Object>) at(server, "spec", "issuerRef")).containsEntry("kind", "ClusterIssuer")
+                .containsEntry("name", "platform-ca");
+        assertThat((List<String>) at(certificates.get(1), "spec", "usages")).contains("client auth");
+        for (Map<String, Object> c : certificates) {
+            assertThat(KubernetesValidator.shared().validate(c)).isEmpty();
+        }
+        assertThat(objects).noneMatch(o -> o.get("kind").equals("Certificate"));
+        Map<String, Object> typo = new java.util.LinkedHashMap<>(server);
+        typo.put("spec", Map.of("secretName", "s", "issuerRef", Map.of("name", "i"), "dnsName", List.of("x")));
+        assertThat(KubernetesValidator.shared().validate(typo)).isNotEmpty();
+    }
+
+    @Test
     void parallelism_follows_the_cpu_request() {
         assertThat(BuildkitdToml.parallelism("3500m")).isEqualTo(3);
         assertThat(BuildkitdToml.parallelism("16")).isEqualTo(16);

@@ -51,7 +51,8 @@ class SchemaAgreementTest {
             Map.entry("buildkit-cache-below-gc-reserve", "computes the GC sizes from the volume"),
             Map.entry("buildkit-two-pools-one-arch", "relates list items (one pool per architecture)"),
             Map.entry("buildkit-unknown-client-namespace", "relates buildkit clients to namespaces"),
-            Map.entry("buildkit-pool-without-grace-period", "relates buildkit to karpenter pools"));
+            Map.entry("buildkit-pool-without-grace-period", "relates buildkit to karpenter pools"),
+            Map.entry("buildkit-cert-manager-long-lived-nodes", "relates buildkit TLS to karpenter pools"));
 
     static JsonSchema schema;
     static final ObjectMapper JSON = new ObjectMapper();
