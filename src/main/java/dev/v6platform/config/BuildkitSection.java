@@ -1,5 +1,7 @@
 package dev.v6platform.config;
 
+import static dev.v6platform.config.EnvironmentLoader.check;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,23 +28,14 @@ final class BuildkitSection {
 
     static Optional<BuildkitSpec> parse(YamlObject b, Optional<KarpenterSpec> karpenter,
             List<NamespaceConfig> namespaces, ClusterSpec cluster) {
-        String version = b.string("version", "v0.32.2").map(v -> {
-            if (!VERSION.matcher(v.value()).matches()) {
-                b.problem(v.line(), v.field(), "'" + v.value() + "' is not a BuildKit release tag",
-                        "pin a release of moby/buildkit, e.g. v0.32.2 (the image is moby/buildkit:<tag>-rootless)");
-                return null;
-            }
-            return v.value();
-        }).orElse(null);
+        String version = b.string("version", "v0.32.2").map(v -> check(b, v, VERSION.matcher(v.value()).matches(),
+                "'" + v.value() + "' is not a BuildKit release tag",
+                "pin a release of moby/buildkit, e.g. v0.32.2 (the image is moby/buildkit:<tag>-rootless)"))
+                .orElse(null);
         Optional<String> issuer = b.object("tls", null).flatMap(t -> {
-            Optional<String> i = t.string("certManagerIssuer", "platform-ca").map(s -> {
-                if (!EnvironmentLoader.DNS_LABEL.matcher(s.value()).matches()) {
-                    t.problem(s.line(), s.field(), "'" + s.value() + "' is not a ClusterIssuer name",
-                            "name the cert-manager ClusterIssuer, e.g. platform-ca");
-                    return null;
-                }
-                return s.value();
-            });
+            Optional<String> i = t.string("certManagerIssuer", "platform-ca").map(s -> check(t, s,
+                    EnvironmentLoader.DNS_LABEL.matcher(s.value()).matches(), "'" + s.value() + "' is not a "
+                    + "ClusterIssuer name", "name the cert-manager ClusterIssuer, e.g. platform-ca"));
             t.finish();
             return i;
         });
@@ -50,22 +43,12 @@ final class BuildkitSection {
         Set<String> known = new LinkedHashSet<>();
         namespaces.forEach(n -> known.add(n.name()));
         b.objectList("clients", "[{namespace: ci, serviceAccount: buildx}]").ifPresent(items -> items.forEach(c -> {
-            Optional<String> ns = c.string("namespace", "ci").map(s -> {
-                if (!known.contains(s.value())) {
-                    c.problem(s.line(), s.field(), "namespace '" + s.value() + "' is not created by this "
-                            + "environment", "add it under namespaces, or use one of " + known);
-                    return null;
-                }
-                return s.value();
-            });
-            Optional<String> sa = c.string("serviceAccount", "buildx").map(s -> {
-                if (!EnvironmentLoader.DNS_LABEL.matcher(s.value()).matches()) {
-                    c.problem(s.line(), s.field(), "'" + s.value() + "' is not a service account name",
-                            "use a DNS label, e.g. buildx");
-                    return null;
-                }
-                return s.value();
-            });
+            Optional<String> ns = c.string("namespace", "ci").map(s -> check(c, s, known.contains(s.value()),
+                    "namespace '" + s.value() + "' is not created by this environment",
+                    "add it under namespaces, or use one of " + known));
+            Optional<String> sa = c.string("serviceAccount", "buildx").map(s -> check(c, s,
+                    EnvironmentLoader.DNS_LABEL.matcher(s.value()).matches(), "'" + s.value() + "' is not a service "
+                    + "account name", "use a DNS label, e.g. buildx"));
             c.finish();
             if (ns.isPresent() && sa.isPresent()) {
                 clients.add(new BuildkitSpec.Client(ns.get(), sa.get()));
@@ -202,21 +185,10 @@ final class BuildkitSection {
             p.problem(p.lineOf("gcReservedGiB"), p.field("gcReservedGiB"), reserved + " GiB keeps no cache",
                     "use at least 1");
         }
-        String cpu = p.string("cpu", "\"4\"").map(c -> {
-            if (!CPU.matcher(c.value()).matches()) {
-                p.problem(c.line(), c.field(), "'" + c.value() + "' is not a CPU quantity", "write e.g. \"4\" or "
-                        + "\"3500m\"");
-                return null;
-            }
-            return c.value();
-        }).orElse(null);
-        String memory = p.string("memory", "16Gi").map(m -> {
-            if (!MEMORY.matcher(m.value()).matches()) {
-                p.problem(m.line(), m.field(), "'" + m.value() + "' is not a memory quantity", "write e.g. 16Gi");
-                return null;
-            }
-            return m.value();
-        }).orElse(null);
+        String cpu = p.string("cpu", "\"4\"").map(c -> check(p, c, CPU.matcher(c.value()).matches(), "'" + c.value()
+                + "' is not a CPU quantity", "write e.g. \"4\" or \"3500m\"")).orElse(null);
+        String memory = p.string("memory", "16Gi").map(m -> check(p, m, MEMORY.matcher(m.value()).matches(), "'"
+                + m.value() + "' is not a memory quantity", "write e.g. 16Gi")).orElse(null);
         p.finish();
         if (arch == null || nodePool == null || min < 1 || max < min || cache < 20 || cpu == null || memory == null) {
             return Optional.empty();

@@ -254,7 +254,7 @@ public final class EnvironmentLoader {
         return true;
     }
 
-    private static String check(YamlObject y, Scalar s, boolean ok, String problem, String fix) {
+    static String check(YamlObject y, Scalar s, boolean ok, String problem, String fix) {
         if (!ok) {
             y.problem(s.line(), s.field(), problem, fix);
             return null;

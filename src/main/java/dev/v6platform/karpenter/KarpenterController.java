@@ -86,22 +86,22 @@ public final class KarpenterController {
      * repository, version, namespace, values, and that its bundled CRDs are skipped).
      */
     public static List<Map<String, Object>> releases(String clusterName, String queueName) {
-        Map<String, Object> crds = new LinkedHashMap<>();
-        crds.put("chart", "karpenter-crd");
-        crds.put("repository", CRD_REPOSITORY);
-        crds.put("version", CHART_VERSION);
-        crds.put("namespace", KarpenterAws.NAMESPACE);
-        crds.put("release", "karpenter-crd");
+        Map<String, Object> crds = release("karpenter-crd", CRD_REPOSITORY);
         crds.put("installBefore", List.of("karpenter"));
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("chart", "karpenter");
-        r.put("repository", REPOSITORY);
-        r.put("version", CHART_VERSION);
-        r.put("namespace", KarpenterAws.NAMESPACE);
-        r.put("release", "karpenter");
+        Map<String, Object> r = release("karpenter", REPOSITORY);
         r.put("skipCrds", true);
         r.put("values", values(clusterName, queueName));
         r.put("installBefore", List.of("karpenter-pools.k8s.yaml"));
         return List.of(crds, r);
+    }
+
+    private static Map<String, Object> release(String chart, String repository) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("chart", chart);
+        r.put("repository", repository);
+        r.put("version", CHART_VERSION);
+        r.put("namespace", KarpenterAws.NAMESPACE);
+        r.put("release", chart);
+        return r;
     }
 }
