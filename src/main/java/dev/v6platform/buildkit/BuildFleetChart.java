@@ -40,6 +40,8 @@ import software.constructs.Construct;
  */
 public final class BuildFleetChart extends Chart {
     public static final String NAMESPACE = PlatformNamespace.BUILDKIT.namespaceName();
+    /** Where the buildx kubernetes driver runs the clients' own builders, apart from the fleet. */
+    public static final String DRIVER_NAMESPACE = PlatformNamespace.BUILDKIT_DRIVERS.namespaceName();
     public static final String STORAGE_CLASS = "buildkit-cache";
     public static final String SERVICE_ACCOUNT = "buildkitd";
     /** The daemon's TLS secret: {@code ca.crt}, {@code tls.crt}, {@code tls.key}. */
@@ -85,6 +87,11 @@ public final class BuildFleetChart extends Chart {
             KubeObjects.add(this, "driver-binding", driverBinding(spec));
             KubeObjects.add(this, "driver-policy", driverPolicy(spec));
             KubeObjects.add(this, "driver-policy-binding", driverPolicyBinding());
+            KubeObjects.add(this, "driver-default-account", driverObject("v1", "ServiceAccount", "default",
+                    Map.of("automountServiceAccountToken", false)));
+            KubeObjects.add(this, "driver-networkpolicy", driverObject("networking.k8s.io/v1", "NetworkPolicy",
+                    "deny-ingress", Map.of("spec", Map.of("podSelector", Map.of(), "policyTypes",
+                            List.of("Ingress")))));
         }
     }
 
@@ -141,6 +148,18 @@ public final class BuildFleetChart extends Chart {
         o.put("apiVersion", apiVersion);
         o.put("kind", kind);
         o.put("metadata", Map.of("name", name, "namespace", NAMESPACE, "labels", Map.of(NAME_LABEL, "buildkitd")));
+        o.putAll(rest);
+        return o;
+    }
+
+    /** An object in the drivers' namespace. */
+    private static Map<String, Object> driverObject(String apiVersion, String kind, String name,
+            Map<String, ?> rest) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("apiVersion", apiVersion);
+        o.put("kind", kind);
+        o.put("metadata", Map.of("name", name, "namespace", DRIVER_NAMESPACE, "labels", Map.of(NAME_LABEL,
+                "buildx-driver")));
         o.putAll(rest);
         return o;
     }
@@ -293,7 +312,7 @@ public final class BuildFleetChart extends Chart {
 
     /** What {@code docker buildx create --driver kubernetes} does in the namespace: run and reach its builders. */
     private static Map<String, Object> driverRole() {
-        return object("rbac.authorization.k8s.io/v1", "Role", DRIVER_ROLE, Map.of("rules", List.of(
+        return driverObject("rbac.authorization.k8s.io/v1", "Role", DRIVER_ROLE, Map.of("rules", List.of(
                 Map.of("apiGroups", List.of("apps"), "resources", List.of("deployments"),
                         "verbs", List.of("create", "delete", "get", "list", "update", "watch")),
                 Map.of("apiGroups", List.of(""), "resources", List.of("pods"),
@@ -304,10 +323,10 @@ public final class BuildFleetChart extends Chart {
     }
 
     /**
-     * The namespace admits the privileged-level pods rootless BuildKit needs, and the clients may create
+     * The drivers' namespace admits the privileged-level pods rootless BuildKit needs, and the clients may create
      * Deployments in it; this policy keeps those Deployments to what the buildx kubernetes driver creates: the
-     * pinned rootless image on a builder pool, no privileged containers, host namespaces, added capabilities,
-     * host paths, secrets or other service accounts.
+     * pinned rootless image on a builder pool, only configMap and emptyDir volumes, no secrets in the environment,
+     * no privileged containers, host namespaces, added capabilities or other service accounts.
      */
     static Map<String, Object> driverPolicy(BuildkitSpec spec) {
         String pod = "object.spec.template.spec";
@@ -316,7 +335,7 @@ public final class BuildFleetChart extends Chart {
         List<Map<String, String>> validations = List.of(
                 rule(pod + ".containers.all(c, c.image == '" + image + "') && (!has(" + pod + ".initContainers) || "
                         + pod + ".initContainers.all(c, c.image == '" + image + "'))",
-                        "builders in namespace " + NAMESPACE + " run only " + image),
+                        "builders in namespace " + DRIVER_NAMESPACE + " run only " + image),
                 rule("has(" + pod + ".nodeSelector) && '" + KarpenterPools.POOL_LABEL + "' in " + pod
                         + ".nodeSelector && " + pod + ".nodeSelector['" + KarpenterPools.POOL_LABEL + "'] in "
                         + pools.stream().map(p -> "'" + p + "'").toList(),
@@ -329,9 +348,11 @@ public final class BuildFleetChart extends Chart {
                         + "!c.securityContext.privileged) && (!has(c.securityContext.capabilities) || "
                         + "!has(c.securityContext.capabilities.add))))",
                         "builders are rootless: no privileged containers or added capabilities"),
-                rule("!has(" + pod + ".volumes) || " + pod + ".volumes.all(v, !has(v.hostPath) && !has(v.secret) && "
-                        + "(!has(v.projected) || v.projected.sources.all(s, !has(s.secret))))",
-                        "builders mount no host paths and no secrets"),
+                rule("!has(" + pod + ".volumes) || " + pod + ".volumes.all(v, has(v.configMap) || has(v.emptyDir))",
+                        "builders mount only configMap and emptyDir volumes"),
+                rule(pod + ".containers.all(c, (!has(c.env) || c.env.all(e, !has(e.valueFrom) || "
+                        + "!has(e.valueFrom.secretKeyRef))) && (!has(c.envFrom) || c.envFrom.all(f, "
+                        + "!has(f.secretRef))))", "builders read no secrets into their environment"),
                 rule("!has(" + pod + ".serviceAccountName) || " + pod + ".serviceAccountName == 'default'",
                         "builders run as the namespace's default service account"));
         Map<String, Object> o = new LinkedHashMap<>();
@@ -360,7 +381,7 @@ public final class BuildFleetChart extends Chart {
                 "policyName", DRIVER_POLICY,
                 "validationActions", List.of("Deny"),
                 "matchResources", Map.of("namespaceSelector", Map.of("matchLabels",
-                        Map.of("kubernetes.io/metadata.name", NAMESPACE)))));
+                        Map.of("kubernetes.io/metadata.name", DRIVER_NAMESPACE)))));
         return o;
     }
 
@@ -369,7 +390,7 @@ public final class BuildFleetChart extends Chart {
         for (BuildkitSpec.Client c : spec.clients()) {
             subjects.add(Map.of("kind", "ServiceAccount", "name", c.serviceAccount(), "namespace", c.namespace()));
         }
-        return object("rbac.authorization.k8s.io/v1", "RoleBinding", DRIVER_ROLE, Map.of(
+        return driverObject("rbac.authorization.k8s.io/v1", "RoleBinding", DRIVER_ROLE, Map.of(
                 "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "Role", "name", DRIVER_ROLE),
                 "subjects", subjects));
     }

@@ -63,7 +63,7 @@ public final class BuildxGuide {
                 .append(BuildFleetChart.GRACE_SECONDS / 60).append(" minutes; longer builds are cut off.\n\n");
 
         md.append("## Kubernetes driver: buildx runs its own builders\n\n")
-                .append("For a service account bound to Role `").append(BuildFleetChart.NAMESPACE).append("/")
+                .append("For a service account bound to Role `").append(BuildFleetChart.DRIVER_NAMESPACE).append("/")
                 .append(BuildFleetChart.DRIVER_ROLE).append("` (")
                 .append(spec.clients().stream().map(c -> "`" + c.namespace() + "/" + c.serviceAccount() + "`")
                         .collect(Collectors.joining(", ")))
@@ -72,7 +72,8 @@ public final class BuildxGuide {
         for (BuildkitSpec.Pool pool : spec.pools()) {
             md.append("docker buildx create ").append(first ? "" : "--append ").append("--name ").append(builder)
                     .append("-k8s --driver kubernetes \\\n")
-                    .append("  --driver-opt namespace=").append(BuildFleetChart.NAMESPACE).append(",replicas=1,")
+                    .append("  --driver-opt namespace=").append(BuildFleetChart.DRIVER_NAMESPACE)
+                    .append(",replicas=1,")
                     .append("rootless=true,image=").append(BuildFleetChart.image(spec.version())).append(",")
                     .append("loadbalance=sticky,annotations=karpenter.sh/do-not-disrupt=true \\\n")
                     .append("  --driver-opt requests.cpu=").append(pool.cpu()).append(",requests.memory=")

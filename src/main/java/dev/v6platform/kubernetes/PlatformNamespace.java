@@ -12,6 +12,12 @@ public enum PlatformNamespace {
      * privileged level admits; the pods still run as uid 1000 without privileged mode.
      */
     BUILDKIT("buildkit", PodSecurityLevel.PRIVILEGED),
+    /**
+     * Builders that {@code docker buildx create --driver kubernetes} starts for the BuildKit clients: privileged
+     * level for the same reason, kept apart from the fleet (its certificates, cache volumes and Service) because the
+     * clients create Deployments and exec into pods here; an admission policy keeps those Deployments rootless.
+     */
+    BUILDKIT_DRIVERS("buildkit-drivers", PodSecurityLevel.PRIVILEGED),
     /** The OpenTelemetry collector that ships metrics to Amazon Managed Service for Prometheus. */
     OBSERVABILITY("observability", PodSecurityLevel.RESTRICTED);
 

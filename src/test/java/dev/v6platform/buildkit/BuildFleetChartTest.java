@@ -48,8 +48,22 @@ class BuildFleetChartTest {
             assertThat(KubernetesValidator.shared().validate(o)).as(o.get("kind") + " " + at(o, "metadata", "name"))
                     .isEmpty();
         }
-        assertThat(objects).extracting(o -> o.get("kind")).containsOnlyOnce("StorageClass", "NetworkPolicy",
-                "Role", "RoleBinding", "ServiceAccount");
+        assertThat(objects).extracting(o -> o.get("kind")).containsOnlyOnce("StorageClass", "Role", "RoleBinding",
+                "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
+    }
+
+    @Test
+    void the_kubernetes_driver_works_in_its_own_namespace_away_from_the_fleet() {
+        assertThat(objects.stream().filter(o -> List.of("Role", "RoleBinding").contains(o.get("kind")))
+                .map(o -> at(o, "metadata", "namespace"))).containsOnly("buildkit-drivers");
+        Map<String, Object> account = objects.stream().filter(o -> o.get("kind").equals("ServiceAccount")
+                && at(o, "metadata", "namespace").equals("buildkit-drivers")).findFirst().orElseThrow();
+        assertThat(at(account, "metadata", "name").toString()).isEqualTo("default");
+        assertThat(account).containsEntry("automountServiceAccountToken", false);
+        assertThat(at(find("ValidatingAdmissionPolicyBinding", "buildkit-driver-builders"), "spec",
+                "matchResources", "namespaceSelector", "matchLabels").toString())
+                .isEqualTo("{kubernetes.io/metadata.name=buildkit-drivers}");
+        assertThat(at(find("NetworkPolicy", "deny-ingress"), "spec").toString()).doesNotContain("ingress=");
     }
 
     @Test

@@ -26,24 +26,30 @@ class DriverPolicyTest {
     static final Cel CEL = CelFactory.standardCelBuilder().setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addVar("object", SimpleType.DYN).build();
 
-    /** A Deployment as {@code docker buildx create --driver kubernetes --driver-opt rootless=true,...} makes it. */
+    /**
+     * A Deployment as {@code docker buildx create --driver kubernetes --driver-opt rootless=true,...} makes it
+     * (docker/buildx driver/kubernetes/manifest: the rootless container's securityContext holds only the seccomp
+     * profile; a configMap volume for buildkitd.toml and an emptyDir for the state).
+     */
     static Map<String, Object> buildxDeployment(Consumer<Map<String, Object>> change) {
         Map<String, Object> container = new LinkedHashMap<>(Map.of("name", "buildkitd",
                 "image", "moby/buildkit:v0.32.2-rootless",
                 "args", List.of("--oci-worker-no-process-sandbox"),
-                "securityContext", new LinkedHashMap<>(Map.of("runAsUser", 1000L, "runAsGroup", 1000L,
-                        "seccompProfile", Map.of("type", "Unconfined"))),
-                "volumeMounts", List.of(Map.of("name", "config-0", "mountPath", "/etc/buildkit"))));
+                "securityContext", new LinkedHashMap<>(Map.of("seccompProfile", Map.of("type", "Unconfined"))),
+                "volumeMounts", List.of(Map.of("name", "config", "mountPath", "/etc/buildkit"),
+                        Map.of("name", "buildkitd", "mountPath", "/home/user/.local/share/buildkit"))));
         Map<String, Object> pod = new LinkedHashMap<>();
         pod.put("containers", new ArrayList<>(List.of(container)));
         pod.put("nodeSelector", Map.of("v6-platform.dev/pool", "buildkit-arm64"));
         pod.put("tolerations", List.of(Map.of("key", "v6-platform.dev/buildkit", "value", "arm64",
                 "effect", "NoSchedule")));
-        pod.put("volumes", new ArrayList<>(List.of(Map.of("name", "config-0", "configMap",
-                Map.of("name", "v6-prod-use1-k8s0-config")))));
+        pod.put("volumes", new ArrayList<>(List.of(Map.of("name", "config", "configMap",
+                Map.of("name", "v6-prod-use1-k8s0-config")), Map.of("name", "buildkitd", "emptyDir", Map.of()))));
         change.accept(pod);
-        return Map.of("apiVersion", "apps/v1", "kind", "Deployment", "spec", Map.of("template", Map.of("spec",
-                pod)));
+        return Map.of("apiVersion", "apps/v1", "kind", "Deployment", "spec", Map.of("template", Map.of(
+                "metadata", Map.of("annotations", Map.of("container.apparmor.security.beta.kubernetes.io/buildkitd",
+                        "unconfined")),
+                "spec", pod)));
     }
 
     @SuppressWarnings("unchecked")
@@ -72,7 +78,7 @@ class DriverPolicyTest {
     void each_escape_from_the_rootless_sandbox_is_refused() throws Exception {
         assertThat(denied(buildxDeployment(pod -> ((List<Map<String, Object>>) pod.get("containers")).set(0,
                 Map.of("name", "x", "image", "alpine"))))).containsExactly(
-                "builders in namespace buildkit run only moby/buildkit:v0.32.2-rootless");
+                "builders in namespace buildkit-drivers run only moby/buildkit:v0.32.2-rootless");
         assertThat(denied(buildxDeployment(pod -> pod.put("nodeSelector", Map.of("v6-platform.dev/pool",
                 "graviton"))))).singleElement().asString().startsWith("builders run on a builder NodePool");
         assertThat(denied(buildxDeployment(pod -> pod.remove("nodeSelector")))).singleElement().asString()
@@ -86,11 +92,22 @@ class DriverPolicyTest {
                 pod.get("containers")).get(0).get("securityContext")).put("capabilities",
                 Map.of("add", List.of("SYS_ADMIN")))))).containsExactly(
                 "builders are rootless: no privileged containers or added capabilities");
-        assertThat(denied(buildxDeployment(pod -> ((List<Object>) pod.get("volumes")).add(Map.of("name", "certs",
-                "secret", Map.of("secretName", "buildkit-daemon-certs")))))).containsExactly(
-                "builders mount no host paths and no secrets");
-        assertThat(denied(buildxDeployment(pod -> ((List<Object>) pod.get("volumes")).add(Map.of("name", "root",
-                "hostPath", Map.of("path", "/")))))).containsExactly("builders mount no host paths and no secrets");
+        for (Map<String, Object> volume : List.<Map<String, Object>>of(
+                Map.of("name", "certs", "secret", Map.of("secretName", "buildkit-daemon-certs")),
+                Map.of("name", "root", "hostPath", Map.of("path", "/")),
+                Map.of("name", "cache", "persistentVolumeClaim", Map.of("claimName", "cache-buildkitd-arm64-3")),
+                Map.of("name", "token", "projected", Map.of("sources", List.of(Map.of("secret",
+                        Map.of("name", "x"))))))) {
+            assertThat(denied(buildxDeployment(pod -> ((List<Object>) pod.get("volumes")).add(volume))))
+                    .as(volume.toString()).containsExactly("builders mount only configMap and emptyDir volumes");
+        }
+        assertThat(denied(buildxDeployment(pod -> ((List<Map<String, Object>>) pod.get("containers")).get(0).put(
+                "env", List.of(Map.of("name", "KEY", "valueFrom", Map.of("secretKeyRef", Map.of("name",
+                        "buildkit-daemon-certs", "key", "tls.key")))))))).containsExactly(
+                "builders read no secrets into their environment");
+        assertThat(denied(buildxDeployment(pod -> ((List<Map<String, Object>>) pod.get("containers")).get(0).put(
+                "envFrom", List.of(Map.of("secretRef", Map.of("name", "buildkit-daemon-certs"))))))).containsExactly(
+                "builders read no secrets into their environment");
         assertThat(denied(buildxDeployment(pod -> pod.put("serviceAccountName", "buildkitd")))).containsExactly(
                 "builders run as the namespace's default service account");
     }

@@ -29,7 +29,8 @@ class PlatformNamespacesChartTest {
         List<String> names = PlatformNamespacesChart.namespaces(ENV).stream()
                 .map(ns -> (String) ((Map<String, Object>) ns.get("metadata")).get("name")).toList();
 
-        assertThat(names).containsExactly("buildkit", "observability", "ci", "ci-release");
+        assertThat(names).containsExactly("buildkit", "buildkit-drivers", "observability", "ci",
+                "ci-release");
     }
 
     @Test
