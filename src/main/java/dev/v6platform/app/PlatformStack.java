@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.network.DualStackVpc;
+import dev.v6platform.observability.ManagedPrometheus;
+import dev.v6platform.observability.PlatformRules;
 import dev.v6platform.network.DualStackVpcProps;
 import dev.v6platform.network.plan.AddressPlan;
 import dev.v6platform.security.PlatformKey;
@@ -35,6 +37,7 @@ public final class PlatformStack extends Stack {
     private final Ipv6Cluster cluster;
     private final KarpenterAws karpenter;
     private final BuildCache buildCache;
+    private final ManagedPrometheus prometheus;
 
     public PlatformStack(Construct scope, String id, EnvironmentConfig env, AddressPlan plan) {
         super(scope, id, StackProps.builder()
@@ -80,6 +83,14 @@ public final class PlatformStack extends Stack {
         this.karpenter = env.karpenter().isPresent() ? new KarpenterAws(this, "Karpenter", cluster) : null;
         this.buildCache = env.buildkit().map(b -> new BuildCache(this, "BuildCache", env.name(), b, cluster,
                 key.key())).orElse(null);
+        this.prometheus = env.metrics().map(m -> new ManagedPrometheus(this, "Prometheus", env.name(), m,
+                PlatformRules.groups(env.karpenter().isPresent(), env.buildkit().isPresent()), key.key()))
+                .orElse(null);
+    }
+
+    /** The managed Prometheus workspace, when the environment has a {@code metrics:} section. */
+    public Optional<ManagedPrometheus> prometheus() {
+        return Optional.ofNullable(prometheus);
     }
 
     /** The BuildKit registry cache, when the environment has a {@code buildkit:} section. */

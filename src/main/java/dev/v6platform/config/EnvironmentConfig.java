@@ -34,6 +34,7 @@ import java.util.TreeMap;
  * @param cluster           the EKS cluster's access, endpoint, add-ons and system nodes (see {@link ClusterSpec})
  * @param karpenter         Karpenter's node class and pools (see {@link KarpenterSpec}); empty for no Karpenter
  * @param buildkit          the BuildKit fleet (see {@link BuildkitSpec}); empty for none
+ * @param metrics           the managed Prometheus workspace and alerting (see {@link MetricsSpec}); empty for none
  * @param namespaces        extra namespaces to create; empty by default
  * @param source            the file it was read from, as shown in messages
  * @param line              line of its {@code name:} key, for messages
@@ -49,6 +50,7 @@ public record EnvironmentConfig(
         ClusterSpec cluster,
         Optional<KarpenterSpec> karpenter,
         Optional<BuildkitSpec> buildkit,
+        Optional<MetricsSpec> metrics,
         List<NamespaceConfig> namespaces,
         String source,
         int line) {
@@ -62,6 +64,7 @@ public record EnvironmentConfig(
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(karpenter, "karpenter");
         Objects.requireNonNull(buildkit, "buildkit");
+        Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(source, "source");
         availabilityZones = List.copyOf(availabilityZones);
         tags = Collections.unmodifiableMap(new TreeMap<>(tags));

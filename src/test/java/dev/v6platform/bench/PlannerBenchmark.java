@@ -73,7 +73,7 @@ public final class PlannerBenchmark {
             String account = String.format(Locale.ROOT, "%012d", 100000000000L + (i / regions.length) % 500);
             envs.add(new EnvironmentConfig(String.format(Locale.ROOT, "env-%06d", i), account, region,
                     List.of(region + "a", region + "b", region + "c"), new KubernetesVersion(33), Map.of(), spec,
-                    cluster, Optional.empty(), Optional.empty(), List.of(), "bench/env-" + i + ".yaml", 1));
+                    cluster, Optional.empty(), Optional.empty(), Optional.empty(), List.of(), "bench/env-" + i + ".yaml", 1));
         }
         long start = System.nanoTime();
         AddressPlan plan = AddressPlanner.plan(network, envs, AddressLock.EMPTY, "bench.lock", Set.of());

@@ -152,7 +152,7 @@ class BuildFleetChartTest {
                 prod.availabilityZones(), prod.kubernetesVersion(), prod.tags(), prod.network(), prod.cluster(),
                 prod.karpenter(), Optional.of(new BuildkitSpec(spec.version(), spec.certManagerIssuer(),
                         spec.clients(), spec.cacheExpiryDays(), spec.imageRepositories(), List.of(bigger),
-                        spec.line())), prod.namespaces(), prod.source(), prod.line());
+                        spec.line())), prod.metrics(), prod.namespaces(), prod.source(), prod.line());
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> other = (List<Map<String, Object>>) (List<?>) new BuildFleetChart(new App(),
                 "buildkit", changed).toJson();
@@ -173,7 +173,7 @@ class BuildFleetChartTest {
                 prod.availabilityZones(), prod.kubernetesVersion(), prod.tags(), prod.network(), prod.cluster(),
                 prod.karpenter(), Optional.of(new BuildkitSpec(spec.version(), Optional.of("platform-ca"),
                         spec.clients(), spec.cacheExpiryDays(), spec.imageRepositories(), spec.pools(),
-                        spec.line())), prod.namespaces(), prod.source(), prod.line());
+                        spec.line())), prod.metrics(), prod.namespaces(), prod.source(), prod.line());
         List<Map<String, Object>> all = (List<Map<String, Object>>) (List<?>) new BuildFleetChart(new App(),
                 "buildkit", withIssuer).toJson();
         List<Map<String, Object>> certificates = all.stream().filter(o -> o.get("kind").equals("Certificate"))

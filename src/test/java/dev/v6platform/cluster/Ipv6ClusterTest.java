@@ -379,6 +379,6 @@ class Ipv6ClusterTest {
 
     static EnvironmentConfig withCluster(EnvironmentConfig e, ClusterSpec c) {
         return new EnvironmentConfig(e.name(), e.account(), e.region(), e.availabilityZones(), e.kubernetesVersion(),
-                e.tags(), e.network(), c, e.karpenter(), e.buildkit(), e.namespaces(), e.source(), e.line());
+                e.tags(), e.network(), c, e.karpenter(), e.buildkit(), e.metrics(), e.namespaces(), e.source(), e.line());
     }
 }

@@ -154,6 +154,8 @@ class EnvironmentLoaderTest {
             buildkit-pool-without-grace-period | 25 | buildkit.pools[0].nodePool | NodePool 'buildkit-arm64' has no terminationGracePeriod: builders block disruption while they run, so an expired node would drain for ever or cut builds short; set terminationGracePeriod: 2h on karpenter pool 'buildkit-arm64'
             buildkit-bad-image-repository | 22 | buildkit.imageRepositories[0] | 'Apps/Web' is not an ECR repository name or prefix
             buildkit-cert-manager-long-lived-nodes | 26 | buildkit.pools[0].nodePool | NodePool 'buildkit-arm64' keeps nodes for Never, but buildkitd reads its cert-manager certificate only at start and the certificate is renewed 90 days before it expires; set expireAfter to at most 1440h
+            metrics-retention-too-long | 14 | metrics.retentionDays | 2000 days is outside AMP's 1..1095; use e.g. 150
+            metrics-bad-email        | 14 | metrics.alertEmails[0] | 'platform-oncall' is not an email address
             cluster-old-vpc-cni      | 11 | cluster.addons.vpc-cni | vpc-cni v1.9.3-eksbuild.1 predates IPv6 support (v1.10.1)
             """)
     void rejects_a_bad_file_with_file_line_field_and_fix(String name, int line, String field, String message) {

@@ -54,7 +54,7 @@ class AddressPlanReportTest {
         dev.v6platform.config.EnvironmentConfig full = PLAN.environments().get("dev-use1");
         dev.v6platform.config.EnvironmentConfig fewer = new dev.v6platform.config.EnvironmentConfig(full.name(),
                 full.account(), full.region(), full.availabilityZones().subList(0, 2), full.kubernetesVersion(),
-                full.tags(), full.network(), full.cluster(), full.karpenter(), full.buildkit(), full.namespaces(), full.source(),
+                full.tags(), full.network(), full.cluster(), full.karpenter(), full.buildkit(), full.metrics(), full.namespaces(), full.source(),
                 full.line());
         java.util.List<dev.v6platform.config.EnvironmentConfig> envs = new java.util.ArrayList<>(
                 PLAN.environments().values());

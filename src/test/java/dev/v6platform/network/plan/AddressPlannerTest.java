@@ -52,7 +52,7 @@ class AddressPlannerTest {
             azs.add(region + (char) ('a' + i));
         }
         return new EnvironmentConfig(name, "111111111111", region, azs, new KubernetesVersion(33), Map.of(),
-                new NetworkSpec(vpc, NatGatewayMode.PER_ZONE, 90, tiers, Optional.empty(), 12), CLUSTER, Optional.empty(), Optional.empty(),
+                new NetworkSpec(vpc, NatGatewayMode.PER_ZONE, 90, tiers, Optional.empty(), 12), CLUSTER, Optional.empty(), Optional.empty(), Optional.empty(),
                 List.of(), "stacks/" + name + ".yaml", 1);
     }
 
