@@ -84,7 +84,8 @@ public final class PlatformStack extends Stack {
         this.buildCache = env.buildkit().map(b -> new BuildCache(this, "BuildCache", env.name(), b, cluster,
                 key.key())).orElse(null);
         this.prometheus = env.metrics().map(m -> new ManagedPrometheus(this, "Prometheus", env.name(), m,
-                PlatformRules.groups(env.karpenter().isPresent(), env.buildkit().isPresent()), key.key()))
+                PlatformRules.groups(env.karpenter().isPresent(), env.buildkit().isPresent()), key.key(),
+                cluster.cluster()))
                 .orElse(null);
     }
 

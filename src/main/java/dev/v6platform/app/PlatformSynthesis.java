@@ -10,6 +10,9 @@ import dev.v6platform.karpenter.KarpenterPools;
 import dev.v6platform.karpenter.KarpenterPoolsChart;
 import dev.v6platform.kubernetes.PlatformNamespacesChart;
 import dev.v6platform.network.plan.AddressPlan;
+import dev.v6platform.observability.CollectorChart;
+import dev.v6platform.observability.CollectorConfig;
+import dev.v6platform.observability.ManagedPrometheus;
 import dev.v6platform.network.plan.AddressPlanReport;
 import dev.v6platform.network.plan.AddressPlanSvg;
 import dev.v6platform.validation.PlatformRulesPlugin;
@@ -48,6 +51,8 @@ import software.amazon.awscdk.services.eks_v2.KubernetesManifest;
 public final class PlatformSynthesis {
     /** Name of the chart file each environment's namespaces land in. */
     public static final String NAMESPACES_CHART = "namespaces";
+    /** Name of the chart file with the metrics collector. */
+    public static final String COLLECTOR_CHART = "metrics-collector";
     /** Name of the chart file with the BuildKit fleet. */
     public static final String BUILDKIT_CHART = "buildkit";
     /** The buildx commands for the BuildKit fleet, per environment. */
@@ -101,6 +106,23 @@ public final class PlatformSynthesis {
                 if (kubectl) {
                     KarpenterController.install(stack.cluster(), aws, stack.cluster().apply(KARPENTER_POOLS_CHART,
                             chart));
+                }
+            }
+            if (env.metrics().isPresent()) {
+                CollectorChart collector = new CollectorChart(k8s, COLLECTOR_CHART, CollectorConfig.render(
+                        CollectorConfig.build(env.region(), PlatformStack.clusterName(env), env.name(),
+                                env.karpenter().isPresent(), env.buildkit().isPresent(), Map.of())));
+                if (kubectl) {
+                    ManagedPrometheus amp = stack.prometheus().orElseThrow();
+                    KubernetesManifest workspace = KubernetesManifest.Builder.create(stack.cluster(),
+                            "Manifest-" + CollectorChart.WORKSPACE_CONFIG_MAP)
+                            .cluster(stack.cluster().cluster())
+                            .manifest(List.of(workspaceConfigMap(amp.remoteWriteUrl())))
+                            .overwrite(true)
+                            .build();
+                    workspace.getNode().addDependency(namespacesManifest);
+                    KubernetesManifest applied = stack.cluster().apply(COLLECTOR_CHART, collector);
+                    applied.getNode().addDependency(namespacesManifest, workspace);
                 }
             }
             if (env.buildkit().isPresent()) {
@@ -202,6 +224,14 @@ public final class PlatformSynthesis {
     }
 
     /** A Helm release description as YAML, with a header that says what it is. */
+    /** The ConfigMap that hands the collector its remote write URL (a deploy-time token), key-sorted. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> workspaceConfigMap(String remoteWriteUrl) {
+        return (Map<String, Object>) dev.v6platform.kubernetes.KubeObjects.sorted(Map.of("apiVersion", "v1",
+                "kind", "ConfigMap", "metadata", Map.of("name", CollectorChart.WORKSPACE_CONFIG_MAP,
+                        "namespace", CollectorChart.NAMESPACE), "data", Map.of("remoteWriteUrl", remoteWriteUrl)));
+    }
+
     static String helmReleases(List<Map<String, Object>> releases) {
         org.yaml.snakeyaml.DumperOptions options = new org.yaml.snakeyaml.DumperOptions();
         options.setDefaultFlowStyle(org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK);

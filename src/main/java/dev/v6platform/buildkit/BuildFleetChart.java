@@ -8,11 +8,7 @@ import dev.v6platform.karpenter.Requirement;
 import dev.v6platform.karpenter.Taint;
 import dev.v6platform.kubernetes.KubeObjects;
 import dev.v6platform.kubernetes.PlatformNamespace;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +47,8 @@ public final class BuildFleetChart extends Chart {
     public static final String DRIVER_ROLE = "buildx-kubernetes-driver";
     public static final String DRIVER_POLICY = "buildkit-driver-builders";
     public static final int PORT = 1234;
+    /** buildkitd's debug listener, serving {@code /metrics}; the NetworkPolicy admits only the metrics collector. */
+    public static final int METRICS_PORT = 6060;
     public static final String IMAGE = "moby/buildkit";
     static final String NAME_LABEL = "app.kubernetes.io/name";
     static final String ARCH_LABEL = "v6-platform.dev/arch";
@@ -200,8 +198,11 @@ public final class BuildFleetChart extends Chart {
                 "--tlscacert", "/certs/ca.crt", "--tlscert", "/certs/tls.crt", "--tlskey", "/certs/tls.key",
                 "--oci-worker-no-process-sandbox",
                 "--oci-worker-net=host",
+                // BuildKit's Prometheus metrics (and its debug handlers): only the metrics collector may connect
+                "--debugaddr", "0.0.0.0:" + METRICS_PORT,
                 "--config", "/etc/buildkit/buildkitd.toml"));
-        container.put("ports", List.of(Map.of("name", "grpc", "containerPort", PORT, "protocol", "TCP")));
+        container.put("ports", List.of(Map.of("name", "grpc", "containerPort", PORT, "protocol", "TCP"),
+                Map.of("name", "metrics", "containerPort", METRICS_PORT, "protocol", "TCP")));
         // a busy builder answers slowly; a 1 s timeout would restart it mid-build or drop its DNS name
         container.put("readinessProbe", Map.of("exec", Map.of("command", probe), "initialDelaySeconds", 5,
                 "periodSeconds", 30, "timeoutSeconds", 10));
@@ -243,7 +244,7 @@ public final class BuildFleetChart extends Chart {
         Map<String, Object> template = Map.of(
                 "metadata", Map.of("labels", labels, "annotations", Map.of(
                         "karpenter.sh/do-not-disrupt", "true",
-                        "v6-platform.dev/config-sha256", sha256(toml))),
+                        "v6-platform.dev/config-sha256", KubeObjects.sha256(toml))),
                 "spec", podSpec);
         Map<String, Object> claim = Map.of(
                 "metadata", Map.of("name", "cache"),
@@ -304,6 +305,12 @@ public final class BuildFleetChart extends Chart {
                             "key", "kubernetes.io/metadata.name", "operator", "In", "values", namespaces))))),
                     "ports", List.of(Map.of("port", PORT, "protocol", "TCP"))));
         }
+        ingress.add(Map.of(
+                "from", List.of(Map.of(
+                        "namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name",
+                                PlatformNamespace.OBSERVABILITY.namespaceName())),
+                        "podSelector", Map.of("matchLabels", Map.of(NAME_LABEL, "otel-collector")))),
+                "ports", List.of(Map.of("port", METRICS_PORT, "protocol", "TCP"))));
         return object("networking.k8s.io/v1", "NetworkPolicy", "buildkitd-clients", Map.of("spec", Map.of(
                 "podSelector", Map.of("matchLabels", Map.of(NAME_LABEL, "buildkitd")),
                 "policyTypes", List.of("Ingress"),
@@ -393,14 +400,5 @@ public final class BuildFleetChart extends Chart {
         return driverObject("rbac.authorization.k8s.io/v1", "RoleBinding", DRIVER_ROLE, Map.of(
                 "roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io", "kind", "Role", "name", DRIVER_ROLE),
                 "subjects", subjects));
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -85,4 +85,14 @@ public final class KubeObjects {
     private static Map<String, String> sortedStrings(Map<String, String> map) {
         return new LinkedHashMap<>(new TreeMap<>(map));
     }
+
+    /** The hex SHA-256 of a text, for annotations that roll pods when their configuration changes. */
+    public static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.v6platform.observability;
 
+import dev.v6platform.cluster.Ipv6Cluster;
 import dev.v6platform.config.MetricsSpec;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +9,11 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.aps.CfnRuleGroupsNamespace;
 import software.amazon.awscdk.services.aps.CfnWorkspace;
+import software.amazon.awscdk.services.eks.CfnPodIdentityAssociation;
+import software.amazon.awscdk.services.eks_v2.ICluster;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -34,9 +38,10 @@ public final class ManagedPrometheus extends Construct {
 
     private final CfnWorkspace workspace;
     private final Topic alerts;
+    private final Role collectorRole;
 
     public ManagedPrometheus(Construct scope, String id, String environment, MetricsSpec spec, List<RuleGroup> rules,
-            IKey key) {
+            IKey key, ICluster cluster) {
         super(scope, id);
         List<String> problems = RuleFiles.check(rules);
         if (!problems.isEmpty()) {
@@ -94,6 +99,21 @@ public final class ManagedPrometheus extends Construct {
                 .name(RULES_NAMESPACE)
                 .data(RuleFiles.render(rules))
                 .build();
+        this.collectorRole = Role.Builder.create(this, "CollectorRole")
+                .assumedBy(Ipv6Cluster.podIdentity(stack.getAccount()))
+                .description("Remote-writes the metrics of " + environment + " (" + CollectorChart.NAMESPACE + "/"
+                        + CollectorChart.NAME + ")")
+                .build();
+        collectorRole.addToPolicy(PolicyStatement.Builder.create().sid("RemoteWriteThisWorkspace")
+                .effect(Effect.ALLOW).actions(List.of("aps:RemoteWrite")).resources(List.of(workspaceArn)).build());
+        if (cluster != null) {
+            CfnPodIdentityAssociation.Builder.create(this, "CollectorPodIdentity")
+                    .clusterName(cluster.getClusterName())
+                    .namespace(CollectorChart.NAMESPACE)
+                    .serviceAccount(CollectorChart.NAME)
+                    .roleArn(collectorRole.getRoleArn())
+                    .build();
+        }
         CfnOutput.Builder.create(this, "RemoteWriteUrl")
                 .description("Remote write URL of " + environment + "'s workspace (dual-stack endpoint)")
                 .value(remoteWriteUrl(stack.getRegion(), workspace.getAttrWorkspaceId()))
@@ -124,6 +144,15 @@ public final class ManagedPrometheus extends Construct {
     /** The remote write URL on the dual-stack endpoint, which IPv6 pods reach. */
     public static String remoteWriteUrl(String region, String workspaceId) {
         return "https://aps-workspaces." + region + ".api.aws/workspaces/" + workspaceId + "/api/v1/remote_write";
+    }
+
+    /** The remote write URL, resolved at deploy. */
+    public String remoteWriteUrl() {
+        return remoteWriteUrl(Stack.of(this).getRegion(), workspace.getAttrWorkspaceId());
+    }
+
+    public Role collectorRole() {
+        return collectorRole;
     }
 
     public CfnWorkspace workspace() {

@@ -27,7 +27,8 @@ class SynthesisTest {
         for (String env : List.of("dev-euw1", "dev-use1", "prod-euw1", "prod-use1")) {
             expected.addAll(List.of(env + "/buildkit.k8s.yaml", env + "/buildx.md",
                     env + "/karpenter-controller.helm.yaml",
-                    env + "/karpenter-pools.k8s.yaml", env + "/namespaces.k8s.yaml"));
+                    env + "/karpenter-pools.k8s.yaml", env + "/metrics-collector.k8s.yaml",
+                    env + "/namespaces.k8s.yaml"));
         }
         assertThat(SampleSynthesis.files(r.dist()).keySet()).containsExactlyElementsOf(expected);
     }
@@ -55,7 +56,7 @@ class SynthesisTest {
             }
         }
 
-        assertThat(files).isEqualTo(12);
+        assertThat(files).isEqualTo(16);
         assertThat(problems).isEmpty();
     }
 

@@ -121,7 +121,12 @@ class BuildFleetChartTest {
                 "from", List.of(Map.of("namespaceSelector", Map.of("matchExpressions", List.of(Map.of(
                         "key", "kubernetes.io/metadata.name", "operator", "In",
                         "values", List.of("ci", "ci-release")))))),
-                "ports", List.of(Map.of("port", 1234, "protocol", "TCP"))));
+                "ports", List.of(Map.of("port", 1234, "protocol", "TCP"))), Map.of(
+                "from", List.of(Map.of(
+                        "namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name",
+                                "observability")),
+                        "podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "otel-collector")))),
+                "ports", List.of(Map.of("port", 6060, "protocol", "TCP"))));
         assertThat((List<Object>) at(find("RoleBinding", "buildx-kubernetes-driver"), "subjects")).containsExactly(
                 Map.of("kind", "ServiceAccount", "name", "buildx", "namespace", "ci"),
                 Map.of("kind", "ServiceAccount", "name", "release-builder", "namespace", "ci-release"));

@@ -65,6 +65,25 @@ class ManagedPrometheusTest {
     }
 
     @Test
+    void the_collector_may_remote_write_to_this_workspace_only_through_pod_identity() {
+        PROD.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of("PolicyDocument", Map.of(
+                "Version", "2012-10-17", "Statement", List.of(Map.of("Sid", "RemoteWriteThisWorkspace",
+                        "Effect", "Allow", "Action", "aps:RemoteWrite", "Resource", Map.of("Fn::GetAtt", List.of(
+                                Match.stringLikeRegexp("^PrometheusWorkspace"), "Arn"))))))));
+        PROD.hasResourceProperties("AWS::EKS::PodIdentityAssociation", Match.objectLike(Map.of(
+                "Namespace", "observability", "ServiceAccount", "otel-collector",
+                "RoleArn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("^PrometheusCollectorRole"),
+                        "Arn")))));
+    }
+
+    @Test
+    void cdk_deploy_hands_the_collector_the_remote_write_url_in_a_config_map() {
+        PROD.hasResourceProperties("Custom::AWSCDK-EKS-KubernetesResource", Match.objectLike(Map.of(
+                "Manifest", Map.of("Fn::Join", List.of("", Match.arrayWith(List.of(Match.stringLikeRegexp(
+                        "amp-workspace"))))))));
+    }
+
+    @Test
     void the_remote_write_url_uses_the_dual_stack_endpoint() {
         assertThat(ManagedPrometheus.remoteWriteUrl("eu-west-1", "ws-1")).isEqualTo(
                 "https://aps-workspaces.eu-west-1.api.aws/workspaces/ws-1/api/v1/remote_write");
@@ -77,7 +96,7 @@ class ManagedPrometheusTest {
         List<RuleGroup> bad = List.of(new RuleGroup("g", "1m", List.of(new PrometheusRule.Recording("x", "sum("))));
 
         assertThatThrownBy(() -> new ManagedPrometheus(stack, "P", "dev", new MetricsSpec(30, List.of(), 1), bad,
-                new Key(stack, "K")))
+                new Key(stack, "K"), null))
                 .hasMessageContaining("the Prometheus rules of dev are invalid")
                 .hasMessageContaining("record x: recorded series are named level:metric:operations")
                 .hasMessageContaining("unclosed '(' in: sum(");

@@ -1,0 +1,103 @@
+package dev.v6platform.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.v6platform.testing.KubernetesValidator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cdk8s.App;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/** The rendered collector configuration, parsed back the way the collector reads it. */
+class CollectorConfigTest {
+    static final String TEXT = CollectorConfig.render(CollectorConfig.build("us-east-1", "v6-prod-use1",
+            "prod-use1", true, true, new LinkedHashMap<>(Map.of("filter/allowlist", Map.of("error_mode", "ignore")))));
+    static final Map<String, Object> CONFIG = new Yaml().load(TEXT);
+
+    @SuppressWarnings("unchecked")
+    static <T> T at(Object node, String... path) {
+        Object o = node;
+        for (String p : path) {
+            o = p.matches("\\d+") ? ((List<Object>) o).get(Integer.parseInt(p)) : ((Map<String, Object>) o).get(p);
+        }
+        return (T) o;
+    }
+
+    @Test
+    void the_pipeline_limits_memory_first_runs_the_metric_processors_then_batches() {
+        assertThat((List<String>) at(CONFIG, "service", "pipelines", "metrics", "processors"))
+                .containsExactly("memory_limiter", "filter/allowlist", "batch");
+        assertThat((List<String>) at(CONFIG, "service", "pipelines", "metrics", "receivers"))
+                .containsExactly("prometheus");
+        assertThat((List<String>) at(CONFIG, "service", "pipelines", "metrics", "exporters"))
+                .containsExactly("prometheusremotewrite");
+        assertThat((Map<String, Object>) at(CONFIG, "processors")).containsOnlyKeys("memory_limiter",
+                "filter/allowlist", "batch");
+    }
+
+    @Test
+    void remote_write_signs_with_sigv4_and_keeps_a_queue_retries_and_a_wal() {
+        Map<String, Object> exporter = at(CONFIG, "exporters", "prometheusremotewrite");
+
+        assertThat(exporter).containsEntry("endpoint", "${env:AMP_REMOTE_WRITE_URL}")
+                .containsEntry("auth", Map.of("authenticator", "sigv4auth"));
+        assertThat((Map<String, Object>) at(CONFIG, "extensions", "sigv4auth")).isEqualTo(Map.of(
+                "region", "us-east-1", "service", "aps"));
+        assertThat((Map<String, Object>) exporter.get("external_labels")).containsEntry("cluster", "v6-prod-use1")
+                .containsEntry("__replica__", "${env:POD_NAME}");
+        assertThat((Map<String, Object>) exporter.get("wal")).containsEntry("directory", "/var/lib/otelcol/wal");
+        assertThat((Map<String, Object>) exporter.get("retry_on_failure")).containsEntry("enabled", true);
+        assertThat((Map<String, Object>) exporter.get("remote_write_queue")).containsEntry("enabled", true);
+        assertThat((List<String>) at(CONFIG, "service", "extensions")).containsExactly("health_check", "sigv4auth");
+        assertThat(at(CONFIG, "extensions", "health_check", "endpoint").toString()).isEqualTo("[::]:13133");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void pod_targets_are_addressed_as_bracketed_ipv6_and_dollars_are_escaped_for_the_collector() {
+        List<Map<String, Object>> jobs = at(CONFIG, "receivers", "prometheus", "config", "scrape_configs");
+        assertThat(jobs).extracting(j -> j.get("job_name")).containsExactly("kubelet", "cadvisor", "apiserver",
+                "karpenter", "buildkitd");
+        Map<String, Object> karpenter = jobs.get(3);
+        assertThat((List<Map<String, Object>>) karpenter.get("relabel_configs")).contains(Map.of(
+                "source_labels", List.of("__meta_kubernetes_pod_ip"), "regex", "(.+)",
+                "target_label", "__address__", "replacement", "[$${1}]:8080"));
+        assertThat(at(jobs.get(4), "relabel_configs", "1", "replacement").toString()).isEqualTo("[$${1}]:6060");
+        assertThat(at(jobs.get(0), "relabel_configs", "1", "replacement").toString())
+                .isEqualTo("/api/v1/nodes/$${1}/proxy/metrics");
+        assertThat(TEXT).doesNotContain("([^:]+)").doesNotContainPattern("[^$]\\$\\{1\\}");
+    }
+
+    @Test
+    void without_karpenter_or_buildkit_their_jobs_are_not_scraped() {
+        Map<String, Object> bare = new Yaml().load(CollectorConfig.render(CollectorConfig.build("eu-west-1", "c",
+                "e", false, false, Map.of())));
+        assertThat(at(bare, "receivers", "prometheus", "config", "scrape_configs").toString())
+                .doesNotContain("karpenter", "buildkitd");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void the_collector_objects_pass_the_strict_schema_and_run_restricted_on_the_system_nodes() {
+        List<Map<String, Object>> objects = (List<Map<String, Object>>) (List<?>) new CollectorChart(new App(), "c",
+                TEXT).toJson();
+        for (Map<String, Object> o : objects) {
+            assertThat(KubernetesValidator.shared().validate(o)).as(o.get("kind").toString()).isEmpty();
+        }
+        Map<String, Object> deployment = objects.stream().filter(o -> o.get("kind").equals("Deployment"))
+                .findFirst().orElseThrow();
+        Map<String, Object> pod = at(deployment, "spec", "template", "spec");
+        assertThat(at(deployment, "spec", "replicas").toString()).isEqualTo("2");
+        assertThat(at(pod, "containers", "0", "image").toString())
+                .isEqualTo("otel/opentelemetry-collector-contrib:0.149.0");
+        assertThat((Map<String, Object>) at(pod, "containers", "0", "securityContext"))
+                .containsEntry("allowPrivilegeEscalation", false).containsEntry("readOnlyRootFilesystem", true);
+        assertThat(at(pod, "containers", "0", "env").toString()).contains("AMP_REMOTE_WRITE_URL", "amp-workspace");
+        assertThat((Map<String, Object>) at(pod, "nodeSelector")).containsEntry("v6-platform.dev/node-role",
+                "system");
+        assertThat(objects).extracting(o -> o.get("kind")).contains("PodDisruptionBudget", "ClusterRole",
+                "ClusterRoleBinding", "ServiceAccount", "ConfigMap");
+    }
+}
