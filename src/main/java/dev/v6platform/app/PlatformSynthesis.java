@@ -13,6 +13,7 @@ import dev.v6platform.network.plan.AddressPlan;
 import dev.v6platform.observability.CollectorChart;
 import dev.v6platform.observability.CollectorConfig;
 import dev.v6platform.observability.ManagedPrometheus;
+import dev.v6platform.observability.MetricsPipeline;
 import dev.v6platform.network.plan.AddressPlanReport;
 import dev.v6platform.network.plan.AddressPlanSvg;
 import dev.v6platform.validation.PlatformRulesPlugin;
@@ -76,6 +77,14 @@ public final class PlatformSynthesis {
 
     /** Builds the construct trees without writing anything (for tests that inspect templates). */
     public static Result build(List<EnvironmentConfig> envs, AddressPlan plan, Path cdkOut, Path dist) {
+        List<dev.v6platform.config.ConfigError> pipelineErrors = new ArrayList<>();
+        for (EnvironmentConfig env : envs) {
+            env.metrics().ifPresent(m -> pipelineErrors.addAll(
+                    dev.v6platform.observability.PlatformRules.checkPipeline(env, m)));
+        }
+        if (!pipelineErrors.isEmpty()) {
+            throw new dev.v6platform.config.ConfigException(pipelineErrors);
+        }
         App app = new App(AppProps.builder()
                 .outdir(cdkOut.toString())
                 .context(context(envs))
@@ -111,7 +120,8 @@ public final class PlatformSynthesis {
             if (env.metrics().isPresent()) {
                 CollectorChart collector = new CollectorChart(k8s, COLLECTOR_CHART, CollectorConfig.render(
                         CollectorConfig.build(env.region(), PlatformStack.clusterName(env), env.name(),
-                                env.karpenter().isPresent(), env.buildkit().isPresent(), Map.of())));
+                                env.karpenter().isPresent(), env.buildkit().isPresent(),
+                                MetricsPipeline.processors(env.metrics().get()), env.metrics().get().jobBudgets())));
                 if (kubectl) {
                     ManagedPrometheus amp = stack.prometheus().orElseThrow();
                     KubernetesManifest workspace = KubernetesManifest.Builder.create(stack.cluster(),

@@ -236,7 +236,7 @@ public final class EnvironmentLoader {
                 .orElse(List.of());
         Optional<BuildkitSpec> buildkit = y.object("buildkit", null).flatMap(b -> cluster == null ? Optional.empty()
                 : BuildkitSection.parse(b, karpenter, namespaces, cluster));
-        Optional<MetricsSpec> metrics = y.object("metrics", null).flatMap(EnvironmentLoader::metrics);
+        Optional<MetricsSpec> metrics = y.object("metrics", null).flatMap(MetricsSection::parse);
         y.finish();
         if (name == null || account == null || region == null || version == null || network == null
                 || cluster == null) {
@@ -244,28 +244,6 @@ public final class EnvironmentLoader {
         }
         return new EnvironmentConfig(name, account, region, zones, version, tags, network, cluster, karpenter,
                 buildkit, metrics, namespaces, y.file(), y.lineOf("name"));
-    }
-
-    static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
-
-    private static Optional<MetricsSpec> metrics(YamlObject m) {
-        int retention = m.integer("retentionDays", null).map(d -> {
-            if (d < 1 || d > 1095) {
-                m.problem(m.lineOf("retentionDays"), m.field("retentionDays"), d + " days is outside AMP's 1..1095",
-                        "use e.g. 150 (AMP's default)");
-                return -1;
-            }
-            return d.intValue();
-        }).orElse(150);
-        List<String> emails = new ArrayList<>();
-        m.stringList("alertEmails", null).ifPresent(list -> list.forEach(e -> {
-            if (check(m, e, EMAIL.matcher(e.value()).matches(), "'" + e.value() + "' is not an email address",
-                    "write e.g. oncall@example.com") != null) {
-                emails.add(e.value());
-            }
-        }));
-        m.finish();
-        return retention < 0 ? Optional.empty() : Optional.of(new MetricsSpec(retention, emails, m.line()));
     }
 
     /** False, with a problem reported, when the value is present and does not match {@code pattern}. */

@@ -1,22 +1,74 @@
 package dev.v6platform.config;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * An environment's {@code metrics:} section: its Amazon Managed Service for Prometheus workspace and alerting.
+ * An environment's {@code metrics:} section: its Amazon Managed Service for Prometheus workspace and alerting, and
+ * the collector's pipeline, which keeps cardinality and cost under control.
  *
  * <pre>{@code
  * metrics:
  *   retentionDays: 150                 # how long AMP keeps samples, 1..1095; default 150
  *   alertEmails: [oncall@example.com]  # subscribed to the alert topic (each confirms by mail)
+ *   seriesBudget: 2000000              # active series the environment may send; at most AMP's 10M default
+ *   jobBudgets: {cadvisor: 400000}     # samples per scrape of one target of a job (sample_limit)
+ *   allow: ["karpenter_.*", "up"]      # metric names kept (anchored regexes); omit to keep everything
+ *   rename:
+ *     - {from: container_cpu_usage_seconds_total, to: k8s_container_cpu_seconds_total}
+ *   labels:
+ *     - {drop: id}                     # remove a label from every series
+ *     - {rename: pod_name, to: pod}    # move a label to another name
+ *     - {add: team, value: platform}   # set a label on every series
  * }</pre>
  *
  * @param retentionDays days AMP keeps samples
  * @param alertEmails   addresses subscribed to the alert topic
+ * @param seriesBudget  active series the environment may send
+ * @param jobBudgets    sample_limit per scrape job
+ * @param allow         anchored regexes of the metric names kept, as the collector names them (histograms and
+ *                      summaries by their base name, without {@code _bucket}, {@code _sum}, {@code _count}); empty
+ *                      keeps everything
+ * @param renames       metric renames, in order
+ * @param labels        label rules, in order
  * @param line          line of the {@code metrics:} key
  */
-public record MetricsSpec(int retentionDays, List<String> alertEmails, int line) {
+public record MetricsSpec(int retentionDays, List<String> alertEmails, long seriesBudget,
+        Map<String, Integer> jobBudgets, List<String> allow, List<Rename> renames, List<LabelRule> labels,
+        int line) {
+    /** AMP's default active-series limit per workspace. */
+    public static final long WORKSPACE_SERIES_LIMIT = 10_000_000L;
+
     public MetricsSpec {
         alertEmails = List.copyOf(alertEmails);
+        jobBudgets = Collections.unmodifiableMap(new TreeMap<>(jobBudgets));
+        allow = List.copyOf(allow);
+        renames = List.copyOf(renames);
+        labels = List.copyOf(labels);
+    }
+
+    /** A workspace with alerting only: every metric kept, the default budget. */
+    public MetricsSpec(int retentionDays, List<String> alertEmails, int line) {
+        this(retentionDays, alertEmails, 2_000_000L, Map.of(), List.of(), List.of(), List.of(), line);
+    }
+
+    /** A metric rename. */
+    public record Rename(String from, String to) {
+    }
+
+    /**
+     * A label rule: exactly one of drop, rename (with {@code to}) or add (with {@code value}).
+     *
+     * @param kind  drop, rename or add
+     * @param label the label it acts on
+     * @param to    the new name (rename)
+     * @param value the value (add)
+     */
+    public record LabelRule(Kind kind, String label, Optional<String> to, Optional<String> value) {
+        /** What a label rule does. */
+        public enum Kind { DROP, RENAME, ADD }
     }
 }

@@ -49,9 +49,11 @@ public final class CollectorConfig {
      * @param environment    the environment name, an external label on every series
      * @param processors     the metric pipeline's own processors (name to configuration), in order; they run after
      *                       {@code memory_limiter} and before {@code batch}
+     * @param sampleLimits   per job, the most samples one scrape of one target may return (the job's budget); a
+     *                       scrape above it fails and is counted in {@code up == 0}
      */
     public static Map<String, Object> build(String region, String cluster, String environment,
-            boolean karpenter, boolean buildkit, Map<String, Object> processors) {
+            boolean karpenter, boolean buildkit, Map<String, Object> processors, Map<String, Integer> sampleLimits) {
         List<Object> jobs = new ArrayList<>();
         jobs.add(nodeProxyJob(PlatformRules.KUBELET, "/metrics"));
         jobs.add(nodeProxyJob(PlatformRules.CADVISOR, "/metrics/cadvisor"));
@@ -61,6 +63,14 @@ public final class CollectorConfig {
         }
         if (buildkit) {
             jobs.add(podJob("buildkitd", "buildkit", "buildkitd", BUILDKIT_METRICS_PORT));
+        }
+        for (Object job : jobs) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> j = (Map<String, Object>) job;
+            Integer limit = sampleLimits.get((String) j.get("job_name"));
+            if (limit != null) {
+                j.put("sample_limit", limit);
+            }
         }
         Map<String, Object> prometheus = map("config", map("global", map("scrape_interval", "30s",
                 "scrape_timeout", "10s"), "scrape_configs", jobs));

@@ -83,8 +83,8 @@ public final class ManagedPrometheus extends Construct {
                 .principals(List.of(new ServicePrincipal("aps.amazonaws.com")))
                 .actions(List.of("sns:Publish", "sns:GetTopicAttributes"))
                 .resources(List.of(alerts.getTopicArn()))
-                .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", stack.getAccount()),
-                        "ArnEquals", Map.of("aws:SourceArn", workspaceArn)))
+                .conditions(new java.util.TreeMap<>(Map.of("StringEquals", Map.of("aws:SourceAccount",
+                        stack.getAccount()), "ArnEquals", Map.of("aws:SourceArn", workspaceArn))))
                 .build());
         key.addToResourcePolicy(PolicyStatement.Builder.create()
                 .sid("ManagedPrometheusEncryptsAlerts")

@@ -3,6 +3,9 @@ package dev.v6platform.observability;
 import dev.v6platform.observability.PrometheusRule.Alert;
 import dev.v6platform.observability.PrometheusRule.Recording;
 import dev.v6platform.observability.PrometheusRule.Severity;
+import dev.v6platform.config.ConfigError;
+import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.config.MetricsSpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +20,38 @@ public final class PlatformRules {
     public static final String KARPENTER = "karpenter";
     public static final String APISERVER = "apiserver";
 
+    /**
+     * Every scraped metric the rules read, by the collector's name for it (histograms without {@code _bucket}); a
+     * test keeps this list in step with the expressions.
+     */
+    public static final List<String> USED_METRICS = List.of("karpenter_nodepools_usage", "karpenter_nodepools_limit",
+            "karpenter_scheduler_queue_depth", "karpenter_cloudprovider_errors_total", "karpenter_cluster_state_synced",
+            "up", "container_cpu_usage_seconds_total", "kubelet_volume_stats_available_bytes",
+            "kubelet_volume_stats_capacity_bytes", "container_memory_working_set_bytes",
+            "container_spec_memory_limit_bytes", "kubelet_pleg_relist_duration_seconds",
+            "apiserver_request_total", "apiserver_request_duration_seconds");
+
     private PlatformRules() {
+    }
+
+    /**
+     * Problems with an environment's pipeline against the rules: every metric a rule reads must pass the allowlist
+     * and keep its name, or the alert would never fire.
+     */
+    public static List<ConfigError> checkPipeline(EnvironmentConfig env, MetricsSpec spec) {
+        List<ConfigError> out = new ArrayList<>();
+        List<java.util.regex.Pattern> allow = spec.allow().stream().map(java.util.regex.Pattern::compile).toList();
+        for (String metric : USED_METRICS) {
+            if (!allow.isEmpty() && allow.stream().noneMatch(p -> p.matcher(metric).matches())) {
+                out.add(new ConfigError(env.source(), spec.line(), "metrics.allow", "the allowlist drops '" + metric
+                        + "', which the platform's alerting rules read", "add it to metrics.allow"));
+            }
+            spec.renames().stream().filter(r -> r.from().equals(metric)).findFirst().ifPresent(r -> out.add(
+                    new ConfigError(env.source(), spec.line(), "metrics.rename", "renaming '" + metric + "' to '"
+                            + r.to() + "' would blind the platform's alerting rules, which read it",
+                            "keep its name, or rename another metric")));
+        }
+        return out;
     }
 
     /** The groups for an environment; {@code buildkit} adds the fleet's group. */

@@ -156,6 +156,16 @@ class EnvironmentLoaderTest {
             buildkit-cert-manager-long-lived-nodes | 26 | buildkit.pools[0].nodePool | NodePool 'buildkit-arm64' keeps nodes for Never, but buildkitd reads its cert-manager certificate only at start and the certificate is renewed 90 days before it expires; set expireAfter to at most 1440h
             metrics-retention-too-long | 14 | metrics.retentionDays | 2000 days is outside AMP's 1..1095; use e.g. 150
             metrics-bad-email        | 14 | metrics.alertEmails[0] | 'platform-oncall' is not an email address
+            metrics-bad-regex        | 14 | metrics.allow[0] | 'karpenter_(nodepools' is not a valid regex
+            metrics-lookahead-regex  | 14 | metrics.allow[0] | '(?!go_).*' uses lookaround, backreferences or possessive quantifiers, which the collector's RE2 engine does not support
+            metrics-histogram-bucket-allowed | 14 | metrics.allow[0] | names a histogram or summary series, but the collector holds histograms and summaries under their base name; allow 'apiserver_request_duration_seconds' instead
+            metrics-rename-not-allowed | 16 | metrics.rename[0].from | the allowlist drops 'go_goroutines' before it could be renamed; add it to metrics.allow
+            metrics-two-renames-one-name | 16 | metrics.rename[1].to | two metrics would be renamed to 'goroutines' (the first on line 15), mixing their series
+            metrics-drop-le          | 15 | metrics.labels[0].drop | dropping 'le' would merge series: histogram buckets would merge and every histogram_quantile would break
+            metrics-label-rule-two-kinds | 15 | metrics.labels[0] | a label rule is one of {drop: x}, {rename: x, to: y} or {add: x, value: v}
+            metrics-budget-above-workspace-limit | 14 | metrics.seriesBudget | 20000000 active series is above the workspace's limit of 10000000
+            metrics-job-budgets-over-total | 15 | metrics.jobBudgets | the job budgets add up to 130000 series, more than the seriesBudget of 100000
+            metrics-unknown-job      | 14 | metrics.jobBudgets.node-exporter | the collector has no scrape job 'node-exporter'
             cluster-old-vpc-cni      | 11 | cluster.addons.vpc-cni | vpc-cni v1.9.3-eksbuild.1 predates IPv6 support (v1.10.1)
             """)
     void rejects_a_bad_file_with_file_line_field_and_fix(String name, int line, String field, String message) {

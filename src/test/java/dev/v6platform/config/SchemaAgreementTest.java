@@ -52,7 +52,12 @@ class SchemaAgreementTest {
             Map.entry("buildkit-two-pools-one-arch", "relates list items (one pool per architecture)"),
             Map.entry("buildkit-unknown-client-namespace", "relates buildkit clients to namespaces"),
             Map.entry("buildkit-pool-without-grace-period", "relates buildkit to karpenter pools"),
-            Map.entry("buildkit-cert-manager-long-lived-nodes", "relates buildkit TLS to karpenter pools"));
+            Map.entry("buildkit-cert-manager-long-lived-nodes", "relates buildkit TLS to karpenter pools"),
+            Map.entry("metrics-bad-regex", "compiles regexes"),
+            Map.entry("metrics-lookahead-regex", "knows which regex features RE2 lacks"),
+            Map.entry("metrics-rename-not-allowed", "relates renames to the allowlist"),
+            Map.entry("metrics-two-renames-one-name", "relates list items (rename targets)"),
+            Map.entry("metrics-job-budgets-over-total", "adds up the job budgets"));
 
     static JsonSchema schema;
     static final ObjectMapper JSON = new ObjectMapper();

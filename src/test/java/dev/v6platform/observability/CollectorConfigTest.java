@@ -13,7 +13,8 @@ import org.yaml.snakeyaml.Yaml;
 /** The rendered collector configuration, parsed back the way the collector reads it. */
 class CollectorConfigTest {
     static final String TEXT = CollectorConfig.render(CollectorConfig.build("us-east-1", "v6-prod-use1",
-            "prod-use1", true, true, new LinkedHashMap<>(Map.of("filter/allowlist", Map.of("error_mode", "ignore")))));
+            "prod-use1", true, true, new LinkedHashMap<>(Map.of("filter/allowlist", Map.of("error_mode", "ignore"))),
+            Map.of("cadvisor", 400000)));
     static final Map<String, Object> CONFIG = new Yaml().load(TEXT);
 
     @SuppressWarnings("unchecked")
@@ -73,7 +74,7 @@ class CollectorConfigTest {
     @Test
     void without_karpenter_or_buildkit_their_jobs_are_not_scraped() {
         Map<String, Object> bare = new Yaml().load(CollectorConfig.render(CollectorConfig.build("eu-west-1", "c",
-                "e", false, false, Map.of())));
+                "e", false, false, Map.of(), Map.of())));
         assertThat(at(bare, "receivers", "prometheus", "config", "scrape_configs").toString())
                 .doesNotContain("karpenter", "buildkitd");
     }
