@@ -1,5 +1,6 @@
 package dev.v6platform.buildkit;
 
+import static dev.v6platform.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,15 +32,6 @@ class BuildFleetChartTest {
         return objects.stream().filter(o -> o.get("kind").equals(kind)
                 && ((Map<?, ?>) o.get("metadata")).get("name").equals(name)).findFirst().orElseThrow(() ->
                 new AssertionError("no " + kind + " " + name));
-    }
-
-    @SuppressWarnings("unchecked")
-    static <T> T at(Object node, String... path) {
-        Object o = node;
-        for (String p : path) {
-            o = p.matches("\\d+") ? ((List<Object>) o).get(Integer.parseInt(p)) : ((Map<String, Object>) o).get(p);
-        }
-        return (T) o;
     }
 
     @Test

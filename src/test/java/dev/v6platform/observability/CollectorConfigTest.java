@@ -1,5 +1,6 @@
 package dev.v6platform.observability;
 
+import static dev.v6platform.testing.Trees.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.v6platform.testing.KubernetesValidator;
@@ -16,15 +17,6 @@ class CollectorConfigTest {
             "prod-use1", true, true, new LinkedHashMap<>(Map.of("filter/allowlist", Map.of("error_mode", "ignore"))),
             Map.of("cadvisor", 400000)));
     static final Map<String, Object> CONFIG = new Yaml().load(TEXT);
-
-    @SuppressWarnings("unchecked")
-    static <T> T at(Object node, String... path) {
-        Object o = node;
-        for (String p : path) {
-            o = p.matches("\\d+") ? ((List<Object>) o).get(Integer.parseInt(p)) : ((Map<String, Object>) o).get(p);
-        }
-        return (T) o;
-    }
 
     @Test
     void the_pipeline_limits_memory_first_runs_the_metric_processors_then_batches() {
