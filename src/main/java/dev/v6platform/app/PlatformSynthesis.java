@@ -14,6 +14,7 @@ import dev.v6platform.observability.CollectorChart;
 import dev.v6platform.observability.CollectorConfig;
 import dev.v6platform.observability.ManagedPrometheus;
 import dev.v6platform.observability.MetricsPipeline;
+import dev.v6platform.observability.SeriesEstimate;
 import dev.v6platform.network.plan.AddressPlanReport;
 import dev.v6platform.network.plan.AddressPlanSvg;
 import dev.v6platform.validation.PlatformRulesPlugin;
@@ -56,6 +57,8 @@ public final class PlatformSynthesis {
     public static final String COLLECTOR_CHART = "metrics-collector";
     /** Name of the chart file with the BuildKit fleet. */
     public static final String BUILDKIT_CHART = "buildkit";
+    /** The cardinality estimate against the budgets, per environment. */
+    public static final String METRICS_BUDGET = "metrics-budget.md";
     /** The buildx commands for the BuildKit fleet, per environment. */
     public static final String BUILDX_GUIDE = "buildx.md";
     /** Name of the chart file with Karpenter's EC2NodeClass and NodePools. */
@@ -79,8 +82,10 @@ public final class PlatformSynthesis {
     public static Result build(List<EnvironmentConfig> envs, AddressPlan plan, Path cdkOut, Path dist) {
         List<dev.v6platform.config.ConfigError> pipelineErrors = new ArrayList<>();
         for (EnvironmentConfig env : envs) {
-            env.metrics().ifPresent(m -> pipelineErrors.addAll(
-                    dev.v6platform.observability.PlatformRules.checkPipeline(env, m)));
+            env.metrics().ifPresent(m -> {
+                pipelineErrors.addAll(dev.v6platform.observability.PlatformRules.checkPipeline(env, m));
+                pipelineErrors.addAll(SeriesEstimate.of(env, m).check(env, m));
+            });
         }
         if (!pipelineErrors.isEmpty()) {
             throw new dev.v6platform.config.ConfigException(pipelineErrors);
@@ -191,6 +196,10 @@ public final class PlatformSynthesis {
             for (EnvironmentConfig env : envs) {
                 if (env.buildkit().isPresent()) {
                     writeString(stagedDist.resolve(env.name()).resolve(BUILDX_GUIDE), BuildxGuide.markdown(env));
+                }
+                if (env.metrics().isPresent()) {
+                    writeString(stagedDist.resolve(env.name()).resolve(METRICS_BUDGET), SeriesEstimate.of(env,
+                            env.metrics().get()).markdown(env.name(), env.metrics().get()));
                 }
             }
             writeString(stagedDist.resolve(PLAN_PICTURE), AddressPlanSvg.render(plan));

@@ -72,7 +72,15 @@ public final class ManagedPrometheus extends Construct {
                 .loggingConfiguration(CfnWorkspace.LoggingConfigurationProperty.builder()
                         .logGroupArn(logs.getLogGroupArn()).build())
                 .workspaceConfiguration(CfnWorkspace.WorkspaceConfigurationProperty.builder()
-                        .retentionPeriodInDays(spec.retentionDays()).build())
+                        .retentionPeriodInDays(spec.retentionDays())
+                        // the collector labels every series with the environment: cap them at the budget
+                        .limitsPerLabelSets(List.of(CfnWorkspace.LimitsPerLabelSetProperty.builder()
+                                .labelSet(List.of(CfnWorkspace.LabelProperty.builder().name("environment")
+                                        .value(environment).build()))
+                                .limits(CfnWorkspace.LimitsPerLabelSetEntryProperty.builder()
+                                        .maxSeries(spec.seriesBudget()).build())
+                                .build()))
+                        .build())
                 .alertManagerDefinition(alertManager(environment, alerts.getTopicArn(), stack.getRegion()))
                 .build();
         workspace.getNode().addDependency(logs);

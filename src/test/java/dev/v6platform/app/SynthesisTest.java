@@ -27,7 +27,7 @@ class SynthesisTest {
         for (String env : List.of("dev-euw1", "dev-use1", "prod-euw1", "prod-use1")) {
             expected.addAll(List.of(env + "/buildkit.k8s.yaml", env + "/buildx.md",
                     env + "/karpenter-controller.helm.yaml",
-                    env + "/karpenter-pools.k8s.yaml", env + "/metrics-collector.k8s.yaml",
+                    env + "/karpenter-pools.k8s.yaml", env + "/metrics-budget.md", env + "/metrics-collector.k8s.yaml",
                     env + "/namespaces.k8s.yaml"));
         }
         assertThat(SampleSynthesis.files(r.dist()).keySet()).containsExactlyElementsOf(expected);

@@ -24,7 +24,9 @@ class ManagedPrometheusTest {
                 "KmsKeyArn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("^PlatformKey"), "Arn")),
                 "LoggingConfiguration", Map.of("LogGroupArn", Map.of("Fn::GetAtt", List.of(
                         Match.stringLikeRegexp("^PrometheusLogs"), "Arn"))),
-                "WorkspaceConfiguration", Match.objectLike(Map.of("RetentionPeriodInDays", 400)))));
+                "WorkspaceConfiguration", Map.of("RetentionPeriodInDays", 400, "LimitsPerLabelSets", List.of(Map.of(
+                        "LabelSet", List.of(Map.of("Name", "environment", "Value", "prod-use1")),
+                        "Limits", Map.of("MaxSeries", 3000000)))))));
         PROD.hasResourceProperties("AWS::Logs::LogGroup", Match.objectLike(Map.of(
                 "LogGroupName", "/v6-platform/prod-use1/prometheus",
                 "KmsKeyId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("^PlatformKey"), "Arn")))));

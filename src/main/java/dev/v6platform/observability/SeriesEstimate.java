@@ -1,0 +1,204 @@
+package dev.v6platform.observability;
+
+import dev.v6platform.config.BuildkitSpec;
+import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.config.KarpenterSpec;
+import dev.v6platform.config.MetricsSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToLongFunction;
+import java.util.regex.Pattern;
+
+/**
+ * Estimates an environment's active series from what the collector scrapes, what the allowlist keeps and how many
+ * targets there are, before anything is deployed. An upper bound, on stated assumptions:
+ *
+ * <ul>
+ *   <li>nodes: the system node group at its maximum plus every NodePool at its cpu limit in
+ *       {@value #VCPUS_PER_NODE}-vCPU nodes; {@value #PODS_PER_NODE} pods per node, each with 2 cgroups (pod and
+ *       container) for cAdvisor, plus {@value #SYSTEM_CGROUPS} system cgroups per node;</li>
+ *   <li>series per target of each metric family, from the metric's labels (e.g. one
+ *       {@code container_cpu_usage_seconds_total} per container, 17 series per kubelet histogram, one
+ *       {@code karpenter_pods_state} per pod); families not in the catalog count as the job's "other metrics",
+ *       kept only without an allowlist;</li>
+ *   <li>builders: every BuildKit pool at maxReplicas; two Karpenter replicas and two API servers.</li>
+ * </ul>
+ *
+ * @param rows  one row per job and family kept
+ * @param total the estimated active series
+ */
+public record SeriesEstimate(List<Row> rows, long total, Inputs inputs) {
+    static final int VCPUS_PER_NODE = 8;
+    static final int PODS_PER_NODE = 30;
+    static final int SYSTEM_CGROUPS = 10;
+    static final int HISTOGRAM_SERIES = 17;
+
+    /** What the estimate is computed from. */
+    public record Inputs(long nodes, long pods, long cgroupsPerNode, long builders, long pools) {
+    }
+
+    /**
+     * One family of one job.
+     *
+     * @param job             scrape job
+     * @param family          metric name, or "other metrics"
+     * @param targets         targets of the job
+     * @param seriesPerTarget series one target exposes for the family
+     */
+    public record Row(String job, String family, long targets, long seriesPerTarget) {
+        public long series() {
+            return targets * seriesPerTarget;
+        }
+    }
+
+    record Family(String job, String name, ToLongFunction<Inputs> perTarget) {
+    }
+
+    /** The families the platform knows, per job, with series per target. */
+    static List<Family> catalog() {
+        List<Family> c = new ArrayList<>();
+        c.add(new Family(PlatformRules.KUBELET, "up", i -> 1));
+        for (String m : List.of("available_bytes", "capacity_bytes", "used_bytes", "inodes", "inodes_free",
+                "inodes_used")) {
+            c.add(new Family(PlatformRules.KUBELET, "kubelet_volume_stats_" + m, i -> 2));
+        }
+        c.add(new Family(PlatformRules.KUBELET, "kubelet_pleg_relist_duration_seconds", i -> HISTOGRAM_SERIES));
+        c.add(new Family(PlatformRules.KUBELET, "kubelet_running_pods", i -> 1));
+        c.add(new Family(PlatformRules.KUBELET, null, i -> 1500));
+        c.add(new Family(PlatformRules.CADVISOR, "up", i -> 1));
+        for (String m : List.of("cpu_usage_seconds_total", "memory_working_set_bytes", "spec_memory_limit_bytes",
+                "fs_usage_bytes")) {
+            c.add(new Family(PlatformRules.CADVISOR, "container_" + m, Inputs::cgroupsPerNode));
+        }
+        c.add(new Family(PlatformRules.CADVISOR, null, i -> 60 * i.cgroupsPerNode()));
+        c.add(new Family(PlatformRules.APISERVER, "up", i -> 1));
+        c.add(new Family(PlatformRules.APISERVER, "apiserver_request_total", i -> 3000));
+        c.add(new Family(PlatformRules.APISERVER, "apiserver_request_duration_seconds", i -> 60L * 8 * 39));
+        c.add(new Family(PlatformRules.APISERVER, null, i -> 20000));
+        c.add(new Family(PlatformRules.KARPENTER, "up", i -> 1));
+        for (String m : List.of("usage", "limit", "allowed_disruptions")) {
+            c.add(new Family(PlatformRules.KARPENTER, "karpenter_nodepools_" + m, i -> i.pools() * 6));
+        }
+        c.add(new Family(PlatformRules.KARPENTER, "karpenter_pods_state", Inputs::pods));
+        for (String m : List.of("allocatable", "total_pod_requests", "total_pod_limits", "total_daemon_requests",
+                "total_daemon_limits", "system_overhead")) {
+            c.add(new Family(PlatformRules.KARPENTER, "karpenter_nodes_" + m, i -> i.nodes() * 5));
+        }
+        c.add(new Family(PlatformRules.KARPENTER, "karpenter_scheduler_queue_depth", i -> 1));
+        c.add(new Family(PlatformRules.KARPENTER, "karpenter_cloudprovider_errors_total", i -> 20));
+        c.add(new Family(PlatformRules.KARPENTER, "karpenter_cluster_state_synced", i -> 1));
+        c.add(new Family(PlatformRules.KARPENTER, null, i -> 1500));
+        c.add(new Family("buildkitd", "up", i -> 1));
+        c.add(new Family("buildkitd", null, i -> 150));
+        return c;
+    }
+
+    /** The estimate for {@code env}, keeping what {@code spec}'s allowlist keeps. */
+    public static SeriesEstimate of(EnvironmentConfig env, MetricsSpec spec) {
+        long nodes = env.cluster().systemNodes().maxSize();
+        long pools = 0;
+        for (KarpenterSpec.Pool p : env.karpenter().map(KarpenterSpec::pools).orElse(List.of())) {
+            nodes += (long) Math.ceil(cpu(p.limits().get("cpu")) / VCPUS_PER_NODE);
+            pools++;
+        }
+        long builders = env.buildkit().map(b -> b.pools().stream().mapToLong(BuildkitSpec.Pool::maxReplicas).sum())
+                .orElse(0L);
+        Inputs in = new Inputs(nodes, nodes * PODS_PER_NODE, 2L * PODS_PER_NODE + SYSTEM_CGROUPS, builders, pools);
+        Map<String, Long> targets = new LinkedHashMap<>();
+        targets.put(PlatformRules.KUBELET, nodes);
+        targets.put(PlatformRules.CADVISOR, nodes);
+        targets.put(PlatformRules.APISERVER, 2L);
+        if (env.karpenter().isPresent()) {
+            targets.put(PlatformRules.KARPENTER, 2L);
+        }
+        if (env.buildkit().isPresent()) {
+            targets.put("buildkitd", builders);
+        }
+        List<Pattern> allow = spec.allow().stream().map(Pattern::compile).toList();
+        List<Row> rows = new ArrayList<>();
+        long total = 0;
+        for (Family f : catalog()) {
+            Long t = targets.get(f.job());
+            if (t == null || t == 0) {
+                continue;
+            }
+            boolean kept = f.name() == null ? allow.isEmpty()
+                    : allow.isEmpty() || allow.stream().anyMatch(p -> p.matcher(f.name()).matches());
+            if (kept) {
+                Row r = new Row(f.job(), f.name() == null ? "other metrics" : f.name(), t, f.perTarget()
+                        .applyAsLong(in));
+                rows.add(r);
+                total += r.series();
+            }
+        }
+        return new SeriesEstimate(rows, total, in);
+    }
+
+    /** Samples one scrape of one target of {@code job} returns before the pipeline filters anything. */
+    public long rawSamplesPerTarget(String job) {
+        return catalog().stream().filter(f -> f.job().equals(job)).mapToLong(f -> f.perTarget().applyAsLong(inputs))
+                .sum();
+    }
+
+    static double cpu(String quantity) {
+        return quantity.endsWith("m") ? Double.parseDouble(quantity.substring(0, quantity.length() - 1)) / 1000
+                : Double.parseDouble(quantity);
+    }
+
+    /**
+     * Problems with the budgets: an estimate above the seriesBudget, and a job budget (sample_limit) below what one
+     * scrape of the job returns, which would fail every scrape.
+     */
+    public List<dev.v6platform.config.ConfigError> check(EnvironmentConfig env, MetricsSpec spec) {
+        List<dev.v6platform.config.ConfigError> out = new ArrayList<>();
+        if (total > spec.seriesBudget()) {
+            Row largest = rows.stream().max(java.util.Comparator.comparingLong(Row::series)).orElseThrow();
+            out.add(new dev.v6platform.config.ConfigError(env.source(), spec.line(), "metrics.seriesBudget",
+                    String.format(Locale.ROOT, "the estimated %,d active series exceed the seriesBudget of %,d "
+                            + "(largest: %s of job %s, %,d series)", total, spec.seriesBudget(), largest.family(),
+                            largest.job(), largest.series()),
+                    "narrow metrics.allow, or raise seriesBudget"));
+        }
+        spec.jobBudgets().forEach((job, limit) -> {
+            long raw = rawSamplesPerTarget(job);
+            if (limit < raw) {
+                out.add(new dev.v6platform.config.ConfigError(env.source(), spec.line(), "metrics.jobBudgets." + job,
+                        String.format(Locale.ROOT, "one %s scrape returns about %,d samples before filtering, above "
+                                + "its budget of %,d, so every scrape would fail", job, raw, limit),
+                        String.format(Locale.ROOT, "raise it to at least %,d", raw)));
+            }
+        });
+        return out;
+    }
+
+    /** {@code dist/<environment>/metrics-budget.md}. */
+    public String markdown(String environment, MetricsSpec spec) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Metrics budget of ").append(environment).append("\n\n")
+                .append(String.format(Locale.ROOT, "Estimated active series: **%,d** of a budget of %,d (%.1f%%); "
+                        + "AMP's workspace limit for this environment's series is set to the budget.%n%n",
+                        total, spec.seriesBudget(), 100.0 * total / spec.seriesBudget()))
+                .append(String.format(Locale.ROOT, "Assumed: %,d nodes (system nodes at their maximum, every "
+                        + "NodePool at its cpu limit in %d-vCPU nodes), %,d pods, %,d cgroups per node, %,d builders, "
+                        + "%,d NodePools.%n%n", inputs.nodes(), VCPUS_PER_NODE, inputs.pods(), inputs.cgroupsPerNode(),
+                        inputs.builders(), inputs.pools()))
+                .append("| job | family | targets | series per target | series |\n")
+                .append("| --- | --- | ---: | ---: | ---: |\n");
+        for (Row r : rows) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %,d |%n", r.job(), r.family(), r.targets(),
+                    r.seriesPerTarget(), r.series()));
+        }
+        md.append("\nSamples per scrape of one target before filtering, against the job budgets (sample_limit):\n\n")
+                .append("| job | samples per scrape | jobBudgets |\n| --- | ---: | ---: |\n");
+        for (String job : List.of(PlatformRules.KUBELET, PlatformRules.CADVISOR, PlatformRules.APISERVER,
+                PlatformRules.KARPENTER, "buildkitd")) {
+            Integer limit = spec.jobBudgets().get(job);
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %s |%n", job, rawSamplesPerTarget(job),
+                    limit == null ? "none" : String.format(Locale.ROOT, "%,d", limit)));
+        }
+        return md.toString();
+    }
+}
