@@ -138,6 +138,7 @@ public final class PlatformSynthesis {
                     workspace.getNode().addDependency(namespacesManifest);
                     KubernetesManifest applied = stack.cluster().apply(COLLECTOR_CHART, collector);
                     applied.getNode().addDependency(namespacesManifest, workspace);
+                    amp.collectorPodIdentity().ifPresent(a -> applied.getNode().addDependency(a));
                 }
             }
             if (env.buildkit().isPresent()) {

@@ -40,6 +40,7 @@ final class MetricsSection {
         m.put("pod", "the series of every pod would merge");
         m.put("namespace", "the series of every namespace would merge");
         m.put("node", "the series of every node would merge");
+        m.put("id", "cAdvisor's node-level cgroups differ only by id and would become duplicate series");
         m.put("__name__", "every metric would lose its name");
         return m;
     }

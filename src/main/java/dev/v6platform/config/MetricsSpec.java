@@ -20,7 +20,7 @@ import java.util.TreeMap;
  *   rename:
  *     - {from: container_cpu_usage_seconds_total, to: k8s_container_cpu_seconds_total}
  *   labels:
- *     - {drop: id}                     # remove a label from every series
+ *     - {drop: image}                  # remove a label from every series
  *     - {rename: pod_name, to: pod}    # move a label to another name
  *     - {add: team, value: platform}   # set a label on every series
  * }</pre>

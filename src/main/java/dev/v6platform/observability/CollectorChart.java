@@ -65,9 +65,7 @@ public final class CollectorChart extends Chart {
         container.put("securityContext", Map.of("allowPrivilegeEscalation", false, "readOnlyRootFilesystem", true,
                 "runAsNonRoot", true, "capabilities", Map.of("drop", List.of("ALL")),
                 "seccompProfile", Map.of("type", "RuntimeDefault")));
-        container.put("volumeMounts", List.of(
-                Map.of("name", "config", "mountPath", "/conf", "readOnly", true),
-                Map.of("name", "wal", "mountPath", CollectorConfig.WAL)));
+        container.put("volumeMounts", List.of(Map.of("name", "config", "mountPath", "/conf", "readOnly", true)));
 
         Map<String, Object> pod = new LinkedHashMap<>();
         pod.put("serviceAccountName", NAME);
@@ -79,9 +77,7 @@ public final class CollectorChart extends Chart {
                 "topology.kubernetes.io/zone", "whenUnsatisfiable", "ScheduleAnyway", "labelSelector",
                 Map.of("matchLabels", LABELS))));
         pod.put("containers", List.of(container));
-        pod.put("volumes", List.of(
-                Map.of("name", "config", "configMap", Map.of("name", NAME)),
-                Map.of("name", "wal", "emptyDir", Map.of("sizeLimit", "2Gi"))));
+        pod.put("volumes", List.of(Map.of("name", "config", "configMap", Map.of("name", NAME))));
         return object("apps/v1", "Deployment", Map.of("spec", Map.of(
                 "replicas", 2,
                 "selector", Map.of("matchLabels", LABELS),

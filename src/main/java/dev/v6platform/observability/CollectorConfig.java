@@ -27,7 +27,6 @@ public final class CollectorConfig {
     static final String TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
     static final String CA = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt";
     public static final int HEALTH_PORT = 13133;
-    public static final String WAL = "/var/lib/otelcol/wal";
     /**
      * The remote write URL comes from this environment variable (ConfigMap {@code amp-workspace}), because the
      * workspace id exists only after deploy and dist/ must not change with it.
@@ -95,7 +94,8 @@ public final class CollectorConfig {
         exporter.put("remote_write_queue", map("enabled", true, "queue_size", 20000, "num_consumers", 4));
         exporter.put("retry_on_failure", map("enabled", true, "initial_interval", "5s", "max_interval", "30s",
                 "max_elapsed_time", "10m"));
-        exporter.put("wal", map("directory", WAL, "buffer_size", 300, "truncate_frequency", "1m"));
+        // no WAL: one rejected batch would be replayed for ever and fill the disk; the queue, the retries and the
+        // second replica cover restarts
 
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("extensions", map(
@@ -135,7 +135,9 @@ public final class CollectorConfig {
                         map("source_labels", List.of("__meta_kubernetes_node_name"), "regex", "(.+)",
                                 "target_label", "__metrics_path__",
                                 "replacement", "/api/v1/nodes/$${1}/proxy" + path),
-                        map("source_labels", List.of("__meta_kubernetes_node_name"), "target_label", "node")));
+                        map("source_labels", List.of("__meta_kubernetes_node_name"), "target_label", "node"),
+                        // every target has the proxy's address: name the node, or per-instance rules see one
+                        map("source_labels", List.of("__meta_kubernetes_node_name"), "target_label", "instance")));
     }
 
     private static Map<String, Object> apiServerJob() {

@@ -39,6 +39,7 @@ public final class ManagedPrometheus extends Construct {
     private final CfnWorkspace workspace;
     private final Topic alerts;
     private final Role collectorRole;
+    private final CfnPodIdentityAssociation collectorPodIdentity;
 
     public ManagedPrometheus(Construct scope, String id, String environment, MetricsSpec spec, List<RuleGroup> rules,
             IKey key, ICluster cluster) {
@@ -114,14 +115,13 @@ public final class ManagedPrometheus extends Construct {
                 .build();
         collectorRole.addToPolicy(PolicyStatement.Builder.create().sid("RemoteWriteThisWorkspace")
                 .effect(Effect.ALLOW).actions(List.of("aps:RemoteWrite")).resources(List.of(workspaceArn)).build());
-        if (cluster != null) {
-            CfnPodIdentityAssociation.Builder.create(this, "CollectorPodIdentity")
+        this.collectorPodIdentity = cluster == null ? null : CfnPodIdentityAssociation.Builder.create(this,
+                "CollectorPodIdentity")
                     .clusterName(cluster.getClusterName())
                     .namespace(CollectorChart.NAMESPACE)
                     .serviceAccount(CollectorChart.NAME)
                     .roleArn(collectorRole.getRoleArn())
                     .build();
-        }
         CfnOutput.Builder.create(this, "RemoteWriteUrl")
                 .description("Remote write URL of " + environment + "'s workspace (dual-stack endpoint)")
                 .value(remoteWriteUrl(stack.getRegion(), workspace.getAttrWorkspaceId()))
@@ -157,6 +157,11 @@ public final class ManagedPrometheus extends Construct {
     /** The remote write URL, resolved at deploy. */
     public String remoteWriteUrl() {
         return remoteWriteUrl(Stack.of(this).getRegion(), workspace.getAttrWorkspaceId());
+    }
+
+    /** The collector's Pod Identity association (absent without a cluster): its pods start after it. */
+    public java.util.Optional<CfnPodIdentityAssociation> collectorPodIdentity() {
+        return java.util.Optional.ofNullable(collectorPodIdentity);
     }
 
     public Role collectorRole() {

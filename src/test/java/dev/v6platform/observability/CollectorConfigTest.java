@@ -31,7 +31,7 @@ class CollectorConfigTest {
     }
 
     @Test
-    void remote_write_signs_with_sigv4_and_keeps_a_queue_retries_and_a_wal() {
+    void remote_write_signs_with_sigv4_and_keeps_a_queue_and_retries_but_no_wal() {
         Map<String, Object> exporter = at(CONFIG, "exporters", "prometheusremotewrite");
 
         assertThat(exporter).containsEntry("endpoint", "${env:AMP_REMOTE_WRITE_URL}")
@@ -40,7 +40,7 @@ class CollectorConfigTest {
                 "region", "us-east-1", "service", "aps"));
         assertThat((Map<String, Object>) exporter.get("external_labels")).containsEntry("cluster", "v6-prod-use1")
                 .containsEntry("__replica__", "${env:POD_NAME}");
-        assertThat((Map<String, Object>) exporter.get("wal")).containsEntry("directory", "/var/lib/otelcol/wal");
+        assertThat(exporter).doesNotContainKey("wal");
         assertThat((Map<String, Object>) exporter.get("retry_on_failure")).containsEntry("enabled", true);
         assertThat((Map<String, Object>) exporter.get("remote_write_queue")).containsEntry("enabled", true);
         assertThat((List<String>) at(CONFIG, "service", "extensions")).containsExactly("health_check", "sigv4auth");
@@ -60,6 +60,8 @@ class CollectorConfigTest {
         assertThat(at(jobs.get(4), "relabel_configs", "1", "replacement").toString()).isEqualTo("[$${1}]:6060");
         assertThat(at(jobs.get(0), "relabel_configs", "1", "replacement").toString())
                 .isEqualTo("/api/v1/nodes/$${1}/proxy/metrics");
+        assertThat((List<Map<String, Object>>) jobs.get(1).get("relabel_configs")).contains(Map.of(
+                "source_labels", List.of("__meta_kubernetes_node_name"), "target_label", "instance"));
         assertThat(TEXT).doesNotContain("([^:]+)").doesNotContainPattern("[^$]\\$\\{1\\}");
     }
 

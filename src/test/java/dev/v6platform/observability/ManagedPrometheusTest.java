@@ -86,6 +86,14 @@ class ManagedPrometheusTest {
     }
 
     @Test
+    void the_collector_starts_only_after_its_pod_identity_association_exists() {
+        PROD.hasResource("Custom::AWSCDK-EKS-KubernetesResource", Match.objectLike(Map.of(
+                "Properties", Match.objectLike(Map.of("Manifest", Match.stringLikeRegexp(
+                        ".*\"kind\":\"Deployment\".*\"name\":\"otel-collector\".*"))),
+                "DependsOn", Match.arrayWith(List.of(Match.stringLikeRegexp("^PrometheusCollectorPodIdentity"))))));
+    }
+
+    @Test
     void the_remote_write_url_uses_the_dual_stack_endpoint() {
         assertThat(ManagedPrometheus.remoteWriteUrl("eu-west-1", "ws-1")).isEqualTo(
                 "https://aps-workspaces.eu-west-1.api.aws/workspaces/ws-1/api/v1/remote_write");
