@@ -126,7 +126,8 @@ public final class PlatformSynthesis {
                 CollectorChart collector = new CollectorChart(k8s, COLLECTOR_CHART, CollectorConfig.render(
                         CollectorConfig.build(env.region(), PlatformStack.clusterName(env), env.name(),
                                 env.karpenter().isPresent(), env.buildkit().isPresent(),
-                                MetricsPipeline.processors(env.metrics().get()), env.metrics().get().jobBudgets())));
+                                MetricsPipeline.processors(env.metrics().get()), env.metrics().get().jobBudgets(),
+                                env.metrics().get().writeAheadLog())), env.metrics().get().writeAheadLog());
                 if (kubectl) {
                     ManagedPrometheus amp = stack.prometheus().orElseThrow();
                     KubernetesManifest workspace = KubernetesManifest.Builder.create(stack.cluster(),

@@ -123,6 +123,7 @@ final class MetricsSection {
         }));
         List<MetricsSpec.LabelRule> labels = new ArrayList<>();
         m.objectList("labels", null).ifPresent(items -> items.forEach(l -> labelRule(l).ifPresent(labels::add)));
+        boolean wal = m.bool("writeAheadLog", null).orElse(false);
         m.finish();
         if (jobTotal[0] > budget && budget > 0) {
             m.problem(m.lineOf("jobBudgets"), m.field("jobBudgets"), "the job budgets add up to " + jobTotal[0]
@@ -132,7 +133,7 @@ final class MetricsSection {
         if (retention < 0 || budget < 0) {
             return Optional.empty();
         }
-        return Optional.of(new MetricsSpec(retention, emails, budget, jobBudgets, allow, renames, labels,
+        return Optional.of(new MetricsSpec(retention, emails, budget, jobBudgets, allow, renames, labels, wal,
                 m.line()));
     }
 

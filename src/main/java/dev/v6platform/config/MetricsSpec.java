@@ -23,6 +23,7 @@ import java.util.TreeMap;
  *     - {drop: image}                  # remove a label from every series
  *     - {rename: pod_name, to: pod}    # move a label to another name
  *     - {add: team, value: platform}   # set a label on every series
+ *   writeAheadLog: false               # opt-in WAL for remote write; off because a rejected batch replays for ever
  * }</pre>
  *
  * @param retentionDays days AMP keeps samples
@@ -34,11 +35,13 @@ import java.util.TreeMap;
  *                      keeps everything
  * @param renames       metric renames, in order
  * @param labels        label rules, in order
+ * @param writeAheadLog whether the exporter keeps a write-ahead log; off by default, because a batch AMP rejects
+ *                      is replayed until the log's volume fills
  * @param line          line of the {@code metrics:} key
  */
 public record MetricsSpec(int retentionDays, List<String> alertEmails, long seriesBudget,
         Map<String, Integer> jobBudgets, List<String> allow, List<Rename> renames, List<LabelRule> labels,
-        int line) {
+        boolean writeAheadLog, int line) {
     /** AMP's default active-series limit per workspace. */
     public static final long WORKSPACE_SERIES_LIMIT = 10_000_000L;
 
@@ -52,7 +55,7 @@ public record MetricsSpec(int retentionDays, List<String> alertEmails, long seri
 
     /** A workspace with alerting only: every metric kept, the default budget. */
     public MetricsSpec(int retentionDays, List<String> alertEmails, int line) {
-        this(retentionDays, alertEmails, 2_000_000L, Map.of(), List.of(), List.of(), List.of(), line);
+        this(retentionDays, alertEmails, 2_000_000L, Map.of(), List.of(), List.of(), List.of(), false, line);
     }
 
     /** A metric rename. */

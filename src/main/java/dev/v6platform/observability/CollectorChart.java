@@ -26,7 +26,7 @@ public final class CollectorChart extends Chart {
      */
     public static final String WORKSPACE_CONFIG_MAP = "amp-workspace";
 
-    public CollectorChart(Construct scope, String id, String configText) {
+    public CollectorChart(Construct scope, String id, String configText, boolean writeAheadLog) {
         super(scope, id);
         KubeObjects.add(this, "serviceaccount", object("v1", "ServiceAccount", Map.of()));
         KubeObjects.add(this, "clusterrole", clusterObject("ClusterRole", Map.of("rules", List.of(
@@ -40,12 +40,12 @@ public final class CollectorChart extends Chart {
                 "subjects", List.of(Map.of("kind", "ServiceAccount", "name", NAME, "namespace", NAMESPACE)))));
         KubeObjects.add(this, "config", object("v1", "ConfigMap", Map.of("data",
                 Map.of("collector.yaml", configText))));
-        KubeObjects.add(this, "deployment", deployment(configText));
+        KubeObjects.add(this, "deployment", deployment(configText, writeAheadLog));
         KubeObjects.add(this, "pdb", object("policy/v1", "PodDisruptionBudget", Map.of("spec", Map.of(
                 "minAvailable", 1, "selector", Map.of("matchLabels", LABELS)))));
     }
 
-    private static Map<String, Object> deployment(String configText) {
+    private static Map<String, Object> deployment(String configText, boolean writeAheadLog) {
         Map<String, Object> health = Map.of("httpGet", Map.of("path", "/", "port", CollectorConfig.HEALTH_PORT));
         Map<String, Object> container = new LinkedHashMap<>();
         container.put("name", "collector");
@@ -65,7 +65,10 @@ public final class CollectorChart extends Chart {
         container.put("securityContext", Map.of("allowPrivilegeEscalation", false, "readOnlyRootFilesystem", true,
                 "runAsNonRoot", true, "capabilities", Map.of("drop", List.of("ALL")),
                 "seccompProfile", Map.of("type", "RuntimeDefault")));
-        container.put("volumeMounts", List.of(Map.of("name", "config", "mountPath", "/conf", "readOnly", true)));
+        container.put("volumeMounts", writeAheadLog
+                ? List.of(Map.of("name", "config", "mountPath", "/conf", "readOnly", true),
+                        Map.of("name", "wal", "mountPath", CollectorConfig.WAL))
+                : List.of(Map.of("name", "config", "mountPath", "/conf", "readOnly", true)));
 
         Map<String, Object> pod = new LinkedHashMap<>();
         pod.put("serviceAccountName", NAME);
@@ -77,7 +80,10 @@ public final class CollectorChart extends Chart {
                 "topology.kubernetes.io/zone", "whenUnsatisfiable", "ScheduleAnyway", "labelSelector",
                 Map.of("matchLabels", LABELS))));
         pod.put("containers", List.of(container));
-        pod.put("volumes", List.of(Map.of("name", "config", "configMap", Map.of("name", NAME))));
+        pod.put("volumes", writeAheadLog
+                ? List.of(Map.of("name", "config", "configMap", Map.of("name", NAME)),
+                        Map.of("name", "wal", "emptyDir", Map.of("sizeLimit", "2Gi")))
+                : List.of(Map.of("name", "config", "configMap", Map.of("name", NAME))));
         return object("apps/v1", "Deployment", Map.of("spec", Map.of(
                 "replicas", 2,
                 "selector", Map.of("matchLabels", LABELS),

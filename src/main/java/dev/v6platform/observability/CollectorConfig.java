@@ -32,6 +32,8 @@ public final class CollectorConfig {
      * workspace id exists only after deploy and dist/ must not change with it.
      */
     public static final String REMOTE_WRITE_ENV = "AMP_REMOTE_WRITE_URL";
+    /** Where the opt-in write-ahead log lives (an emptyDir). */
+    public static final String WAL = "/var/lib/otelcol/wal";
     /** The builders' debug listener, which serves BuildKit's Prometheus metrics. */
     public static final int BUILDKIT_METRICS_PORT = dev.v6platform.buildkit.BuildFleetChart.METRICS_PORT;
     /** Karpenter's metrics port (its container port {@code http-metrics}). */
@@ -50,9 +52,11 @@ public final class CollectorConfig {
      *                       {@code memory_limiter} and before {@code batch}
      * @param sampleLimits   per job, the most samples one scrape of one target may return (the job's budget); a
      *                       scrape above it fails and is counted in {@code up == 0}
+     * @param writeAheadLog  whether the exporter keeps a write-ahead log
      */
     public static Map<String, Object> build(String region, String cluster, String environment,
-            boolean karpenter, boolean buildkit, Map<String, Object> processors, Map<String, Integer> sampleLimits) {
+            boolean karpenter, boolean buildkit, Map<String, Object> processors, Map<String, Integer> sampleLimits,
+            boolean writeAheadLog) {
         List<Object> jobs = new ArrayList<>();
         jobs.add(nodeProxyJob(PlatformRules.KUBELET, "/metrics"));
         jobs.add(nodeProxyJob(PlatformRules.CADVISOR, "/metrics/cadvisor"));
@@ -94,8 +98,11 @@ public final class CollectorConfig {
         exporter.put("remote_write_queue", map("enabled", true, "queue_size", 20000, "num_consumers", 4));
         exporter.put("retry_on_failure", map("enabled", true, "initial_interval", "5s", "max_interval", "30s",
                 "max_elapsed_time", "10m"));
-        // no WAL: one rejected batch would be replayed for ever and fill the disk; the queue, the retries and the
-        // second replica cover restarts
+        // the WAL is opt-in: one batch AMP rejects is replayed until the volume fills; the queue, the retries and
+        // the second replica cover restarts
+        if (writeAheadLog) {
+            exporter.put("wal", map("directory", WAL, "buffer_size", 300, "truncate_frequency", "1m"));
+        }
 
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("extensions", map(

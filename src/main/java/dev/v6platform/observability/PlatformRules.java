@@ -71,21 +71,21 @@ public final class PlatformRules {
     static RuleGroup karpenterGroup() {
         return new RuleGroup("karpenter", "1m", List.of(
                 new Recording("nodepool:karpenter_nodepools_usage_cpu:ratio",
-                        "sum by (nodepool) (karpenter_nodepools_usage{resource_type=\"cpu\"}) / sum by (nodepool) "
-                                + "(karpenter_nodepools_limit{resource_type=\"cpu\"})"),
+                        "sum by (cluster, nodepool) (karpenter_nodepools_usage{resource_type=\"cpu\"}) / sum by "
+                                + "(cluster, nodepool) (karpenter_nodepools_limit{resource_type=\"cpu\"})"),
                 new Alert("KarpenterNodePoolNearLimit", "nodepool:karpenter_nodepools_usage_cpu:ratio > 0.9", "15m",
                         Severity.WARNING, "NodePool {{ $labels.nodepool }} uses over 90% of its CPU limit",
                         "Karpenter will stop adding nodes to {{ $labels.nodepool }} at its limit; raise limits.cpu "
                                 + "in stacks/ or move workloads to another pool."),
-                new Alert("KarpenterPodsWaiting", "max(karpenter_scheduler_queue_depth) > 0", "30m", Severity.WARNING,
+                new Alert("KarpenterPodsWaiting", "max by (cluster) (karpenter_scheduler_queue_depth) > 0", "30m", Severity.WARNING,
                         "Pods have waited 30 minutes for Karpenter to schedule them",
                         "No NodePool can take them: check their requirements against the pools, the pools' limits "
                                 + "and the EC2 capacity in the zones."),
                 new Alert("KarpenterCloudProviderErrors",
-                        "sum by (controller, method) (rate(karpenter_cloudprovider_errors_total[10m])) > 0.1", "15m",
+                        "sum by (cluster, controller, method) (rate(karpenter_cloudprovider_errors_total[10m])) > 0.1", "15m",
                         Severity.WARNING, "Karpenter's EC2 calls fail ({{ $labels.method }})",
                         "Check the controller's logs and IAM policy, and EC2 limits and capacity."),
-                new Alert("KarpenterClusterStateNotSynced", "max(karpenter_cluster_state_synced) == 0", "15m",
+                new Alert("KarpenterClusterStateNotSynced", "max by (cluster) (karpenter_cluster_state_synced) == 0", "15m",
                         Severity.CRITICAL, "Karpenter's view of the cluster is out of sync",
                         "Karpenter cannot safely provision or disrupt nodes; check the controller's logs."),
                 new Alert("KarpenterDown", "absent(up{job=\"" + KARPENTER + "\"} == 1)", "10m", Severity.CRITICAL,
@@ -96,7 +96,7 @@ public final class PlatformRules {
     static RuleGroup buildkitGroup() {
         String builders = "namespace=\"buildkit\",container=\"buildkitd\"";
         return new RuleGroup("buildkit", "1m", List.of(
-                new Recording("arch:buildkitd_cpu_usage:rate5m", "sum by (arch) (label_replace(rate("
+                new Recording("arch:buildkitd_cpu_usage:rate5m", "sum by (cluster, arch) (label_replace(rate("
                         + "container_cpu_usage_seconds_total{" + builders + "}[5m]), \"arch\", \"$1\", \"pod\", "
                         + "\"buildkitd-(arm64|amd64)-[0-9]+\"))"),
                 new Alert("BuildkitCacheVolumeNearlyFull", "kubelet_volume_stats_available_bytes{namespace=\"buildkit\"}"
@@ -104,8 +104,9 @@ public final class PlatformRules {
                         Severity.WARNING, "Cache volume {{ $labels.persistentvolumeclaim }} is over 95% full",
                         "BuildKit's garbage collection is not keeping up and builds may fail with ENOSPC; raise "
                                 + "cacheGiB or lower gcReservedGiB in stacks/."),
-                new Alert("BuildkitMemoryNearLimit", "max by (pod) (container_memory_working_set_bytes{" + builders
-                        + "}) / max by (pod) (container_spec_memory_limit_bytes{" + builders + "} > 0) > 0.9", "10m",
+                new Alert("BuildkitMemoryNearLimit", "max by (cluster, pod) (container_memory_working_set_bytes{"
+                        + builders + "}) / max by (cluster, pod) (container_spec_memory_limit_bytes{" + builders
+                        + "} > 0) > 0.9", "10m",
                         Severity.WARNING, "Builder {{ $labels.pod }} is close to its memory limit",
                         "It may be killed mid-build; raise the pool's memory in stacks/.")));
     }
@@ -115,7 +116,7 @@ public final class PlatformRules {
                 new Alert("KubeletDown", "up{job=\"" + KUBELET + "\"} == 0", "10m", Severity.CRITICAL,
                         "The kubelet of {{ $labels.instance }} does not answer",
                         "The node may be unhealthy; Karpenter replaces unhealthy nodes it manages."),
-                new Alert("KubeletPlegSlow", "histogram_quantile(0.99, sum by (instance, le) "
+                new Alert("KubeletPlegSlow", "histogram_quantile(0.99, sum by (cluster, instance, le) "
                         + "(rate(kubelet_pleg_relist_duration_seconds_bucket{job=\"" + KUBELET + "\"}[5m]))) >= 10",
                         "5m", Severity.WARNING, "The kubelet of {{ $labels.instance }} relists pods slowly",
                         "Its container runtime is overloaded; the node may turn NotReady.")));
@@ -124,12 +125,12 @@ public final class PlatformRules {
     static RuleGroup controlPlaneGroup() {
         return new RuleGroup("control-plane", "1m", List.of(
                 new Recording("code:apiserver_request_total:rate5m",
-                        "sum by (code) (rate(apiserver_request_total{job=\"" + APISERVER + "\"}[5m]))"),
-                new Alert("KubeApiServerErrors", "sum(code:apiserver_request_total:rate5m{code=~\"5..\"}) / "
-                        + "sum(code:apiserver_request_total:rate5m) > 0.05", "10m", Severity.CRITICAL,
+                        "sum by (cluster, code) (rate(apiserver_request_total{job=\"" + APISERVER + "\"}[5m]))"),
+                new Alert("KubeApiServerErrors", "sum by (cluster) (code:apiserver_request_total:rate5m{code=~\"5..\"}) / "
+                        + "sum by (cluster) (code:apiserver_request_total:rate5m) > 0.05", "10m", Severity.CRITICAL,
                         "Over 5% of API server requests fail",
                         "Controllers and deploys are failing; check the EKS control plane's health and logs."),
-                new Alert("KubeApiServerSlow", "histogram_quantile(0.99, sum by (verb, le) (rate("
+                new Alert("KubeApiServerSlow", "histogram_quantile(0.99, sum by (cluster, verb, le) (rate("
                         + "apiserver_request_duration_seconds_bucket{job=\"" + APISERVER + "\",verb!~\"WATCH|CONNECT\"}"
                         + "[5m]))) > 1", "10m", Severity.WARNING, "API server {{ $labels.verb }} requests take over 1 s",
                         "Look for clients flooding the API (list calls without limits) in the audit log."),

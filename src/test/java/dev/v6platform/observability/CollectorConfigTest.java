@@ -15,7 +15,7 @@ import org.yaml.snakeyaml.Yaml;
 class CollectorConfigTest {
     static final String TEXT = CollectorConfig.render(CollectorConfig.build("us-east-1", "v6-prod-use1",
             "prod-use1", true, true, new LinkedHashMap<>(Map.of("filter/allowlist", Map.of("error_mode", "ignore"))),
-            Map.of("cadvisor", 400000)));
+            Map.of("cadvisor", 400000), false));
     static final Map<String, Object> CONFIG = new Yaml().load(TEXT);
 
     @Test
@@ -66,9 +66,22 @@ class CollectorConfigTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void the_write_ahead_log_is_opt_in_and_then_gets_its_own_volume() {
+        Map<String, Object> withWal = new Yaml().load(CollectorConfig.render(CollectorConfig.build("eu-west-1", "c",
+                "e", false, false, Map.of(), Map.of(), true)));
+        assertThat((Map<String, Object>) at(withWal, "exporters", "prometheusremotewrite", "wal"))
+                .containsEntry("directory", "/var/lib/otelcol/wal");
+        List<Map<String, Object>> objects = (List<Map<String, Object>>) (List<?>) new CollectorChart(new App(), "w",
+                "x: 1\n", true).toJson();
+        assertThat(objects.stream().filter(o -> o.get("kind").equals("Deployment")).findFirst().orElseThrow()
+                .toString()).contains("mountPath=/var/lib/otelcol/wal", "sizeLimit=2Gi");
+    }
+
+    @Test
     void without_karpenter_or_buildkit_their_jobs_are_not_scraped() {
         Map<String, Object> bare = new Yaml().load(CollectorConfig.render(CollectorConfig.build("eu-west-1", "c",
-                "e", false, false, Map.of(), Map.of())));
+                "e", false, false, Map.of(), Map.of(), false)));
         assertThat(at(bare, "receivers", "prometheus", "config", "scrape_configs").toString())
                 .doesNotContain("karpenter", "buildkitd");
     }
@@ -77,7 +90,7 @@ class CollectorConfigTest {
     @SuppressWarnings("unchecked")
     void the_collector_objects_pass_the_strict_schema_and_run_restricted_on_the_system_nodes() {
         List<Map<String, Object>> objects = (List<Map<String, Object>>) (List<?>) new CollectorChart(new App(), "c",
-                TEXT).toJson();
+                TEXT, false).toJson();
         for (Map<String, Object> o : objects) {
             assertThat(KubernetesValidator.shared().validate(o)).as(o.get("kind").toString()).isEmpty();
         }

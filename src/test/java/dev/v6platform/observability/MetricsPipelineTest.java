@@ -23,7 +23,7 @@ class MetricsPipelineTest {
     static final EnvironmentConfig PROD = EnvironmentLoader.loadFile(Path.of("stacks/prod-use1.yaml"));
 
     static MetricsSpec spec(List<String> allow, List<MetricsSpec.Rename> renames, List<LabelRule> labels) {
-        return new MetricsSpec(150, List.of(), 1_000_000L, Map.of(), allow, renames, labels, 40);
+        return new MetricsSpec(150, List.of(), 1_000_000L, Map.of(), allow, renames, labels, false, 40);
     }
 
     @Test
@@ -35,7 +35,7 @@ class MetricsPipelineTest {
                 new LabelRule(LabelRule.Kind.RENAME, "pod_name", Optional.of("pod"), Optional.empty()),
                 new LabelRule(LabelRule.Kind.ADD, "team", Optional.empty(), Optional.of("plat\"form"))));
         String text = CollectorConfig.render(CollectorConfig.build("us-east-1", "c", "e", false, false,
-                MetricsPipeline.processors(spec), Map.of()));
+                MetricsPipeline.processors(spec), Map.of(), false));
         Map<String, Object> config = new Yaml().load(text);
         Map<String, Object> processors = (Map<String, Object>) config.get("processors");
 
