@@ -9,9 +9,12 @@ import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.KubernetesDelivery;
 import dev.v6platform.karpenter.KarpenterAws;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.network.DualStackVpc;
+import dev.v6platform.observability.CollectorAccess;
 import dev.v6platform.observability.ManagedPrometheus;
 import dev.v6platform.observability.PlatformRules;
 import dev.v6platform.network.DualStackVpcProps;
@@ -38,8 +41,20 @@ public final class PlatformStack extends Stack {
     private final KarpenterAws karpenter;
     private final BuildCache buildCache;
     private final ManagedPrometheus prometheus;
+    private final CollectorAccess collectorAccess;
+    private final String remoteWriteUrl;
 
     public PlatformStack(Construct scope, String id, EnvironmentConfig env, AddressPlan plan) {
+        this(scope, id, env, plan, List.of(env), new java.util.HashMap<>());
+    }
+
+    /**
+     * An environment's stack among {@code all}: with {@code metrics.workspace: region}, the first environment of an
+     * account and region (by name) creates the shared workspace and registers it in {@code regional}; the others
+     * write to it through cross-stack references.
+     */
+    public PlatformStack(Construct scope, String id, EnvironmentConfig env, AddressPlan plan,
+            List<EnvironmentConfig> all, Map<String, ManagedPrometheus> regional) {
         super(scope, id, StackProps.builder()
                 .env(Environment.builder().account(env.account()).region(env.region()).build())
                 .stackName(nameOf(env))
@@ -83,13 +98,52 @@ public final class PlatformStack extends Stack {
         this.karpenter = env.karpenter().isPresent() ? new KarpenterAws(this, "Karpenter", cluster) : null;
         this.buildCache = env.buildkit().map(b -> new BuildCache(this, "BuildCache", env.name(), b, cluster,
                 key.key())).orElse(null);
-        this.prometheus = env.metrics().map(m -> new ManagedPrometheus(this, "Prometheus", env.name(), m,
-                PlatformRules.groups(env.karpenter().isPresent(), env.buildkit().isPresent()), key.key(),
-                cluster.cluster()))
-                .orElse(null);
+        if (env.metrics().isEmpty()) {
+            this.prometheus = null;
+            this.collectorAccess = null;
+            this.remoteWriteUrl = null;
+        } else if (!env.metrics().get().regional()) {
+            this.prometheus = new ManagedPrometheus(this, "Prometheus", env.name(), env.metrics().get(),
+                    PlatformRules.groups(env.karpenter().isPresent(), env.buildkit().isPresent()), key.key(),
+                    cluster.cluster());
+            this.collectorAccess = prometheus.access().orElseThrow();
+            this.remoteWriteUrl = prometheus.remoteWriteUrl();
+        } else {
+            String shared = env.account() + "/" + env.region();
+            ManagedPrometheus owner = regional.get(shared);
+            if (owner == null) {
+                List<EnvironmentConfig> members = all.stream().filter(e -> e.metrics().isPresent()
+                        && e.metrics().get().regional() && (e.account() + "/" + e.region()).equals(shared)).toList();
+                Map<String, Long> budgets = new java.util.TreeMap<>();
+                members.forEach(e -> budgets.put(e.name(), e.metrics().get().seriesBudget()));
+                owner = new ManagedPrometheus(this, "Prometheus", "shared-" + env.region(), env.metrics().get(),
+                        PlatformRules.groups(members.stream().anyMatch(e -> e.karpenter().isPresent()),
+                                members.stream().anyMatch(e -> e.buildkit().isPresent())), key.key(), budgets);
+                regional.put(shared, owner);
+                this.prometheus = owner;
+            } else {
+                this.prometheus = null;
+            }
+            this.collectorAccess = new CollectorAccess(this, "PrometheusCollector", env.name(),
+                    owner.workspace().getAttrArn(), cluster.cluster());
+            this.remoteWriteUrl = owner.remoteWriteUrl();
+        }
     }
 
-    /** The managed Prometheus workspace, when the environment has a {@code metrics:} section. */
+    /** The collector's remote-write access, when the environment has a {@code metrics:} section. */
+    public Optional<CollectorAccess> collectorAccess() {
+        return Optional.ofNullable(collectorAccess);
+    }
+
+    /** Where the collector writes (its own or the shared workspace), when the environment has metrics. */
+    public Optional<String> remoteWriteUrl() {
+        return Optional.ofNullable(remoteWriteUrl);
+    }
+
+    /**
+     * The managed Prometheus workspace this stack owns: its own, or the shared one of its account and region when
+     * it is the first environment there.
+     */
     public Optional<ManagedPrometheus> prometheus() {
         return Optional.ofNullable(prometheus);
     }

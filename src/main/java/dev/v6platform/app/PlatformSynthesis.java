@@ -99,9 +99,10 @@ public final class PlatformSynthesis {
                 .build());
         Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new PlatformRulesPlugin());
         Map<String, PlatformStack> stacks = new LinkedHashMap<>();
+        Map<String, ManagedPrometheus> regional = new LinkedHashMap<>();
         Map<String, org.cdk8s.App> charts = new LinkedHashMap<>();
         for (EnvironmentConfig env : envs) {
-            stacks.put(env.name(), new PlatformStack(app, PlatformStack.nameOf(env), env, plan));
+            stacks.put(env.name(), new PlatformStack(app, PlatformStack.nameOf(env), env, plan, envs, regional));
             org.cdk8s.App k8s = new org.cdk8s.App(org.cdk8s.AppProps.builder()
                     .outdir(dist.resolve(env.name()).toString())
                     .yamlOutputType(YamlOutputType.FILE_PER_CHART)
@@ -129,17 +130,17 @@ public final class PlatformSynthesis {
                                 MetricsPipeline.processors(env.metrics().get()), env.metrics().get().jobBudgets(),
                                 env.metrics().get().writeAheadLog())), env.metrics().get().writeAheadLog());
                 if (kubectl) {
-                    ManagedPrometheus amp = stack.prometheus().orElseThrow();
                     KubernetesManifest workspace = KubernetesManifest.Builder.create(stack.cluster(),
                             "Manifest-" + CollectorChart.WORKSPACE_CONFIG_MAP)
                             .cluster(stack.cluster().cluster())
-                            .manifest(List.of(workspaceConfigMap(amp.remoteWriteUrl())))
+                            .manifest(List.of(workspaceConfigMap(stack.remoteWriteUrl().orElseThrow())))
                             .overwrite(true)
                             .build();
                     workspace.getNode().addDependency(namespacesManifest);
                     KubernetesManifest applied = stack.cluster().apply(COLLECTOR_CHART, collector);
                     applied.getNode().addDependency(namespacesManifest, workspace);
-                    amp.collectorPodIdentity().ifPresent(a -> applied.getNode().addDependency(a));
+                    stack.collectorAccess().flatMap(a -> a.association())
+                            .ifPresent(a -> applied.getNode().addDependency(a));
                 }
             }
             if (env.buildkit().isPresent()) {

@@ -112,9 +112,34 @@ public final class EnvironmentLoader {
                         + "used by " + first.source() + ":" + first.line(), "give each environment a unique name");
             }
         }
-        problems.throwIfAny();
         envs.sort((a, b) -> a.name().compareTo(b.name()));
+        sharedWorkspaces(envs, problems);
+        problems.throwIfAny();
         return List.copyOf(envs);
+    }
+
+    /**
+     * Environments that share their account and region's workspace must agree on its settings (retention and alert
+     * e-mails): the first by name owns it.
+     */
+    private static void sharedWorkspaces(List<EnvironmentConfig> envs, Problems problems) {
+        Map<String, EnvironmentConfig> owners = new HashMap<>();
+        for (EnvironmentConfig env : envs) {
+            if (env.metrics().isEmpty() || !env.metrics().get().regional()) {
+                continue;
+            }
+            MetricsSpec m = env.metrics().get();
+            EnvironmentConfig owner = owners.putIfAbsent(env.account() + "/" + env.region(), env);
+            if (owner != null) {
+                MetricsSpec o = owner.metrics().get();
+                if (o.retentionDays() != m.retentionDays() || !o.alertEmails().equals(m.alertEmails())) {
+                    problems.add(env.source(), m.line(), "metrics", "shares the " + env.region() + " workspace with "
+                            + owner.name() + " (" + owner.source() + "), but sets retentionDays or alertEmails "
+                            + "differently", "give both the same retentionDays and alertEmails, or use workspace: "
+                            + "environment");
+                }
+            }
+        }
     }
 
     /** Loads one environment file. */

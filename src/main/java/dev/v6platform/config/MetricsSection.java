@@ -46,6 +46,13 @@ final class MetricsSection {
     }
 
     static Optional<MetricsSpec> parse(YamlObject m) {
+        boolean regional = m.string("workspace", null).map(w -> {
+            if (!w.value().equals("environment") && !w.value().equals("region")) {
+                m.problem(w.line(), w.field(), "'" + w.value() + "' is not a workspace scope; allowed: environment, "
+                        + "region", "use environment (its own workspace) or region (shared per account and region)");
+            }
+            return w.value().equals("region");
+        }).orElse(false);
         int retention = m.integer("retentionDays", null).map(d -> {
             if (d < 1 || d > 1095) {
                 m.problem(m.lineOf("retentionDays"), m.field("retentionDays"), d + " days is outside AMP's 1..1095",
@@ -133,7 +140,7 @@ final class MetricsSection {
         if (retention < 0 || budget < 0) {
             return Optional.empty();
         }
-        return Optional.of(new MetricsSpec(retention, emails, budget, jobBudgets, allow, renames, labels, wal,
+        return Optional.of(new MetricsSpec(retention, emails, budget, jobBudgets, allow, renames, labels, wal, regional,
                 m.line()));
     }
 

@@ -12,6 +12,7 @@ import java.util.TreeMap;
  *
  * <pre>{@code
  * metrics:
+ *   workspace: environment             # or region: one workspace per account and region, shared
  *   retentionDays: 150                 # how long AMP keeps samples, 1..1095; default 150
  *   alertEmails: [oncall@example.com]  # subscribed to the alert topic (each confirms by mail)
  *   seriesBudget: 2000000              # active series the environment may send; at most AMP's 10M default
@@ -35,13 +36,15 @@ import java.util.TreeMap;
  *                      keeps everything
  * @param renames       metric renames, in order
  * @param labels        label rules, in order
+ * @param regional      whether the environment writes to the workspace its account and region share (owned by the
+ *                      first such environment by name) instead of its own
  * @param writeAheadLog whether the exporter keeps a write-ahead log; off by default, because a batch AMP rejects
  *                      is replayed until the log's volume fills
  * @param line          line of the {@code metrics:} key
  */
 public record MetricsSpec(int retentionDays, List<String> alertEmails, long seriesBudget,
         Map<String, Integer> jobBudgets, List<String> allow, List<Rename> renames, List<LabelRule> labels,
-        boolean writeAheadLog, int line) {
+        boolean writeAheadLog, boolean regional, int line) {
     /** AMP's default active-series limit per workspace. */
     public static final long WORKSPACE_SERIES_LIMIT = 10_000_000L;
 
@@ -55,7 +58,7 @@ public record MetricsSpec(int retentionDays, List<String> alertEmails, long seri
 
     /** A workspace with alerting only: every metric kept, the default budget. */
     public MetricsSpec(int retentionDays, List<String> alertEmails, int line) {
-        this(retentionDays, alertEmails, 2_000_000L, Map.of(), List.of(), List.of(), List.of(), false, line);
+        this(retentionDays, alertEmails, 2_000_000L, Map.of(), List.of(), List.of(), List.of(), false, false, line);
     }
 
     /** A metric rename. */

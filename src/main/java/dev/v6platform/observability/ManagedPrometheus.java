@@ -38,12 +38,26 @@ public final class ManagedPrometheus extends Construct {
 
     private final CfnWorkspace workspace;
     private final Topic alerts;
-    private final Role collectorRole;
-    private final CfnPodIdentityAssociation collectorPodIdentity;
+    private CollectorAccess access;
 
     public ManagedPrometheus(Construct scope, String id, String environment, MetricsSpec spec, List<RuleGroup> rules,
             IKey key, ICluster cluster) {
+        this(scope, id, environment, spec, rules, key, new java.util.TreeMap<>(Map.of(environment,
+                spec.seriesBudget())));
+        this.access = new CollectorAccess(this, "Collector", environment, workspace.getAttrArn(), cluster);
+    }
+
+    /**
+     * A workspace shared by several environments ({@code metrics.workspace: region}): named after what it serves,
+     * with one label-set limit per environment. Each environment's collector gets its own {@link CollectorAccess}.
+     *
+     * @param name    {@code <environment>}, or {@code shared-<region>} for a regional workspace
+     * @param budgets series budget per environment writing to it
+     */
+    public ManagedPrometheus(Construct scope, String id, String name, MetricsSpec spec, List<RuleGroup> rules,
+            IKey key, Map<String, Long> budgets) {
         super(scope, id);
+        String environment = name;
         List<String> problems = RuleFiles.check(rules);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("the Prometheus rules of " + environment + " are invalid:\n  "
@@ -75,12 +89,13 @@ public final class ManagedPrometheus extends Construct {
                 .workspaceConfiguration(CfnWorkspace.WorkspaceConfigurationProperty.builder()
                         .retentionPeriodInDays(spec.retentionDays())
                         // the collector labels every series with the environment: cap them at the budget
-                        .limitsPerLabelSets(List.of(CfnWorkspace.LimitsPerLabelSetProperty.builder()
-                                .labelSet(List.of(CfnWorkspace.LabelProperty.builder().name("environment")
-                                        .value(environment).build()))
-                                .limits(CfnWorkspace.LimitsPerLabelSetEntryProperty.builder()
-                                        .maxSeries(spec.seriesBudget()).build())
-                                .build()))
+                        .limitsPerLabelSets(budgets.entrySet().stream().map(b -> (Object)
+                                CfnWorkspace.LimitsPerLabelSetProperty.builder()
+                                        .labelSet(List.of(CfnWorkspace.LabelProperty.builder().name("environment")
+                                                .value(b.getKey()).build()))
+                                        .limits(CfnWorkspace.LimitsPerLabelSetEntryProperty.builder()
+                                                .maxSeries(b.getValue()).build())
+                                        .build()).toList())
                         .build())
                 .alertManagerDefinition(alertManager(environment, alerts.getTopicArn(), stack.getRegion()))
                 .build();
@@ -108,20 +123,6 @@ public final class ManagedPrometheus extends Construct {
                 .name(RULES_NAMESPACE)
                 .data(RuleFiles.render(rules))
                 .build();
-        this.collectorRole = Role.Builder.create(this, "CollectorRole")
-                .assumedBy(Ipv6Cluster.podIdentity(stack.getAccount()))
-                .description("Remote-writes the metrics of " + environment + " (" + CollectorChart.NAMESPACE + "/"
-                        + CollectorChart.NAME + ")")
-                .build();
-        collectorRole.addToPolicy(PolicyStatement.Builder.create().sid("RemoteWriteThisWorkspace")
-                .effect(Effect.ALLOW).actions(List.of("aps:RemoteWrite")).resources(List.of(workspaceArn)).build());
-        this.collectorPodIdentity = cluster == null ? null : CfnPodIdentityAssociation.Builder.create(this,
-                "CollectorPodIdentity")
-                    .clusterName(cluster.getClusterName())
-                    .namespace(CollectorChart.NAMESPACE)
-                    .serviceAccount(CollectorChart.NAME)
-                    .roleArn(collectorRole.getRoleArn())
-                    .build();
         CfnOutput.Builder.create(this, "RemoteWriteUrl")
                 .description("Remote write URL of " + environment + "'s workspace (dual-stack endpoint)")
                 .value(remoteWriteUrl(stack.getRegion(), workspace.getAttrWorkspaceId()))
@@ -133,7 +134,7 @@ public final class ManagedPrometheus extends Construct {
         return "alertmanager_config: |\n"
                 + "  route:\n"
                 + "    receiver: sns\n"
-                + "    group_by: [alertname, severity]\n"
+                + "    group_by: [alertname, severity, environment]\n"
                 + "    group_wait: 30s\n"
                 + "    group_interval: 5m\n"
                 + "    repeat_interval: 4h\n"
@@ -143,9 +144,9 @@ public final class ManagedPrometheus extends Construct {
                 + "        - topic_arn: " + topicArn + "\n"
                 + "          sigv4:\n"
                 + "            region: " + region + "\n"
-                + "          subject: '[" + environment + "] {{ .CommonLabels.alertname }}'\n"
+                + "          subject: '[{{ .CommonLabels.environment }}] {{ .CommonLabels.alertname }}'\n"
                 + "          attributes:\n"
-                + "            environment: " + environment + "\n"
+                + "            environment: '{{ .CommonLabels.environment }}'\n"
                 + "            severity: '{{ .CommonLabels.severity }}'\n";
     }
 
@@ -159,13 +160,9 @@ public final class ManagedPrometheus extends Construct {
         return remoteWriteUrl(Stack.of(this).getRegion(), workspace.getAttrWorkspaceId());
     }
 
-    /** The collector's Pod Identity association (absent without a cluster): its pods start after it. */
-    public java.util.Optional<CfnPodIdentityAssociation> collectorPodIdentity() {
-        return java.util.Optional.ofNullable(collectorPodIdentity);
-    }
-
-    public Role collectorRole() {
-        return collectorRole;
+    /** This environment's collector access, when the workspace is its own. */
+    public java.util.Optional<CollectorAccess> access() {
+        return java.util.Optional.ofNullable(access);
     }
 
     public CfnWorkspace workspace() {

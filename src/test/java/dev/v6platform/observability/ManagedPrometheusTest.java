@@ -106,7 +106,7 @@ class ManagedPrometheusTest {
         List<RuleGroup> bad = List.of(new RuleGroup("g", "1m", List.of(new PrometheusRule.Recording("x", "sum("))));
 
         assertThatThrownBy(() -> new ManagedPrometheus(stack, "P", "dev", new MetricsSpec(30, List.of(), 1), bad,
-                new Key(stack, "K"), null))
+                new Key(stack, "K"), (software.amazon.awscdk.services.eks_v2.ICluster) null))
                 .hasMessageContaining("the Prometheus rules of dev are invalid")
                 .hasMessageContaining("record x: recorded series are named level:metric:operations")
                 .hasMessageContaining("unclosed '(' in: sum(");

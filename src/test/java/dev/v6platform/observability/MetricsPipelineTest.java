@@ -23,7 +23,7 @@ class MetricsPipelineTest {
     static final EnvironmentConfig PROD = EnvironmentLoader.loadFile(Path.of("stacks/prod-use1.yaml"));
 
     static MetricsSpec spec(List<String> allow, List<MetricsSpec.Rename> renames, List<LabelRule> labels) {
-        return new MetricsSpec(150, List.of(), 1_000_000L, Map.of(), allow, renames, labels, false, 40);
+        return new MetricsSpec(150, List.of(), 1_000_000L, Map.of(), allow, renames, labels, false, false, 40);
     }
 
     @Test

@@ -17,7 +17,7 @@ class SeriesEstimateTest {
 
     static MetricsSpec with(long budget, Map<String, Integer> jobs, List<String> allow) {
         return new MetricsSpec(SPEC.retentionDays(), SPEC.alertEmails(), budget, jobs, allow, SPEC.renames(),
-                SPEC.labels(), false, SPEC.line());
+                SPEC.labels(), false, false, SPEC.line());
     }
 
     @Test
