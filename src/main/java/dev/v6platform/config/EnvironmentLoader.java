@@ -124,12 +124,22 @@ public final class EnvironmentLoader {
      */
     private static void sharedWorkspaces(List<EnvironmentConfig> envs, Problems problems) {
         Map<String, EnvironmentConfig> owners = new HashMap<>();
+        Map<String, Long> totals = new HashMap<>();
         for (EnvironmentConfig env : envs) {
             if (env.metrics().isEmpty() || !env.metrics().get().regional()) {
                 continue;
             }
             MetricsSpec m = env.metrics().get();
-            EnvironmentConfig owner = owners.putIfAbsent(env.account() + "/" + env.region(), env);
+            String key = env.account() + "/" + env.region();
+            long total = totals.merge(key, m.seriesBudget(), Long::sum);
+            long limit = MetricsSpec.WORKSPACE_SERIES_LIMIT;
+            if (total > limit && total - m.seriesBudget() <= limit) {
+                problems.add(env.source(), m.line(), "metrics.seriesBudget", "the environments sharing the "
+                        + env.region() + " workspace would send " + total + " active series, above its limit of "
+                        + MetricsSpec.WORKSPACE_SERIES_LIMIT, "lower their seriesBudgets, or give one of them "
+                        + "workspace: environment");
+            }
+            EnvironmentConfig owner = owners.putIfAbsent(key, env);
             if (owner != null) {
                 MetricsSpec o = owner.metrics().get();
                 if (o.retentionDays() != m.retentionDays() || !o.alertEmails().equals(m.alertEmails())) {

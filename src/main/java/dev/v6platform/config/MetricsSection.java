@@ -184,6 +184,17 @@ final class MetricsSection {
             return Optional.empty();
         }
         Scalar label = drop.or(() -> rename).or(() -> add).orElseThrow();
+        Scalar target = to.orElse(label);
+        if (drop.isEmpty() && (target.value().equals("environment") || target.value().equals("cluster"))) {
+            l.problem(target.line(), target.field(), "'" + target.value() + "' is set by the collector on every "
+                    + "series (workspace limits and the platform's rules rely on it)", "use another label name");
+            return Optional.empty();
+        }
+        if (drop.isPresent() && (label.value().equals("environment") || label.value().equals("cluster"))) {
+            l.problem(label.line(), label.field(), "'" + label.value() + "' is set by the collector on every series "
+                    + "(workspace limits and the platform's rules rely on it)", "keep it");
+            return Optional.empty();
+        }
         if (!LABEL.matcher(label.value()).matches()) {
             l.problem(label.line(), label.field(), "'" + label.value() + "' is not a label name",
                     "use letters, digits and '_', not starting with a digit");

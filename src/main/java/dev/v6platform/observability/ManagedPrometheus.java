@@ -99,6 +99,9 @@ public final class ManagedPrometheus extends Construct {
                         .build())
                 .alertManagerDefinition(alertManager(environment, alerts.getTopicArn(), stack.getRegion()))
                 .build();
+        // metrics and alert routing outlive the stack that holds them (a shared workspace serves other stacks)
+        workspace.applyRemovalPolicy(RemovalPolicy.RETAIN);
+        alerts.applyRemovalPolicy(RemovalPolicy.RETAIN);
         workspace.getNode().addDependency(logs);
         String workspaceArn = workspace.getAttrArn();
         alerts.addToResourcePolicy(PolicyStatement.Builder.create()
@@ -146,7 +149,6 @@ public final class ManagedPrometheus extends Construct {
                 + "            region: " + region + "\n"
                 + "          subject: '[{{ .CommonLabels.environment }}] {{ .CommonLabels.alertname }}'\n"
                 + "          attributes:\n"
-                + "            environment: '{{ .CommonLabels.environment }}'\n"
                 + "            severity: '{{ .CommonLabels.severity }}'\n";
     }
 

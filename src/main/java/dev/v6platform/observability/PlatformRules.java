@@ -19,6 +19,8 @@ public final class PlatformRules {
     public static final String CADVISOR = "cadvisor";
     public static final String KARPENTER = "karpenter";
     public static final String APISERVER = "apiserver";
+    /** Every aggregation keeps these, so one workspace can serve several clusters and environments. */
+    static final String KEYS = "cluster, environment";
 
     /**
      * Every scraped metric the rules read, by the collector's name for it (histograms without {@code _bucket}); a
@@ -71,24 +73,28 @@ public final class PlatformRules {
     static RuleGroup karpenterGroup() {
         return new RuleGroup("karpenter", "1m", List.of(
                 new Recording("nodepool:karpenter_nodepools_usage_cpu:ratio",
-                        "sum by (cluster, nodepool) (karpenter_nodepools_usage{resource_type=\"cpu\"}) / sum by "
-                                + "(cluster, nodepool) (karpenter_nodepools_limit{resource_type=\"cpu\"})"),
+                        "sum by (" + KEYS + ", nodepool) (karpenter_nodepools_usage{resource_type=\"cpu\"}) / sum by "
+                                + "(" + KEYS + ", nodepool) (karpenter_nodepools_limit{resource_type=\"cpu\"})"),
                 new Alert("KarpenterNodePoolNearLimit", "nodepool:karpenter_nodepools_usage_cpu:ratio > 0.9", "15m",
                         Severity.WARNING, "NodePool {{ $labels.nodepool }} uses over 90% of its CPU limit",
                         "Karpenter will stop adding nodes to {{ $labels.nodepool }} at its limit; raise limits.cpu "
                                 + "in stacks/ or move workloads to another pool."),
-                new Alert("KarpenterPodsWaiting", "max by (cluster) (karpenter_scheduler_queue_depth) > 0", "30m", Severity.WARNING,
+                new Alert("KarpenterPodsWaiting", "max by (" + KEYS + ") (karpenter_scheduler_queue_depth) > 0",
+                        "30m", Severity.WARNING,
                         "Pods have waited 30 minutes for Karpenter to schedule them",
                         "No NodePool can take them: check their requirements against the pools, the pools' limits "
                                 + "and the EC2 capacity in the zones."),
                 new Alert("KarpenterCloudProviderErrors",
-                        "sum by (cluster, controller, method) (rate(karpenter_cloudprovider_errors_total[10m])) > 0.1", "15m",
+                        "sum by (" + KEYS + ", controller, method) (rate(karpenter_cloudprovider_errors_total[10m]))"
+                                + " > 0.1", "15m",
                         Severity.WARNING, "Karpenter's EC2 calls fail ({{ $labels.method }})",
                         "Check the controller's logs and IAM policy, and EC2 limits and capacity."),
-                new Alert("KarpenterClusterStateNotSynced", "max by (cluster) (karpenter_cluster_state_synced) == 0", "15m",
+                new Alert("KarpenterClusterStateNotSynced",
+                        "max by (" + KEYS + ") (karpenter_cluster_state_synced) == 0", "15m",
                         Severity.CRITICAL, "Karpenter's view of the cluster is out of sync",
                         "Karpenter cannot safely provision or disrupt nodes; check the controller's logs."),
-                new Alert("KarpenterDown", "absent(up{job=\"" + KARPENTER + "\"} == 1)", "10m", Severity.CRITICAL,
+                new Alert("KarpenterDown", "count by (" + KEYS + ") (up{job=\"" + KARPENTER + "\"} == 0) unless "
+                        + "count by (" + KEYS + ") (up{job=\"" + KARPENTER + "\"} == 1)", "10m", Severity.CRITICAL,
                         "No Karpenter controller is scraped",
                         "New pods will not get nodes; check the karpenter pods in kube-system.")));
     }
@@ -96,16 +102,17 @@ public final class PlatformRules {
     static RuleGroup buildkitGroup() {
         String builders = "namespace=\"buildkit\",container=\"buildkitd\"";
         return new RuleGroup("buildkit", "1m", List.of(
-                new Recording("arch:buildkitd_cpu_usage:rate5m", "sum by (cluster, arch) (label_replace(rate("
+                new Recording("arch:buildkitd_cpu_usage:rate5m", "sum by (" + KEYS + ", arch) (label_replace(rate("
                         + "container_cpu_usage_seconds_total{" + builders + "}[5m]), \"arch\", \"$1\", \"pod\", "
                         + "\"buildkitd-(arm64|amd64)-[0-9]+\"))"),
-                new Alert("BuildkitCacheVolumeNearlyFull", "kubelet_volume_stats_available_bytes{namespace=\"buildkit\"}"
+                new Alert("BuildkitCacheVolumeNearlyFull",
+                        "kubelet_volume_stats_available_bytes{namespace=\"buildkit\"}"
                         + " / kubelet_volume_stats_capacity_bytes{namespace=\"buildkit\"} < 0.05", "15m",
                         Severity.WARNING, "Cache volume {{ $labels.persistentvolumeclaim }} is over 95% full",
                         "BuildKit's garbage collection is not keeping up and builds may fail with ENOSPC; raise "
                                 + "cacheGiB or lower gcReservedGiB in stacks/."),
-                new Alert("BuildkitMemoryNearLimit", "max by (cluster, pod) (container_memory_working_set_bytes{"
-                        + builders + "}) / max by (cluster, pod) (container_spec_memory_limit_bytes{" + builders
+                new Alert("BuildkitMemoryNearLimit", "max by (" + KEYS + ", pod) (container_memory_working_set_bytes{"
+                        + builders + "}) / max by (" + KEYS + ", pod) (container_spec_memory_limit_bytes{" + builders
                         + "} > 0) > 0.9", "10m",
                         Severity.WARNING, "Builder {{ $labels.pod }} is close to its memory limit",
                         "It may be killed mid-build; raise the pool's memory in stacks/.")));
@@ -116,7 +123,7 @@ public final class PlatformRules {
                 new Alert("KubeletDown", "up{job=\"" + KUBELET + "\"} == 0", "10m", Severity.CRITICAL,
                         "The kubelet of {{ $labels.instance }} does not answer",
                         "The node may be unhealthy; Karpenter replaces unhealthy nodes it manages."),
-                new Alert("KubeletPlegSlow", "histogram_quantile(0.99, sum by (cluster, instance, le) "
+                new Alert("KubeletPlegSlow", "histogram_quantile(0.99, sum by (" + KEYS + ", instance, le) "
                         + "(rate(kubelet_pleg_relist_duration_seconds_bucket{job=\"" + KUBELET + "\"}[5m]))) >= 10",
                         "5m", Severity.WARNING, "The kubelet of {{ $labels.instance }} relists pods slowly",
                         "Its container runtime is overloaded; the node may turn NotReady.")));
@@ -125,16 +132,19 @@ public final class PlatformRules {
     static RuleGroup controlPlaneGroup() {
         return new RuleGroup("control-plane", "1m", List.of(
                 new Recording("code:apiserver_request_total:rate5m",
-                        "sum by (cluster, code) (rate(apiserver_request_total{job=\"" + APISERVER + "\"}[5m]))"),
-                new Alert("KubeApiServerErrors", "sum by (cluster) (code:apiserver_request_total:rate5m{code=~\"5..\"}) / "
-                        + "sum by (cluster) (code:apiserver_request_total:rate5m) > 0.05", "10m", Severity.CRITICAL,
+                        "sum by (" + KEYS + ", code) (rate(apiserver_request_total{job=\"" + APISERVER + "\"}[5m]))"),
+                new Alert("KubeApiServerErrors", "sum by (" + KEYS + ") (code:apiserver_request_total:rate5m"
+                        + "{code=~\"5..\"}) / sum by (" + KEYS + ") (code:apiserver_request_total:rate5m) > 0.05",
+                        "10m", Severity.CRITICAL,
                         "Over 5% of API server requests fail",
                         "Controllers and deploys are failing; check the EKS control plane's health and logs."),
-                new Alert("KubeApiServerSlow", "histogram_quantile(0.99, sum by (cluster, verb, le) (rate("
+                new Alert("KubeApiServerSlow", "histogram_quantile(0.99, sum by (" + KEYS + ", verb, le) (rate("
                         + "apiserver_request_duration_seconds_bucket{job=\"" + APISERVER + "\",verb!~\"WATCH|CONNECT\"}"
-                        + "[5m]))) > 1", "10m", Severity.WARNING, "API server {{ $labels.verb }} requests take over 1 s",
+                        + "[5m]))) > 1", "10m", Severity.WARNING,
+                        "API server {{ $labels.verb }} requests take over 1 s",
                         "Look for clients flooding the API (list calls without limits) in the audit log."),
-                new Alert("KubeApiServerDown", "absent(up{job=\"" + APISERVER + "\"} == 1)", "5m", Severity.CRITICAL,
+                new Alert("KubeApiServerDown", "count by (" + KEYS + ") (up{job=\"" + KUBELET + "\"}) unless "
+                        + "count by (" + KEYS + ") (up{job=\"" + APISERVER + "\"} == 1)", "5m", Severity.CRITICAL,
                         "The API server is not scraped", "Check the collector and the cluster endpoint.")));
     }
 }

@@ -193,8 +193,7 @@ public record SeriesEstimate(List<Row> rows, long total, Inputs inputs) {
         }
         md.append("\nSamples per scrape of one target before filtering, against the job budgets (sample_limit):\n\n")
                 .append("| job | samples per scrape | jobBudgets |\n| --- | ---: | ---: |\n");
-        for (String job : List.of(PlatformRules.KUBELET, PlatformRules.CADVISOR, PlatformRules.APISERVER,
-                PlatformRules.KARPENTER, "buildkitd")) {
+        for (String job : rows.stream().map(Row::job).distinct().toList()) {
             Integer limit = spec.jobBudgets().get(job);
             md.append(String.format(Locale.ROOT, "| %s | %,d | %s |%n", job, rawSamplesPerTarget(job),
                     limit == null ? "none" : String.format(Locale.ROOT, "%,d", limit)));

@@ -168,6 +168,7 @@ class EnvironmentLoaderTest {
             metrics-unknown-job      | 14 | metrics.jobBudgets.node-exporter | the collector has no scrape job 'node-exporter'
             metrics-drop-id          | 15 | metrics.labels[0].drop | dropping 'id' would merge series: cAdvisor's node-level cgroups differ only by id and would become duplicate series
             metrics-bad-workspace-scope | 14 | metrics.workspace | 'account' is not a workspace scope; allowed: environment, region
+            metrics-label-overrides-environment | 15 | metrics.labels[0].add | 'environment' is set by the collector on every series
             cluster-old-vpc-cni      | 11 | cluster.addons.vpc-cni | vpc-cni v1.9.3-eksbuild.1 predates IPv6 support (v1.10.1)
             """)
     void rejects_a_bad_file_with_file_line_field_and_fix(String name, int line, String field, String message) {

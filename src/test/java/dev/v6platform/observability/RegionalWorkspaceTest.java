@@ -27,12 +27,17 @@ class RegionalWorkspaceTest {
     static Template member;
 
     static Path copyWithRegionalMetrics(Path dir, int prodRetention) throws IOException {
+        return copyWithRegionalMetrics(dir, prodRetention, "3000000");
+    }
+
+    static Path copyWithRegionalMetrics(Path dir, int prodRetention, String prodBudget) throws IOException {
         Files.createDirectories(dir);
         for (String f : List.of("dev-use1.yaml", "prod-use1.yaml", "network.yaml", "address-plan.lock.yaml")) {
             String text = Files.readString(Path.of("stacks", f));
             if (f.endsWith("-use1.yaml")) {
                 text = text.replaceFirst("(?m)^metrics:\\n  retentionDays: \\d+", "metrics:\n  workspace: region\n"
-                        + "  retentionDays: " + (f.startsWith("prod") ? prodRetention : 400));
+                        + "  retentionDays: " + (f.startsWith("prod") ? prodRetention : 400))
+                        .replaceFirst("seriesBudget: 3000000", "seriesBudget: " + prodBudget);
             }
             Files.writeString(dir.resolve(f), text);
         }
@@ -86,6 +91,25 @@ class RegionalWorkspaceTest {
         owner.hasResourceProperties("AWS::APS::Workspace", Match.objectLike(Map.of("AlertManagerDefinition",
                 Map.of("Fn::Join", List.of("", Match.arrayWith(List.of(Match.stringLikeRegexp(
                         "group_by: \\[alertname, severity, environment\\]"))))))));
+    }
+
+    @Test
+    void the_shared_workspace_must_hold_every_sharing_environments_budget() throws IOException {
+        Path dir = copyWithRegionalMetrics(SampleSynthesis.fresh("regional-budget"), 400, "9500000");
+
+        assertThatThrownBy(() -> EnvironmentLoader.loadDirectory(dir)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("metrics.seriesBudget: the environments sharing the us-east-1 workspace would "
+                        + "send 10500000 active series, above its limit of 10000000");
+    }
+
+    @Test
+    void rules_keep_cluster_and_environment_and_absence_is_judged_per_cluster() {
+        String rules = String.join("\n", PlatformRules.groups(true, true).stream().flatMap(g -> g.rules().stream())
+                .map(PrometheusRule::expr).toList());
+        assertThat(rules).doesNotContain("absent(").doesNotContainPattern("by \\((?!cluster, environment)")
+                .contains("by (cluster, environment, nodepool)");
+        assertThat(rules).contains("count by (cluster, environment) (up{job=\"kubelet\"}) unless count by "
+                + "(cluster, environment) (up{job=\"apiserver\"} == 1)");
     }
 
     @Test
