@@ -1,0 +1,67 @@
+package dev.v6platform.lookup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/** The real EC2 client against a local endpoint speaking EC2's Query/XML protocol. */
+class Ec2LookupsTest {
+    static final String ZONES = """
+            <DescribeAvailabilityZonesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+              <requestId>test-request</requestId>
+              <availabilityZoneInfo>
+                <item><zoneName>us-east-1b</zoneName><zoneId>use1-az6</zoneId><zoneState>available</zoneState>
+                  <regionName>us-east-1</regionName><zoneType>availability-zone</zoneType></item>
+                <item><zoneName>us-east-1a</zoneName><zoneId>use1-az4</zoneId><zoneState>available</zoneState>
+                  <regionName>us-east-1</regionName><zoneType>availability-zone</zoneType></item>
+              </availabilityZoneInfo>
+            </DescribeAvailabilityZonesResponse>
+            """;
+
+    static Ec2Lookups lookups(FakeAws aws) {
+        Ec2Client ec2 = AwsClients.ec2("us-east-1", aws.endpoint(), FakeAws.credentials());
+        return new Ec2Lookups(ec2, "prod-use1");
+    }
+
+    @Test
+    void zones_come_back_sorted_by_name_with_their_ids_and_only_real_availability_zones_are_asked_for()
+            throws Exception {
+        try (FakeAws aws = new FakeAws().xml(200, ZONES)) {
+            assertThat(lookups(aws).availabilityZones()).containsExactly(
+                    new ZoneFacts("us-east-1a", "use1-az4", "available"),
+                    new ZoneFacts("us-east-1b", "use1-az6", "available"));
+            assertThat(aws.requests.get(0)).contains("Action=DescribeAvailabilityZones")
+                    .contains("Filter.1.Name=zone-type").contains("Filter.1.Value.1=availability-zone");
+        }
+    }
+
+    @Test
+    void a_throttled_call_is_retried_with_backoff() throws Exception {
+        try (FakeAws aws = new FakeAws().ec2Error(503, "RequestLimitExceeded", "Request limit exceeded.")
+                .ec2Error(503, "RequestLimitExceeded", "Request limit exceeded.").xml(200, ZONES)) {
+            assertThat(lookups(aws).availabilityZones()).hasSize(2);
+            assertThat(aws.requests).hasSize(3);
+        }
+    }
+
+    @Test
+    void access_denied_names_the_environment_the_api_and_aws_error() throws Exception {
+        try (FakeAws aws = new FakeAws().ec2Error(403, "UnauthorizedOperation",
+                "You are not authorized to perform this operation.")) {
+            assertThatThrownBy(() -> lookups(aws).availabilityZones()).isInstanceOf(LookupException.class)
+                    .hasMessage("prod-use1: ec2:DescribeAvailabilityZones failed: UnauthorizedOperation: You are not "
+                            + "authorized to perform this operation.");
+            assertThat(aws.requests).hasSize(1);
+        }
+    }
+
+    @Test
+    void a_malformed_response_is_an_error_not_an_empty_answer() throws Exception {
+        try (FakeAws aws = new FakeAws().xml(200, "<DescribeAvailabilityZonesResponse><availabilityZoneInfo><item>")) {
+            assertThatThrownBy(() -> lookups(aws).availabilityZones()).isInstanceOf(LookupException.class)
+                    .hasMessageStartingWith("prod-use1: ec2:DescribeAvailabilityZones failed: ");
+        }
+    }
+}
