@@ -9,4 +9,5 @@ if [[ ! -f $cp_file || -n $(find pom.xml src/main -newer "$cp_file" -print -quit
   mvn -q -B -Dstyle.color=never compile dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime >&2
   touch "$cp_file"
 fi
-exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "target/classes:$(cat "$cp_file")" dev.v6platform.app.Main "$@"
+exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "target/classes:$(cat "$cp_file")" \
+  "${V6_MAIN:-dev.v6platform.app.Main}" "$@"

@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.eks.EksClient;
 
 /**
  * The refresh step's SDK clients: the default credential chain (or the given provider), the environment's region,
- * the standard retry mode (throttling backs off; five attempts), a 10 s timeout per attempt and 60 s per call, and an
+ * the standard retry mode (throttling backs off; three attempts), a 10 s timeout per attempt and 60 s per call, and an
  * endpoint override only for tests and private endpoints.
  */
 public final class AwsClients {

@@ -1,0 +1,71 @@
+package dev.v6platform.lookup;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The committed facts of one environment, {@code stacks/context/<environment>.json}: keys sorted and lists in a
+ * stable order, so a refresh that learns nothing new changes nothing and a review sees only real changes.
+ */
+public final class ContextFile {
+    /** The directory below {@code stacks/}. */
+    public static final String DIRECTORY = "context";
+    static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    private ContextFile() {
+    }
+
+    /** The file's text for an environment's zones. */
+    public static String render(String environment, String account, String region, List<ZoneFacts> zones) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("account", account);
+        doc.put("environment", environment);
+        doc.put("region", region);
+        doc.put("availabilityZones", zones.stream().map(z -> Map.of("name", z.name(), "id", z.id(),
+                "state", z.state())).toList());
+        try {
+            return JSON.writeValueAsString(doc) + "\n";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes every file or none: each goes to a temporary file beside its target first, and the targets are replaced
+     * only once all temporary files are written.
+     */
+    public static void writeAll(Map<Path, String> files) {
+        Map<Path, Path> staged = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<Path, String> e : files.entrySet()) {
+                Files.createDirectories(e.getKey().getParent());
+                Path tmp = e.getKey().resolveSibling("." + e.getKey().getFileName() + ".tmp");
+                Files.writeString(tmp, e.getValue());
+                staged.put(tmp, e.getKey());
+            }
+            for (Map.Entry<Path, Path> e : staged.entrySet()) {
+                Files.move(e.getKey(), e.getValue(), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            for (Path tmp : staged.keySet()) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the real files are untouched either way
+                }
+            }
+            throw new UncheckedIOException(e);
+        }
+    }
+}

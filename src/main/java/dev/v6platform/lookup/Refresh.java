@@ -1,0 +1,83 @@
+package dev.v6platform.lookup;
+
+import dev.v6platform.config.ConfigException;
+import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.config.EnvironmentLoader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/**
+ * The refresh step: asks AWS about each environment (the SDK's default credential chain, the environment's region)
+ * and writes {@code stacks/context/<environment>.json}. Synth never calls AWS; it reads these files.
+ *
+ * <pre>
+ * java -cp target/classes:$(cat target/classpath) dev.v6platform.lookup.Refresh [--stacks DIR] [ENVIRONMENT...]
+ * </pre>
+ *
+ * <p>Every environment is asked first; the files are written only if every call succeeded, so a failure leaves the
+ * committed context as it was. {@code V6_AWS_ENDPOINT} points the clients at another endpoint (tests, proxies).
+ */
+public final class Refresh {
+    private Refresh() {
+    }
+
+    public static void main(String[] args) {
+        String endpoint = System.getenv("V6_AWS_ENDPOINT");
+        System.exit(run(args, endpoint == null ? Optional.empty() : Optional.of(URI.create(endpoint)),
+                Optional.empty(), System.err));
+    }
+
+    /** Runs the refresh; returns the exit code (0 done, 1 AWS failed, 2 bad input). */
+    public static int run(String[] args, Optional<URI> endpoint, Optional<AwsCredentialsProvider> credentials,
+            PrintStream err) {
+        Path stacks = Path.of("stacks");
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--stacks") && i + 1 < args.length) {
+                stacks = Path.of(args[++i]);
+            } else {
+                names.add(args[i]);
+            }
+        }
+        try {
+            List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(stacks);
+            List<String> known = envs.stream().map(EnvironmentConfig::name).toList();
+            for (String n : names) {
+                if (!known.contains(n)) {
+                    err.println("error: no environment '" + n + "' in " + stacks + "; known: " + known);
+                    return 2;
+                }
+            }
+            Map<Path, String> files = new LinkedHashMap<>();
+            for (EnvironmentConfig env : envs) {
+                if (!names.isEmpty() && !names.contains(env.name())) {
+                    continue;
+                }
+                try (Ec2Client ec2 = AwsClients.ec2(env.region(), endpoint, credentials)) {
+                    List<ZoneFacts> zones = new Ec2Lookups(ec2, env.name()).availabilityZones();
+                    files.put(stacks.resolve(ContextFile.DIRECTORY).resolve(env.name() + ".json"),
+                            ContextFile.render(env.name(), env.account(), env.region(), zones));
+                }
+            }
+            ContextFile.writeAll(files);
+            err.println("v6-platform: refreshed " + files.size() + " environment(s); review the diff of "
+                    + stacks.resolve(ContextFile.DIRECTORY) + " and commit it");
+            return 0;
+        } catch (ConfigException e) {
+            err.println("error: invalid configuration; nothing was written:");
+            e.errors().forEach(p -> err.println("  " + p.format()));
+            return 2;
+        } catch (LookupException e) {
+            err.println("error: " + e.getMessage() + "; nothing was written");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.v6platform.lookup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.v6platform.testing.SampleSynthesis;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The refresh command end to end: the samples' us-east-1 environments against a local EC2 endpoint. */
+class RefreshTest {
+    static Path stacks(String name) throws IOException {
+        Path dir = SampleSynthesis.fresh(name);
+        for (String f : List.of("dev-use1.yaml", "prod-use1.yaml", "network.yaml", "address-plan.lock.yaml")) {
+            Files.copy(Path.of("stacks", f), dir.resolve(f));
+        }
+        return dir;
+    }
+
+    static int run(FakeAws aws, Path stacks, ByteArrayOutputStream err, String... names) {
+        String[] args = new String[names.length + 2];
+        args[0] = "--stacks";
+        args[1] = stacks.toString();
+        System.arraycopy(names, 0, args, 2, names.length);
+        return Refresh.run(args, aws.endpoint(), FakeAws.credentials(), new PrintStream(err, true,
+                StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void writes_one_sorted_context_file_per_environment_and_the_same_bytes_when_nothing_changed() throws Exception {
+        Path stacks = stacks("refresh-ok");
+        try (FakeAws aws = new FakeAws().xml(200, Ec2LookupsTest.ZONES).xml(200, Ec2LookupsTest.ZONES)
+                .xml(200, Ec2LookupsTest.ZONES).xml(200, Ec2LookupsTest.ZONES)) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertThat(run(aws, stacks, err)).isZero();
+            String first = Files.readString(stacks.resolve("context/prod-use1.json"));
+            assertThat(first).isEqualTo("""
+                    {
+                      "account" : "314159265358",
+                      "availabilityZones" : [ {
+                        "id" : "use1-az4",
+                        "name" : "us-east-1a",
+                        "state" : "available"
+                      }, {
+                        "id" : "use1-az6",
+                        "name" : "us-east-1b",
+                        "state" : "available"
+                      } ],
+                      "environment" : "prod-use1",
+                      "region" : "us-east-1"
+                    }
+                    """);
+            assertThat(stacks.resolve("context/dev-use1.json")).exists();
+            assertThat(run(aws, stacks, err)).isZero();
+            assertThat(Files.readString(stacks.resolve("context/prod-use1.json"))).isEqualTo(first);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("refreshed 2 environment(s)");
+        }
+    }
+
+    @Test
+    void a_failed_call_writes_nothing_and_leaves_the_committed_context_as_it_was() throws Exception {
+        Path stacks = stacks("refresh-denied");
+        Files.createDirectories(stacks.resolve("context"));
+        Files.writeString(stacks.resolve("context/dev-use1.json"), "committed\n");
+        try (FakeAws aws = new FakeAws().xml(200, Ec2LookupsTest.ZONES).ec2Error(403, "UnauthorizedOperation",
+                "You are not authorized to perform this operation.")) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+            assertThat(run(aws, stacks, err)).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: prod-use1: "
+                    + "ec2:DescribeAvailabilityZones failed: UnauthorizedOperation: You are not authorized to perform "
+                    + "this operation.; nothing was written");
+            assertThat(Files.readString(stacks.resolve("context/dev-use1.json"))).isEqualTo("committed\n");
+            assertThat(stacks.resolve("context/prod-use1.json")).doesNotExist();
+            try (var files = Files.list(stacks.resolve("context"))) {
+                assertThat(files.map(p -> p.getFileName().toString())).containsExactly("dev-use1.json");
+            }
+        }
+    }
+
+    @Test
+    void one_environment_can_be_refreshed_and_an_unknown_one_is_refused() throws Exception {
+        Path stacks = stacks("refresh-one");
+        try (FakeAws aws = new FakeAws().xml(200, Ec2LookupsTest.ZONES)) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertThat(run(aws, stacks, err, "prod-use1")).isZero();
+            assertThat(stacks.resolve("context/prod-use1.json")).exists();
+            assertThat(stacks.resolve("context/dev-use1.json")).doesNotExist();
+
+            assertThat(run(aws, stacks, err, "prod-euw9")).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("no environment 'prod-euw9'");
+        }
+    }
+}
