@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -28,24 +30,21 @@ public final class AwsClients {
     }
 
     public static Ec2Client ec2(String region, Optional<URI> endpoint, Optional<AwsCredentialsProvider> credentials) {
-        var b = Ec2Client.builder()
-                .region(Region.of(region))
-                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(Duration.ofSeconds(10)).build())
-                .overrideConfiguration(OVERRIDES)
-                .credentialsProvider(credentials.orElseGet(() -> DefaultCredentialsProvider.builder().build()));
-        endpoint.ifPresent(b::endpointOverride);
-        return b.build();
+        return configure(Ec2Client.builder(), region, endpoint, credentials).build();
     }
 
     public static EksClient eks(String region, Optional<URI> endpoint, Optional<AwsCredentialsProvider> credentials) {
-        var b = EksClient.builder()
-                .region(Region.of(region))
-                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(Duration.ofSeconds(10)).build())
+        return configure(EksClient.builder(), region, endpoint, credentials).build();
+    }
+
+    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder,
+            String region, Optional<URI> endpoint, Optional<AwsCredentialsProvider> credentials) {
+        builder.region(Region.of(region))
+                .credentialsProvider(credentials.orElseGet(() -> DefaultCredentialsProvider.builder().build()))
                 .overrideConfiguration(OVERRIDES)
-                .credentialsProvider(credentials.orElseGet(() -> DefaultCredentialsProvider.builder().build()));
-        endpoint.ifPresent(b::endpointOverride);
-        return b.build();
+                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(10)).build());
+        endpoint.ifPresent(builder::endpointOverride);
+        return builder;
     }
 }
