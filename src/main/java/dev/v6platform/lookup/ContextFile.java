@@ -25,14 +25,27 @@ public final class ContextFile {
     private ContextFile() {
     }
 
-    /** The file's text for an environment's zones. */
-    public static String render(String environment, String account, String region, List<ZoneFacts> zones) {
+    /** The file's text for an environment's zones and instance types. */
+    public static String render(String environment, String account, String region, List<ZoneFacts> zones,
+            List<InstanceTypeFacts> instanceTypes) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("account", account);
         doc.put("environment", environment);
         doc.put("region", region);
         doc.put("availabilityZones", zones.stream().map(z -> Map.of("name", z.name(), "id", z.id(),
                 "state", z.state())).toList());
+        doc.put("instanceTypes", instanceTypes.stream().map(t -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", t.name());
+            m.put("architecture", t.architecture());
+            m.put("hypervisor", t.hypervisor());
+            m.put("vcpus", t.vcpus());
+            m.put("memoryMiB", t.memoryMiB());
+            m.put("maxNetworkInterfaces", t.maxNetworkInterfaces());
+            m.put("ipv6AddressesPerInterface", t.ipv6PerInterface());
+            m.put("zones", t.zones());
+            return m;
+        }).toList());
         try {
             return JSON.writeValueAsString(doc) + "\n";
         } catch (IOException e) {

@@ -8,6 +8,9 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AvailabilityZone;
 import software.amazon.awssdk.services.ec2.model.DescribeAvailabilityZonesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstanceTypeOfferingsRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeInstanceTypesRequest;
+import software.amazon.awssdk.services.ec2.model.LocationType;
 import software.amazon.awssdk.services.ec2.model.Filter;
 
 /**
@@ -23,6 +26,57 @@ public final class Ec2Lookups {
         this.environment = environment;
     }
 
+    /**
+     * Every instance type offered in the region's availability zones, with its attributes, sorted by name; both
+     * APIs are paginated, so every page is read.
+     */
+    public List<InstanceTypeFacts> instanceTypes() {
+        java.util.Map<String, java.util.SortedSet<String>> zonesByType = new java.util.TreeMap<>();
+        try {
+            ec2.describeInstanceTypeOfferingsPaginator(DescribeInstanceTypeOfferingsRequest.builder()
+                    .locationType(LocationType.AVAILABILITY_ZONE).build())
+                    .instanceTypeOfferings().forEach(o -> zonesByType.computeIfAbsent(o.instanceTypeAsString(),
+                            k -> new java.util.TreeSet<>()).add(o.location()));
+        } catch (AwsServiceException | SdkClientException e) {
+            throw failure("ec2:DescribeInstanceTypeOfferings", e);
+        }
+        List<InstanceTypeFacts> out = new ArrayList<>();
+        try {
+            ec2.describeInstanceTypesPaginator(DescribeInstanceTypesRequest.builder().build()).instanceTypes()
+                    .forEach(t -> {
+                        java.util.SortedSet<String> zones = zonesByType.get(t.instanceTypeAsString());
+                        if (zones == null) {
+                            return;
+                        }
+                        if (t.processorInfo() == null || t.vCpuInfo() == null || t.memoryInfo() == null
+                                || t.networkInfo() == null) {
+                            throw new LookupException(environment, "ec2:DescribeInstanceTypes", "instance type "
+                                    + t.instanceTypeAsString() + " lacks its processor, vCPU, memory or network "
+                                    + "information", null);
+                        }
+                        List<String> arch = t.processorInfo().supportedArchitecturesAsStrings();
+                        out.add(new InstanceTypeFacts(t.instanceTypeAsString(),
+                                arch.contains("arm64") ? "arm64" : "amd64",
+                                t.hypervisorAsString() == null ? "" : t.hypervisorAsString(),
+                                t.vCpuInfo().defaultVCpus(), t.memoryInfo().sizeInMiB(),
+                                t.networkInfo().maximumNetworkInterfaces(),
+                                t.networkInfo().ipv6AddressesPerInterface(), List.copyOf(zones)));
+                    });
+        } catch (AwsServiceException | SdkClientException e) {
+            throw failure("ec2:DescribeInstanceTypes", e);
+        }
+        out.sort(Comparator.comparing(InstanceTypeFacts::name));
+        return out;
+    }
+
+    private LookupException failure(String api, RuntimeException e) {
+        if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
+            return new LookupException(environment, api, s.awsErrorDetails().errorCode() + ": "
+                    + s.awsErrorDetails().errorMessage(), e);
+        }
+        return new LookupException(environment, api, e.getMessage(), e);
+    }
+
     /** The region's availability zones (not Local or Wavelength zones), sorted by name. */
     public List<ZoneFacts> availabilityZones() {
         try {
@@ -34,11 +88,8 @@ public final class Ec2Lookups {
             }
             zones.sort(Comparator.comparing(ZoneFacts::name));
             return zones;
-        } catch (AwsServiceException e) {
-            throw new LookupException(environment, "ec2:DescribeAvailabilityZones", e.awsErrorDetails() == null
-                    ? e.getMessage() : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage(), e);
-        } catch (SdkClientException e) {
-            throw new LookupException(environment, "ec2:DescribeAvailabilityZones", e.getMessage(), e);
+        } catch (AwsServiceException | SdkClientException e) {
+            throw failure("ec2:DescribeAvailabilityZones", e);
         }
     }
 }

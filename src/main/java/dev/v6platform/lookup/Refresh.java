@@ -62,9 +62,11 @@ public final class Refresh {
                     continue;
                 }
                 try (Ec2Client ec2 = AwsClients.ec2(env.region(), endpoint, credentials)) {
-                    List<ZoneFacts> zones = new Ec2Lookups(ec2, env.name()).availabilityZones();
+                    Ec2Lookups lookups = new Ec2Lookups(ec2, env.name());
+                    List<ZoneFacts> zones = lookups.availabilityZones();
+                    List<InstanceTypeFacts> types = lookups.instanceTypes();
                     files.put(stacks.resolve(ContextFile.DIRECTORY).resolve(env.name() + ".json"),
-                            ContextFile.render(env.name(), env.account(), env.region(), zones));
+                            ContextFile.render(env.name(), env.account(), env.region(), zones, types));
                 }
             }
             ContextFile.writeAll(files);

@@ -20,6 +20,50 @@ class Ec2LookupsTest {
             </DescribeAvailabilityZonesResponse>
             """;
 
+    static final String OFFERINGS_PAGE_1 = """
+            <DescribeInstanceTypeOfferingsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+              <requestId>test-request</requestId>
+              <instanceTypeOfferingSet>
+                <item><instanceType>m7g.large</instanceType><locationType>availability-zone</locationType>
+                  <location>us-east-1b</location></item>
+                <item><instanceType>m7g.large</instanceType><locationType>availability-zone</locationType>
+                  <location>us-east-1a</location></item>
+              </instanceTypeOfferingSet>
+              <nextToken>page-2</nextToken>
+            </DescribeInstanceTypeOfferingsResponse>
+            """;
+    static final String OFFERINGS_PAGE_2 = """
+            <DescribeInstanceTypeOfferingsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+              <requestId>test-request</requestId>
+              <instanceTypeOfferingSet>
+                <item><instanceType>c7i.xlarge</instanceType><locationType>availability-zone</locationType>
+                  <location>us-east-1a</location></item>
+              </instanceTypeOfferingSet>
+            </DescribeInstanceTypeOfferingsResponse>
+            """;
+    static final String TYPES = """
+            <DescribeInstanceTypesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+              <requestId>test-request</requestId>
+              <instanceTypeSet>
+                <item><instanceType>m7g.large</instanceType><hypervisor>nitro</hypervisor>
+                  <processorInfo><supportedArchitectures><item>arm64</item></supportedArchitectures></processorInfo>
+                  <vCpuInfo><defaultVCpus>2</defaultVCpus></vCpuInfo><memoryInfo><sizeInMiB>8192</sizeInMiB></memoryInfo>
+                  <networkInfo><maximumNetworkInterfaces>3</maximumNetworkInterfaces>
+                    <ipv6AddressesPerInterface>15</ipv6AddressesPerInterface></networkInfo></item>
+                <item><instanceType>c7i.xlarge</instanceType><hypervisor>nitro</hypervisor>
+                  <processorInfo><supportedArchitectures><item>x86_64</item></supportedArchitectures></processorInfo>
+                  <vCpuInfo><defaultVCpus>4</defaultVCpus></vCpuInfo><memoryInfo><sizeInMiB>8192</sizeInMiB></memoryInfo>
+                  <networkInfo><maximumNetworkInterfaces>4</maximumNetworkInterfaces>
+                    <ipv6AddressesPerInterface>15</ipv6AddressesPerInterface></networkInfo></item>
+                <item><instanceType>u-12tb1.metal</instanceType>
+                  <processorInfo><supportedArchitectures><item>x86_64</item></supportedArchitectures></processorInfo>
+                  <vCpuInfo><defaultVCpus>448</defaultVCpus></vCpuInfo><memoryInfo><sizeInMiB>12582912</sizeInMiB>
+                  </memoryInfo><networkInfo><maximumNetworkInterfaces>15</maximumNetworkInterfaces>
+                    <ipv6AddressesPerInterface>50</ipv6AddressesPerInterface></networkInfo></item>
+              </instanceTypeSet>
+            </DescribeInstanceTypesResponse>
+            """;
+
     static Ec2Lookups lookups(FakeAws aws) {
         Ec2Client ec2 = AwsClients.ec2("us-east-1", aws.endpoint(), FakeAws.credentials());
         return new Ec2Lookups(ec2, "prod-use1");
@@ -62,6 +106,20 @@ class Ec2LookupsTest {
         try (FakeAws aws = new FakeAws().xml(200, "<DescribeAvailabilityZonesResponse><availabilityZoneInfo><item>")) {
             assertThatThrownBy(() -> lookups(aws).availabilityZones()).isInstanceOf(LookupException.class)
                     .hasMessageStartingWith("prod-use1: ec2:DescribeAvailabilityZones failed: ");
+        }
+    }
+
+    @Test
+    void offerings_are_read_page_by_page_and_joined_with_each_types_attributes() throws Exception {
+        try (FakeAws aws = new FakeAws().xml(200, OFFERINGS_PAGE_1).xml(200, OFFERINGS_PAGE_2).xml(200, TYPES)) {
+            assertThat(lookups(aws).instanceTypes()).containsExactly(
+                    new InstanceTypeFacts("c7i.xlarge", "amd64", "nitro", 4, 8192, 4, 15, java.util.List.of(
+                            "us-east-1a")),
+                    new InstanceTypeFacts("m7g.large", "arm64", "nitro", 2, 8192, 3, 15, java.util.List.of(
+                            "us-east-1a", "us-east-1b")));
+            assertThat(aws.requests.get(0)).contains("Action=DescribeInstanceTypeOfferings")
+                    .contains("LocationType=availability-zone").doesNotContain("NextToken");
+            assertThat(aws.requests.get(1)).contains("NextToken=page-2");
         }
     }
 }

@@ -22,6 +22,12 @@ class RefreshTest {
         return dir;
     }
 
+    /** The replies one environment's refresh reads: zones, one page of offerings, the types. */
+    static FakeAws answerOneEnvironment(FakeAws aws) {
+        return aws.xml(200, Ec2LookupsTest.ZONES).xml(200, Ec2LookupsTest.OFFERINGS_PAGE_2)
+                .xml(200, Ec2LookupsTest.TYPES);
+    }
+
     static int run(FakeAws aws, Path stacks, ByteArrayOutputStream err, String... names) {
         String[] args = new String[names.length + 2];
         args[0] = "--stacks";
@@ -34,8 +40,10 @@ class RefreshTest {
     @Test
     void writes_one_sorted_context_file_per_environment_and_the_same_bytes_when_nothing_changed() throws Exception {
         Path stacks = stacks("refresh-ok");
-        try (FakeAws aws = new FakeAws().xml(200, Ec2LookupsTest.ZONES).xml(200, Ec2LookupsTest.ZONES)
-                .xml(200, Ec2LookupsTest.ZONES).xml(200, Ec2LookupsTest.ZONES)) {
+        try (FakeAws aws = new FakeAws()) {
+            for (int i = 0; i < 4; i++) {
+                answerOneEnvironment(aws);
+            }
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             assertThat(run(aws, stacks, err)).isZero();
             String first = Files.readString(stacks.resolve("context/prod-use1.json"));
@@ -52,6 +60,16 @@ class RefreshTest {
                         "state" : "available"
                       } ],
                       "environment" : "prod-use1",
+                      "instanceTypes" : [ {
+                        "architecture" : "amd64",
+                        "hypervisor" : "nitro",
+                        "ipv6AddressesPerInterface" : 15,
+                        "maxNetworkInterfaces" : 4,
+                        "memoryMiB" : 8192,
+                        "name" : "c7i.xlarge",
+                        "vcpus" : 4,
+                        "zones" : [ "us-east-1a" ]
+                      } ],
                       "region" : "us-east-1"
                     }
                     """);
@@ -67,7 +85,7 @@ class RefreshTest {
         Path stacks = stacks("refresh-denied");
         Files.createDirectories(stacks.resolve("context"));
         Files.writeString(stacks.resolve("context/dev-use1.json"), "committed\n");
-        try (FakeAws aws = new FakeAws().xml(200, Ec2LookupsTest.ZONES).ec2Error(403, "UnauthorizedOperation",
+        try (FakeAws aws = answerOneEnvironment(new FakeAws()).ec2Error(403, "UnauthorizedOperation",
                 "You are not authorized to perform this operation.")) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -86,7 +104,7 @@ class RefreshTest {
     @Test
     void one_environment_can_be_refreshed_and_an_unknown_one_is_refused() throws Exception {
         Path stacks = stacks("refresh-one");
-        try (FakeAws aws = new FakeAws().xml(200, Ec2LookupsTest.ZONES)) {
+        try (FakeAws aws = answerOneEnvironment(new FakeAws())) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             assertThat(run(aws, stacks, err, "prod-use1")).isZero();
             assertThat(stacks.resolve("context/prod-use1.json")).exists();
