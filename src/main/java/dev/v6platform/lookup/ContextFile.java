@@ -27,7 +27,7 @@ public final class ContextFile {
 
     /** The file's text for an environment's zones and instance types. */
     public static String render(String environment, String account, String region, List<ZoneFacts> zones,
-            List<InstanceTypeFacts> instanceTypes) {
+            List<InstanceTypeFacts> instanceTypes, List<UsedRange> vpcRanges) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("account", account);
         doc.put("environment", environment);
@@ -46,6 +46,8 @@ public final class ContextFile {
             m.put("zones", t.zones());
             return m;
         }).toList());
+        doc.put("vpcIpv4Blocks", vpcRanges.stream().map(r -> Map.of("cidr", r.cidr(), "vpcId", r.vpcId(),
+                "managedByPlatform", r.managed())).toList());
         try {
             return JSON.writeValueAsString(doc) + "\n";
         } catch (IOException e) {

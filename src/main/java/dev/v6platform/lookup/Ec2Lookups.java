@@ -10,7 +10,9 @@ import software.amazon.awssdk.services.ec2.model.AvailabilityZone;
 import software.amazon.awssdk.services.ec2.model.DescribeAvailabilityZonesRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeInstanceTypeOfferingsRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeInstanceTypesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeVpcsRequest;
 import software.amazon.awssdk.services.ec2.model.LocationType;
+import software.amazon.awssdk.services.ec2.model.VpcCidrBlockAssociation;
 import software.amazon.awssdk.services.ec2.model.Filter;
 
 /**
@@ -66,6 +68,28 @@ public final class Ec2Lookups {
             throw failure("ec2:DescribeInstanceTypes", e);
         }
         out.sort(Comparator.comparing(InstanceTypeFacts::name));
+        return out;
+    }
+
+    /**
+     * Every IPv4 block associated with a VPC of the account in the region (primary and secondary), sorted; VPCs
+     * are read page by page.
+     */
+    public List<UsedRange> vpcRanges() {
+        List<UsedRange> out = new ArrayList<>();
+        try {
+            ec2.describeVpcsPaginator(DescribeVpcsRequest.builder().build()).vpcs().forEach(v -> {
+                boolean managed = v.tags().stream().anyMatch(t -> t.key().equals("v6-platform:managed-by"));
+                for (VpcCidrBlockAssociation a : v.cidrBlockAssociationSet()) {
+                    if (a.cidrBlockState() == null || a.cidrBlockState().stateAsString().equals("associated")) {
+                        out.add(new UsedRange(a.cidrBlock(), v.vpcId(), managed));
+                    }
+                }
+            });
+        } catch (AwsServiceException | SdkClientException e) {
+            throw failure("ec2:DescribeVpcs", e);
+        }
+        out.sort(Comparator.comparing(UsedRange::cidr).thenComparing(UsedRange::vpcId));
         return out;
     }
 

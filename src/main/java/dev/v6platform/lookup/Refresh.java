@@ -65,8 +65,9 @@ public final class Refresh {
                     Ec2Lookups lookups = new Ec2Lookups(ec2, env.name());
                     List<ZoneFacts> zones = lookups.availabilityZones();
                     List<InstanceTypeFacts> types = lookups.instanceTypes();
+                    List<UsedRange> ranges = lookups.vpcRanges();
                     files.put(stacks.resolve(ContextFile.DIRECTORY).resolve(env.name() + ".json"),
-                            ContextFile.render(env.name(), env.account(), env.region(), zones, types));
+                            ContextFile.render(env.name(), env.account(), env.region(), zones, types, ranges));
                 }
             }
             ContextFile.writeAll(files);

@@ -64,6 +64,27 @@ class Ec2LookupsTest {
             </DescribeInstanceTypesResponse>
             """;
 
+    static final String VPCS = """
+            <DescribeVpcsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+              <requestId>test-request</requestId>
+              <vpcSet>
+                <item><vpcId>vpc-legacy</vpcId><cidrBlock>10.16.0.0/16</cidrBlock>
+                  <cidrBlockAssociationSet>
+                    <item><cidrBlock>10.16.0.0/16</cidrBlock><associationId>a1</associationId>
+                      <cidrBlockState><state>associated</state></cidrBlockState></item>
+                    <item><cidrBlock>10.17.0.0/16</cidrBlock><associationId>a2</associationId>
+                      <cidrBlockState><state>disassociated</state></cidrBlockState></item>
+                  </cidrBlockAssociationSet></item>
+                <item><vpcId>vpc-ours</vpcId><cidrBlock>10.0.0.0/20</cidrBlock>
+                  <cidrBlockAssociationSet>
+                    <item><cidrBlock>10.0.0.0/20</cidrBlock><associationId>a3</associationId>
+                      <cidrBlockState><state>associated</state></cidrBlockState></item>
+                  </cidrBlockAssociationSet>
+                  <tagSet><item><key>v6-platform:managed-by</key><value>v6-platform</value></item></tagSet></item>
+              </vpcSet>
+            </DescribeVpcsResponse>
+            """;
+
     static Ec2Lookups lookups(FakeAws aws) {
         Ec2Client ec2 = AwsClients.ec2("us-east-1", aws.endpoint(), FakeAws.credentials());
         return new Ec2Lookups(ec2, "prod-use1");
@@ -120,6 +141,16 @@ class Ec2LookupsTest {
             assertThat(aws.requests.get(0)).contains("Action=DescribeInstanceTypeOfferings")
                     .contains("LocationType=availability-zone").doesNotContain("NextToken");
             assertThat(aws.requests.get(1)).contains("NextToken=page-2");
+        }
+    }
+
+    @Test
+    void vpc_blocks_in_use_are_recorded_with_the_platforms_own_marked_and_released_blocks_left_out()
+            throws Exception {
+        try (FakeAws aws = new FakeAws().xml(200, VPCS)) {
+            assertThat(lookups(aws).vpcRanges()).containsExactly(
+                    new UsedRange("10.0.0.0/20", "vpc-ours", true),
+                    new UsedRange("10.16.0.0/16", "vpc-legacy", false));
         }
     }
 }

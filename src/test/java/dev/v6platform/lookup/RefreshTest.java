@@ -22,10 +22,10 @@ class RefreshTest {
         return dir;
     }
 
-    /** The replies one environment's refresh reads: zones, one page of offerings, the types. */
+    /** The replies one environment's refresh reads: zones, one page of offerings, the types, the VPCs. */
     static FakeAws answerOneEnvironment(FakeAws aws) {
         return aws.xml(200, Ec2LookupsTest.ZONES).xml(200, Ec2LookupsTest.OFFERINGS_PAGE_2)
-                .xml(200, Ec2LookupsTest.TYPES);
+                .xml(200, Ec2LookupsTest.TYPES).xml(200, Ec2LookupsTest.VPCS);
     }
 
     static int run(FakeAws aws, Path stacks, ByteArrayOutputStream err, String... names) {
@@ -70,7 +70,16 @@ class RefreshTest {
                         "vcpus" : 4,
                         "zones" : [ "us-east-1a" ]
                       } ],
-                      "region" : "us-east-1"
+                      "region" : "us-east-1",
+                      "vpcIpv4Blocks" : [ {
+                        "cidr" : "10.0.0.0/20",
+                        "managedByPlatform" : true,
+                        "vpcId" : "vpc-ours"
+                      }, {
+                        "cidr" : "10.16.0.0/16",
+                        "managedByPlatform" : false,
+                        "vpcId" : "vpc-legacy"
+                      } ]
                     }
                     """);
             assertThat(stacks.resolve("context/dev-use1.json")).exists();
