@@ -27,7 +27,8 @@ public final class ContextFile {
 
     /** The file's text for an environment's zones and instance types. */
     public static String render(String environment, String account, String region, List<ZoneFacts> zones,
-            List<InstanceTypeFacts> instanceTypes, List<UsedRange> vpcRanges) {
+            List<InstanceTypeFacts> instanceTypes, List<UsedRange> vpcRanges, String kubernetesVersion,
+            List<AddonFacts> addons) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("account", account);
         doc.put("environment", environment);
@@ -46,6 +47,10 @@ public final class ContextFile {
             m.put("zones", t.zones());
             return m;
         }).toList());
+        Map<String, Object> addonDoc = new LinkedHashMap<>();
+        addons.forEach(a -> addonDoc.put(a.name(), Map.of("default", a.defaultVersion(), "latest",
+                a.latestVersion())));
+        doc.put("addonVersions", Map.of("kubernetesVersion", kubernetesVersion, "addons", addonDoc));
         doc.put("vpcIpv4Blocks", vpcRanges.stream().map(r -> Map.of("cidr", r.cidr(), "vpcId", r.vpcId(),
                 "managedByPlatform", r.managed())).toList());
         try {

@@ -94,11 +94,7 @@ public final class Ec2Lookups {
     }
 
     private LookupException failure(String api, RuntimeException e) {
-        if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
-            return new LookupException(environment, api, s.awsErrorDetails().errorCode() + ": "
-                    + s.awsErrorDetails().errorMessage(), e);
-        }
-        return new LookupException(environment, api, e.getMessage(), e);
+        return LookupException.of(environment, api, e);
     }
 
     /** The region's availability zones (not Local or Wavelength zones), sorted by name. */

@@ -1,5 +1,6 @@
 package dev.v6platform.lookup;
 
+import dev.v6platform.config.ClusterSpec;
 import dev.v6platform.config.ConfigException;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.eks.EksClient;
 
 /**
  * The refresh step: asks AWS about each environment (the SDK's default credential chain, the environment's region)
@@ -61,13 +63,20 @@ public final class Refresh {
                 if (!names.isEmpty() && !names.contains(env.name())) {
                     continue;
                 }
-                try (Ec2Client ec2 = AwsClients.ec2(env.region(), endpoint, credentials)) {
+                try (Ec2Client ec2 = AwsClients.ec2(env.region(), endpoint, credentials);
+                        EksClient eks = AwsClients.eks(env.region(), endpoint, credentials)) {
                     Ec2Lookups lookups = new Ec2Lookups(ec2, env.name());
                     List<ZoneFacts> zones = lookups.availabilityZones();
                     List<InstanceTypeFacts> types = lookups.instanceTypes();
                     List<UsedRange> ranges = lookups.vpcRanges();
+                    java.util.Set<String> addonNames = new java.util.TreeSet<>(ClusterSpec.CORE_ADDONS);
+                    addonNames.add(ClusterSpec.EBS_CSI_ADDON);
+                    addonNames.add(ClusterSpec.METRICS_SERVER_ADDON);
+                    String version = env.kubernetesVersion().toString();
+                    List<AddonFacts> addons = new EksLookups(eks, env.name()).addonVersions(version, addonNames);
                     files.put(stacks.resolve(ContextFile.DIRECTORY).resolve(env.name() + ".json"),
-                            ContextFile.render(env.name(), env.account(), env.region(), zones, types, ranges));
+                            ContextFile.render(env.name(), env.account(), env.region(), zones, types, ranges, version,
+                                    addons));
                 }
             }
             ContextFile.writeAll(files);

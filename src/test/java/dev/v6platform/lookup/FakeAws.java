@@ -54,6 +54,10 @@ final class FakeAws implements AutoCloseable {
         return reply(status, "text/xml", body);
     }
 
+    FakeAws json(int status, String body) {
+        return reply(status, "application/json", body);
+    }
+
     /** An EC2 Query-protocol error. */
     FakeAws ec2Error(int status, String code, String message) {
         return xml(status, "<Response><Errors><Error><Code>" + code + "</Code><Message>" + message

@@ -22,10 +22,10 @@ class RefreshTest {
         return dir;
     }
 
-    /** The replies one environment's refresh reads: zones, one page of offerings, the types, the VPCs. */
+    /** The replies one environment's refresh reads: zones, one page of offerings, types, VPCs, add-on versions. */
     static FakeAws answerOneEnvironment(FakeAws aws) {
         return aws.xml(200, Ec2LookupsTest.ZONES).xml(200, Ec2LookupsTest.OFFERINGS_PAGE_2)
-                .xml(200, Ec2LookupsTest.TYPES).xml(200, Ec2LookupsTest.VPCS);
+                .xml(200, Ec2LookupsTest.TYPES).xml(200, Ec2LookupsTest.VPCS).json(200, EksLookupsTest.PAGE_2);
     }
 
     static int run(FakeAws aws, Path stacks, ByteArrayOutputStream err, String... names) {
@@ -50,6 +50,15 @@ class RefreshTest {
             assertThat(first).isEqualTo("""
                     {
                       "account" : "314159265358",
+                      "addonVersions" : {
+                        "addons" : {
+                          "coredns" : {
+                            "default" : "v1.12.4-eksbuild.1",
+                            "latest" : "v1.12.4-eksbuild.1"
+                          }
+                        },
+                        "kubernetesVersion" : "1.33"
+                      },
                       "availabilityZones" : [ {
                         "id" : "use1-az4",
                         "name" : "us-east-1a",

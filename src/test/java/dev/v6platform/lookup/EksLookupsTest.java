@@ -1,0 +1,67 @@
+package dev.v6platform.lookup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The real EKS client against a local endpoint speaking EKS's REST/JSON protocol. */
+class EksLookupsTest {
+    static final String PAGE_1 = """
+            {"addons": [
+              {"addonName": "vpc-cni", "type": "networking", "addonVersions": [
+                {"addonVersion": "v1.20.4-eksbuild.1", "architecture": ["amd64", "arm64"],
+                 "compatibilities": [{"clusterVersion": "1.33", "platformVersions": ["*"], "defaultVersion": true}]},
+                {"addonVersion": "v1.21.0-eksbuild.2", "architecture": ["amd64", "arm64"],
+                 "compatibilities": [{"clusterVersion": "1.33", "platformVersions": ["*"], "defaultVersion": false}]},
+                {"addonVersion": "v1.22.1-eksbuild.1", "architecture": ["amd64", "arm64"],
+                 "compatibilities": [{"clusterVersion": "1.34", "platformVersions": ["*"], "defaultVersion": true}]}
+              ]},
+              {"addonName": "adot", "type": "observability", "addonVersions": [
+                {"addonVersion": "v0.131.0-eksbuild.1", "architecture": ["amd64"],
+                 "compatibilities": [{"clusterVersion": "1.33", "platformVersions": ["*"], "defaultVersion": true}]}
+              ]}
+            ], "nextToken": "page-2"}
+            """;
+    static final String PAGE_2 = """
+            {"addons": [
+              {"addonName": "coredns", "type": "networking", "addonVersions": [
+                {"addonVersion": "v1.12.4-eksbuild.1", "architecture": ["amd64", "arm64"],
+                 "compatibilities": [{"clusterVersion": "1.33", "platformVersions": ["*"], "defaultVersion": true}]}
+              ]}
+            ]}
+            """;
+
+    static EksLookups lookups(FakeAws aws) {
+        return new EksLookups(AwsClients.eks("us-east-1", aws.endpoint(), FakeAws.credentials()), "prod-use1");
+    }
+
+    @Test
+    void default_and_newest_compatible_versions_of_the_platforms_addons_from_every_page() throws Exception {
+        try (FakeAws aws = new FakeAws().json(200, PAGE_1).json(200, PAGE_2)) {
+            assertThat(lookups(aws).addonVersions("1.33", Set.of("vpc-cni", "coredns", "kube-proxy")))
+                    .containsExactly(new AddonFacts("coredns", "v1.12.4-eksbuild.1", "v1.12.4-eksbuild.1"),
+                            new AddonFacts("vpc-cni", "v1.20.4-eksbuild.1", "v1.21.0-eksbuild.2"));
+            assertThat(aws.requests).hasSize(2);
+        }
+    }
+
+    @Test
+    void access_denied_names_the_environment_the_api_and_aws_error() throws Exception {
+        try (FakeAws aws = new FakeAws()) {
+            aws.reply(403, "application/json", "{\"__type\": \"AccessDeniedException\", \"message\": \"User is not "
+                    + "authorized to perform: eks:DescribeAddonVersions\"}");
+            assertThatThrownBy(() -> lookups(aws).addonVersions("1.33", Set.of("vpc-cni")))
+                    .isInstanceOf(LookupException.class)
+                    .hasMessage("prod-use1: eks:DescribeAddonVersions failed: AccessDeniedException: User is not "
+                            + "authorized to perform: eks:DescribeAddonVersions");
+        }
+    }
+
+    @Test
+    void versions_compare_numerically_not_as_text() {
+        assertThat(EksLookups.NEWEST_LAST.compare("v1.10.0-eksbuild.1", "v1.9.9-eksbuild.9")).isPositive();
+        assertThat(EksLookups.NEWEST_LAST.compare("v1.20.4-eksbuild.10", "v1.20.4-eksbuild.2")).isPositive();
+    }
+}
