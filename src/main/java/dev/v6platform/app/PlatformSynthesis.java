@@ -82,6 +82,7 @@ public final class PlatformSynthesis {
     public static Result build(List<EnvironmentConfig> envs, AddressPlan plan, Path cdkOut, Path dist) {
         List<dev.v6platform.config.ConfigError> pipelineErrors = new ArrayList<>();
         for (EnvironmentConfig env : envs) {
+            pipelineErrors.addAll(offeringsProblems(env));
             env.metrics().ifPresent(m -> {
                 pipelineErrors.addAll(dev.v6platform.observability.PlatformRules.checkPipeline(env, m));
                 pipelineErrors.addAll(SeriesEstimate.of(env, m).check(env, m));
@@ -246,6 +247,29 @@ public final class PlatformSynthesis {
     }
 
     /** A Helm release description as YAML, with a header that says what it is. */
+    /**
+     * Pools that no instance type the refresh step recorded for the environment's zones satisfies. Without a context
+     * file the check is skipped (the README says so): synth never asks AWS.
+     */
+    static List<dev.v6platform.config.ConfigError> offeringsProblems(EnvironmentConfig env) {
+        Path file = dev.v6platform.lookup.ContextFile.of(env);
+        if (env.karpenter().isEmpty() || !java.nio.file.Files.isRegularFile(file)) {
+            return List.of();
+        }
+        KarpenterPools pools = KarpenterPools.of(env, env.karpenter().get(), PlatformStack.clusterName(env),
+                KarpenterAws.nodeRoleName(PlatformStack.clusterName(env)), PlatformStack.instanceTags(env));
+        List<dev.v6platform.config.ConfigError> out = new ArrayList<>();
+        var offerings = dev.v6platform.lookup.ContextFile.offerings(file);
+        for (String problem : dev.v6platform.karpenter.KarpenterRules.checkOfferings(pools.pools(), offerings,
+                new java.util.LinkedHashSet<>(env.availabilityZones()))) {
+            int cut = problem.lastIndexOf("; ");
+            out.add(new dev.v6platform.config.ConfigError(env.source(), env.karpenter().get().line(),
+                    "karpenter.pools", problem.substring(0, cut) + " (offerings recorded in " + file + ")",
+                    problem.substring(cut + 2)));
+        }
+        return out;
+    }
+
     /** The ConfigMap that hands the collector its remote write URL (a deploy-time token), key-sorted. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> workspaceConfigMap(String remoteWriteUrl) {

@@ -60,6 +60,44 @@ public final class ContextFile {
         }
     }
 
+    /** An environment's context file, beside its stacks file: {@code stacks/context/<environment>.json}. */
+    public static Path of(dev.v6platform.config.EnvironmentConfig env) {
+        return Path.of(env.source()).resolveSibling(DIRECTORY).resolve(env.name() + ".json");
+    }
+
+    /**
+     * The instance types a context file records, as the Karpenter offerings check reads them.
+     *
+     * @throws dev.v6platform.config.ConfigException naming the file when it cannot be read
+     */
+    public static dev.v6platform.karpenter.InstanceOfferings offerings(Path file) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode doc = JSON.readTree(file.toFile());
+            Map<String, dev.v6platform.karpenter.InstanceOfferings.InstanceType> types = new LinkedHashMap<>();
+            Map<String, java.util.Set<String>> zones = new LinkedHashMap<>();
+            com.fasterxml.jackson.databind.JsonNode list = doc.get("instanceTypes");
+            if (list == null || !list.isArray()) {
+                throw new IOException("no instanceTypes list");
+            }
+            for (com.fasterxml.jackson.databind.JsonNode t : list) {
+                String name = t.path("name").asText(null);
+                if (name == null || !t.path("zones").isArray()) {
+                    throw new IOException("an instance type without name or zones");
+                }
+                types.put(name, new dev.v6platform.karpenter.InstanceOfferings.InstanceType(name,
+                        t.path("architecture").asText(), t.path("hypervisor").asText(), t.path("vcpus").asInt()));
+                java.util.Set<String> z = new java.util.TreeSet<>();
+                t.path("zones").forEach(n -> z.add(n.asText()));
+                zones.put(name, z);
+            }
+            return new dev.v6platform.karpenter.InstanceOfferings(types, zones);
+        } catch (IOException e) {
+            throw new dev.v6platform.config.ConfigException(new dev.v6platform.config.ConfigError(
+                    file.toString(), 0, "instanceTypes", "the context file cannot be read: " + e.getMessage(),
+                    "run scripts/refresh.sh for this environment again, and commit the result"));
+        }
+    }
+
     /**
      * Writes every file or none: each goes to a temporary file beside its target first, and the targets are replaced
      * only once all temporary files are written.
