@@ -25,6 +25,7 @@ import dev.cel.runtime.CelFunctionBinding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -116,17 +118,38 @@ public final class KubernetesValidator {
                 .build();
     }
 
+    /**
+     * Where the schemas are: {@code -Dv6.schemas}, {@code $V6_SCHEMAS}, {@code ../shared/schemas}, or, in a clone
+     * of a local repository (CI's clean clone), {@code ../shared/schemas} beside that repository.
+     */
+    static Optional<Path> schemasDir() {
+        List<Path> candidates = new ArrayList<>();
+        Optional.ofNullable(System.getProperty("v6.schemas")).map(Path::of).ifPresent(candidates::add);
+        Optional.ofNullable(System.getenv("V6_SCHEMAS")).map(Path::of).ifPresent(candidates::add);
+        candidates.add(Path.of("../shared/schemas"));
+        try {
+            Process git = new ProcessBuilder("git", "config", "--get", "remote.origin.url")
+                    .redirectErrorStream(true).start();
+            String origin = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (git.waitFor() == 0 && !origin.isEmpty() && Files.isDirectory(Path.of(origin))) {
+                candidates.add(Path.of(origin).resolve("../shared/schemas").normalize());
+            }
+        } catch (IOException e) {
+            // no git: only the other places count
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return candidates.stream().filter(Files::isDirectory).findFirst();
+    }
+
     /** The validator for the repository's {@code ../shared/schemas}, loaded once per JVM. */
     public static KubernetesValidator shared() {
         if (shared == null) {
             synchronized (KubernetesValidator.class) {
                 if (shared == null) {
-                    Path dir = Path.of(System.getProperty("v6.schemas", "../shared/schemas"));
-                    if (!Files.isDirectory(dir)) {
-                        throw new IllegalStateException("the Kubernetes schemas are missing at "
-                                + dir.toAbsolutePath() + "; the test suite needs ../shared/schemas beside the repo "
-                                + "(or -Dv6.schemas=DIR)");
-                    }
+                    Path dir = schemasDir().orElseThrow(() -> new IllegalStateException("the Kubernetes "
+                            + "schemas are missing: the test suite needs ../shared/schemas beside the repo (or beside "
+                            + "the local repository it was cloned from), -Dv6.schemas=DIR or V6_SCHEMAS=DIR"));
                     try {
                         shared = new KubernetesValidator(dir);
                     } catch (IOException e) {
