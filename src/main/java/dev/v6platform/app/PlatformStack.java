@@ -6,21 +6,23 @@ import dev.v6platform.cluster.Ipv6Cluster;
 import dev.v6platform.cluster.Ipv6ClusterProps;
 import dev.v6platform.cluster.KubectlLayers;
 import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.config.KubernetesDelivery;
 import dev.v6platform.karpenter.KarpenterAws;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.network.DualStackVpc;
+import dev.v6platform.network.DualStackVpcProps;
+import dev.v6platform.network.plan.AddressPlan;
 import dev.v6platform.observability.CollectorAccess;
 import dev.v6platform.observability.ManagedPrometheus;
 import dev.v6platform.observability.PlatformRules;
-import dev.v6platform.network.DualStackVpcProps;
-import dev.v6platform.network.plan.AddressPlan;
 import dev.v6platform.security.PlatformKey;
 import dev.v6platform.security.PlatformKeyProps;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -45,7 +47,7 @@ public final class PlatformStack extends Stack {
     private final String remoteWriteUrl;
 
     public PlatformStack(Construct scope, String id, EnvironmentConfig env, AddressPlan plan) {
-        this(scope, id, env, plan, List.of(env), new java.util.HashMap<>());
+        this(scope, id, env, plan, List.of(env), new HashMap<>());
     }
 
     /**
@@ -114,7 +116,7 @@ public final class PlatformStack extends Stack {
             if (owner == null) {
                 List<EnvironmentConfig> members = all.stream().filter(e -> e.metrics().isPresent()
                         && e.metrics().get().regional() && (e.account() + "/" + e.region()).equals(shared)).toList();
-                Map<String, Long> budgets = new java.util.TreeMap<>();
+                Map<String, Long> budgets = new TreeMap<>();
                 members.forEach(e -> budgets.put(e.name(), e.metrics().get().seriesBudget()));
                 owner = new ManagedPrometheus(this, "Prometheus", "shared-" + env.region(), env.metrics().get(),
                         PlatformRules.groups(members.stream().anyMatch(e -> e.karpenter().isPresent()),
@@ -163,8 +165,8 @@ public final class PlatformStack extends Stack {
     }
 
     /** The tags of every resource of an environment: its own and the platform's. */
-    public static java.util.Map<String, String> instanceTags(EnvironmentConfig env) {
-        java.util.Map<String, String> tags = new java.util.TreeMap<>(env.tags());
+    public static Map<String, String> instanceTags(EnvironmentConfig env) {
+        Map<String, String> tags = new TreeMap<>(env.tags());
         tags.put(EnvironmentLoader.TAG_PREFIX + "environment", env.name());
         tags.put(EnvironmentLoader.TAG_PREFIX + "managed-by", "v6-platform");
         return tags;

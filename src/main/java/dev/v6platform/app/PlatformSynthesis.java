@@ -2,29 +2,37 @@ package dev.v6platform.app;
 
 import dev.v6platform.buildkit.BuildFleetChart;
 import dev.v6platform.buildkit.BuildxGuide;
+import dev.v6platform.config.ConfigError;
+import dev.v6platform.config.ConfigException;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.KubernetesDelivery;
 import dev.v6platform.karpenter.KarpenterAws;
 import dev.v6platform.karpenter.KarpenterController;
 import dev.v6platform.karpenter.KarpenterPools;
 import dev.v6platform.karpenter.KarpenterPoolsChart;
+import dev.v6platform.karpenter.KarpenterRules;
+import dev.v6platform.kubernetes.KubeObjects;
 import dev.v6platform.kubernetes.PlatformNamespacesChart;
+import dev.v6platform.lookup.ContextFile;
 import dev.v6platform.network.plan.AddressPlan;
+import dev.v6platform.network.plan.AddressPlanReport;
+import dev.v6platform.network.plan.AddressPlanSvg;
 import dev.v6platform.observability.CollectorChart;
 import dev.v6platform.observability.CollectorConfig;
 import dev.v6platform.observability.ManagedPrometheus;
 import dev.v6platform.observability.MetricsPipeline;
+import dev.v6platform.observability.PlatformRules;
 import dev.v6platform.observability.SeriesEstimate;
-import dev.v6platform.network.plan.AddressPlanReport;
-import dev.v6platform.network.plan.AddressPlanSvg;
 import dev.v6platform.validation.PlatformRulesPlugin;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -71,7 +79,7 @@ public final class PlatformSynthesis {
 
     /** What one synth built, for tests and reports. */
     public record Result(App app, AddressPlan plan, Map<String, PlatformStack> stacks,
-            Map<String, org.cdk8s.App> charts, Path cdkOut, Path dist) {
+            Map<String, org.cdk8s.App> charts, Path cdkOut, Path dist, Map<String, SeriesEstimate> estimates) {
     }
 
     /** Report files written to the root of {@code dist/}. */
@@ -80,16 +88,19 @@ public final class PlatformSynthesis {
 
     /** Builds the construct trees without writing anything (for tests that inspect templates). */
     public static Result build(List<EnvironmentConfig> envs, AddressPlan plan, Path cdkOut, Path dist) {
-        List<dev.v6platform.config.ConfigError> pipelineErrors = new ArrayList<>();
+        List<ConfigError> pipelineErrors = new ArrayList<>();
+        Map<String, SeriesEstimate> estimates = new LinkedHashMap<>();
         for (EnvironmentConfig env : envs) {
             pipelineErrors.addAll(offeringsProblems(env));
             env.metrics().ifPresent(m -> {
-                pipelineErrors.addAll(dev.v6platform.observability.PlatformRules.checkPipeline(env, m));
-                pipelineErrors.addAll(SeriesEstimate.of(env, m).check(env, m));
+                SeriesEstimate estimate = SeriesEstimate.of(env, m);
+                estimates.put(env.name(), estimate);
+                pipelineErrors.addAll(PlatformRules.checkPipeline(env, m));
+                pipelineErrors.addAll(estimate.check(env, m));
             });
         }
         if (!pipelineErrors.isEmpty()) {
-            throw new dev.v6platform.config.ConfigException(pipelineErrors);
+            throw new ConfigException(pipelineErrors);
         }
         App app = new App(AppProps.builder()
                 .outdir(cdkOut.toString())
@@ -151,7 +162,7 @@ public final class PlatformSynthesis {
                 }
             }
         }
-        return new Result(app, plan, stacks, charts, cdkOut, dist);
+        return new Result(app, plan, stacks, charts, cdkOut, dist, estimates);
     }
 
     /**
@@ -202,14 +213,15 @@ public final class PlatformSynthesis {
                     writeString(stagedDist.resolve(env.name()).resolve(BUILDX_GUIDE), BuildxGuide.markdown(env));
                 }
                 if (env.metrics().isPresent()) {
-                    writeString(stagedDist.resolve(env.name()).resolve(METRICS_BUDGET), SeriesEstimate.of(env,
-                            env.metrics().get()).markdown(env.name(), env.metrics().get()));
+                    writeString(stagedDist.resolve(env.name()).resolve(METRICS_BUDGET), result.estimates()
+                            .get(env.name()).markdown(env.name(), env.metrics().get()));
                 }
             }
             writeString(stagedDist.resolve(PLAN_PICTURE), AddressPlanSvg.render(plan));
             OutputDirectories.replaceAssembly(stagedAssembly, cdkOut);
             OutputDirectories.replaceDirectory(stagedDist, dist);
-            return new Result(result.app(), plan, result.stacks(), result.charts(), cdkOut, dist);
+            return new Result(result.app(), plan, result.stacks(), result.charts(), cdkOut, dist,
+                    result.estimates());
         } finally {
             OutputDirectories.deleteRecursively(stagedAssembly);
             OutputDirectories.deleteRecursively(stagedDist);
@@ -222,11 +234,11 @@ public final class PlatformSynthesis {
      */
     @SuppressWarnings("unchecked")
     static List<String> findings(Path report) {
-        if (!java.nio.file.Files.exists(report)) {
+        if (!Files.exists(report)) {
             return List.of();
         }
         Map<String, Object> root;
-        try (InputStream in = java.nio.file.Files.newInputStream(report)) {
+        try (InputStream in = Files.newInputStream(report)) {
             root = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -251,19 +263,19 @@ public final class PlatformSynthesis {
      * Pools that no instance type the refresh step recorded for the environment's zones satisfies. Without a context
      * file the check is skipped (the README says so): synth never asks AWS.
      */
-    static List<dev.v6platform.config.ConfigError> offeringsProblems(EnvironmentConfig env) {
-        Path file = dev.v6platform.lookup.ContextFile.of(env);
-        if (env.karpenter().isEmpty() || !java.nio.file.Files.isRegularFile(file)) {
+    static List<ConfigError> offeringsProblems(EnvironmentConfig env) {
+        Path file = ContextFile.of(env);
+        if (env.karpenter().isEmpty() || !Files.isRegularFile(file)) {
             return List.of();
         }
         KarpenterPools pools = KarpenterPools.of(env, env.karpenter().get(), PlatformStack.clusterName(env),
                 KarpenterAws.nodeRoleName(PlatformStack.clusterName(env)), PlatformStack.instanceTags(env));
-        List<dev.v6platform.config.ConfigError> out = new ArrayList<>();
-        var offerings = dev.v6platform.lookup.ContextFile.offerings(file);
-        for (String problem : dev.v6platform.karpenter.KarpenterRules.checkOfferings(pools.pools(), offerings,
-                new java.util.LinkedHashSet<>(env.availabilityZones()))) {
+        List<ConfigError> out = new ArrayList<>();
+        var offerings = ContextFile.offerings(file);
+        for (String problem : KarpenterRules.checkOfferings(pools.pools(), offerings,
+                new LinkedHashSet<>(env.availabilityZones()))) {
             int cut = problem.lastIndexOf("; ");
-            out.add(new dev.v6platform.config.ConfigError(env.source(), env.karpenter().get().line(),
+            out.add(new ConfigError(env.source(), env.karpenter().get().line(),
                     "karpenter.pools", problem.substring(0, cut) + " (offerings recorded in " + file + ")",
                     problem.substring(cut + 2)));
         }
@@ -273,7 +285,7 @@ public final class PlatformSynthesis {
     /** The ConfigMap that hands the collector its remote write URL (a deploy-time token), key-sorted. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> workspaceConfigMap(String remoteWriteUrl) {
-        return (Map<String, Object>) dev.v6platform.kubernetes.KubeObjects.sorted(Map.of("apiVersion", "v1",
+        return (Map<String, Object>) KubeObjects.sorted(Map.of("apiVersion", "v1",
                 "kind", "ConfigMap", "metadata", Map.of("name", CollectorChart.WORKSPACE_CONFIG_MAP,
                         "namespace", CollectorChart.NAMESPACE), "data", Map.of("remoteWriteUrl", remoteWriteUrl)));
     }
@@ -290,7 +302,7 @@ public final class PlatformSynthesis {
 
     private static void writeString(Path file, String text) {
         try {
-            java.nio.file.Files.writeString(file, text);
+            Files.writeString(file, text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,6 +3,7 @@ package dev.v6platform.buildkit;
 import dev.v6platform.config.BuildkitSpec;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.karpenter.KarpenterPools;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -139,7 +140,7 @@ public final class BuildxGuide {
     }
 
     private static List<BuildkitSpec.Pool> sortedPools(BuildkitSpec spec) {
-        return spec.pools().stream().sorted(java.util.Comparator.comparing(BuildkitSpec.Pool::architecture)).toList();
+        return spec.pools().stream().sorted(Comparator.comparing(BuildkitSpec.Pool::architecture)).toList();
     }
 
     private static String name(BuildkitSpec.Pool pool) {

@@ -3,6 +3,7 @@ package dev.v6platform.cluster;
 import dev.v6platform.config.ClusterSpec;
 import dev.v6platform.config.KubernetesVersion;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,10 +57,10 @@ public record Ipv6ClusterProps(
         privateAccessCidrs = List.copyOf(privateAccessCidrs);
         admins = List.copyOf(admins);
         viewers = List.copyOf(viewers);
-        addonVersions = java.util.Collections.unmodifiableMap(new TreeMap<>(addonVersions));
+        addonVersions = Collections.unmodifiableMap(new TreeMap<>(addonVersions));
         Objects.requireNonNull(systemNodes, "systemNodes");
         Objects.requireNonNull(kubectlLayer, "kubectlLayer");
-        instanceTags = java.util.Collections.unmodifiableMap(new TreeMap<>(instanceTags));
+        instanceTags = Collections.unmodifiableMap(new TreeMap<>(instanceTags));
         if (!clusterName.matches("[0-9A-Za-z][A-Za-z0-9-_]{0,99}")) {
             throw new IllegalArgumentException("clusterName '" + clusterName + "' is not a valid EKS cluster name "
                     + "(1-100 letters, digits, '-' and '_', starting with a letter or digit)");

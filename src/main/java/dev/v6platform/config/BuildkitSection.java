@@ -96,7 +96,7 @@ final class BuildkitSection {
     /** Seconds of a duration such as {@code 1h30m} or {@code 90s}. */
     static long seconds(String duration) {
         long total = 0;
-        var m = java.util.regex.Pattern.compile("(\\d+)([smh])").matcher(duration);
+        var m = Pattern.compile("(\\d+)([smh])").matcher(duration);
         while (m.find()) {
             long n = Long.parseLong(m.group(1));
             total += switch (m.group(2)) {

@@ -5,10 +5,12 @@ import dev.v6platform.kubernetes.PlatformNamespace;
 import dev.v6platform.network.plan.Ipv4Cidr;
 import java.io.IOException;
 import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CoderResult;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -493,7 +496,7 @@ public final class EnvironmentLoader {
         }
         List<String> admins = principals(c, "admins", "[\"arn:aws:iam::111111111111:role/platform-admins\"]");
         List<String> viewers = principals(c, "viewers", null);
-        java.util.Set<String> seenPrincipals = new java.util.HashSet<>();
+        Set<String> seenPrincipals = new HashSet<>();
         for (String arn : concat(admins, viewers)) {
             if (!seenPrincipals.add(arn)) {
                 c.problem(c.lineOf(viewers.contains(arn) ? "viewers" : "admins"), c.field("viewers"), "'" + arn
@@ -561,7 +564,7 @@ public final class EnvironmentLoader {
     }
 
     private static Optional<String> addonVersion(YamlObject a, String addon, Scalar v, KubernetesVersion version) {
-        java.util.regex.Matcher m = ADDON_VERSION.matcher(v.value());
+        Matcher m = ADDON_VERSION.matcher(v.value());
         if (!m.matches()) {
             a.problem(v.line(), v.field(), "'" + v.value() + "' is not an EKS add-on version (vMAJOR.MINOR.PATCH-"
                     + "eksbuild.N)", "copy the version from 'aws eks describe-addon-versions --addon-name " + addon
@@ -582,7 +585,7 @@ public final class EnvironmentLoader {
         return Optional.of(v.value());
     }
 
-    private static int compare(java.util.regex.Matcher m, int major, int minor, int patch) {
+    private static int compare(Matcher m, int major, int minor, int patch) {
         int[] v = {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))};
         int[] w = {major, minor, patch};
         for (int i = 0; i < 3; i++) {
@@ -638,9 +641,9 @@ public final class EnvironmentLoader {
         }
         try {
             int prefix = Integer.parseInt(text.substring(slash + 1));
-            java.net.InetAddress.getByName(text.substring(0, slash));
+            InetAddress.getByName(text.substring(0, slash));
             return prefix >= 0 && prefix <= 128;
-        } catch (NumberFormatException | java.net.UnknownHostException e) {
+        } catch (NumberFormatException | UnknownHostException e) {
             return false;
         }
     }

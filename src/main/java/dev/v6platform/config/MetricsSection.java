@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -84,7 +85,7 @@ final class MetricsSection {
                 j.integer(job, null).ifPresent(n -> {
                     if (!KNOWN_JOBS.contains(job)) {
                         j.problem(j.lineOf(job), j.field(job), "the collector has no scrape job '" + job + "'",
-                                "use one of " + new java.util.TreeSet<>(KNOWN_JOBS));
+                                "use one of " + new TreeSet<>(KNOWN_JOBS));
                     } else if (n < 1 || n > budget) {
                         j.problem(j.lineOf(job), j.field(job), n + " samples per scrape is outside 1.." + budget
                                 + " (the seriesBudget)", "lower it below the environment's seriesBudget");

@@ -1,6 +1,7 @@
 package dev.v6platform.karpenter;
 
 import dev.v6platform.cluster.Ipv6Cluster;
+import dev.v6platform.kubernetes.KubeObjects;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -214,7 +215,7 @@ public final class KarpenterAws extends Construct {
         if (!conditions.isEmpty()) {
             // sorted: Map.of iterates in a different order in every JVM, and the template must not
             @SuppressWarnings("unchecked")
-            Map<String, Object> sorted = (Map<String, Object>) dev.v6platform.kubernetes.KubeObjects.sorted(conditions);
+            Map<String, Object> sorted = (Map<String, Object>) KubeObjects.sorted(conditions);
             b.conditions(sorted);
         }
         return b.build();

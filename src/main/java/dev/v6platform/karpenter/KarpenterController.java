@@ -1,6 +1,7 @@
 package dev.v6platform.karpenter;
 
 import dev.v6platform.cluster.Ipv6Cluster;
+import dev.v6platform.kubernetes.KubeObjects;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ public final class KarpenterController {
         values.put("nodeSelector", Map.of(Ipv6Cluster.NODE_ROLE_LABEL, "system"));
         values.put("controller", Map.of("resources", resources));
         @SuppressWarnings("unchecked")
-        Map<String, Object> sorted = (Map<String, Object>) dev.v6platform.kubernetes.KubeObjects.sorted(values);
+        Map<String, Object> sorted = (Map<String, Object>) KubeObjects.sorted(values);
         return sorted;
     }
 

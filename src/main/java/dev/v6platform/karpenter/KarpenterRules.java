@@ -4,6 +4,7 @@ import dev.v6platform.kubernetes.NodeLabels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -56,14 +57,14 @@ public final class KarpenterRules {
     /** Every problem with the pools and classes together; empty when they are fine. */
     public static List<String> check(List<NodePoolSpec> pools, List<Ec2NodeClassSpec> classes) {
         List<String> out = new ArrayList<>();
-        Set<String> classNames = new java.util.TreeSet<>();
+        Set<String> classNames = new TreeSet<>();
         for (Ec2NodeClassSpec c : classes) {
             if (!classNames.add(c.name())) {
                 out.add("EC2NodeClass '" + c.name() + "' is defined twice; give each class a unique name");
             }
             nodeClass(c, out);
         }
-        Set<String> poolNames = new java.util.TreeSet<>();
+        Set<String> poolNames = new TreeSet<>();
         for (NodePoolSpec p : pools) {
             if (!poolNames.add(p.name())) {
                 out.add("NodePool '" + p.name() + "' is defined twice; give each pool a unique name");

@@ -1,7 +1,12 @@
 package dev.v6platform.lookup;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.v6platform.config.ConfigError;
+import dev.v6platform.config.ConfigException;
+import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.karpenter.InstanceOfferings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,6 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The committed facts of one environment, {@code stacks/context/<environment>.json}: keys sorted and lists in a
@@ -61,7 +68,7 @@ public final class ContextFile {
     }
 
     /** An environment's context file, beside its stacks file: {@code stacks/context/<environment>.json}. */
-    public static Path of(dev.v6platform.config.EnvironmentConfig env) {
+    public static Path of(EnvironmentConfig env) {
         return Path.of(env.source()).resolveSibling(DIRECTORY).resolve(env.name() + ".json");
     }
 
@@ -70,29 +77,29 @@ public final class ContextFile {
      *
      * @throws dev.v6platform.config.ConfigException naming the file when it cannot be read
      */
-    public static dev.v6platform.karpenter.InstanceOfferings offerings(Path file) {
+    public static InstanceOfferings offerings(Path file) {
         try {
-            com.fasterxml.jackson.databind.JsonNode doc = JSON.readTree(file.toFile());
-            Map<String, dev.v6platform.karpenter.InstanceOfferings.InstanceType> types = new LinkedHashMap<>();
-            Map<String, java.util.Set<String>> zones = new LinkedHashMap<>();
-            com.fasterxml.jackson.databind.JsonNode list = doc.get("instanceTypes");
+            JsonNode doc = JSON.readTree(file.toFile());
+            Map<String, InstanceOfferings.InstanceType> types = new LinkedHashMap<>();
+            Map<String, Set<String>> zones = new LinkedHashMap<>();
+            JsonNode list = doc.get("instanceTypes");
             if (list == null || !list.isArray()) {
                 throw new IOException("no instanceTypes list");
             }
-            for (com.fasterxml.jackson.databind.JsonNode t : list) {
+            for (JsonNode t : list) {
                 String name = t.path("name").asText(null);
                 if (name == null || !t.path("zones").isArray()) {
                     throw new IOException("an instance type without name or zones");
                 }
-                types.put(name, new dev.v6platform.karpenter.InstanceOfferings.InstanceType(name,
+                types.put(name, new InstanceOfferings.InstanceType(name,
                         t.path("architecture").asText(), t.path("hypervisor").asText(), t.path("vcpus").asInt()));
-                java.util.Set<String> z = new java.util.TreeSet<>();
+                Set<String> z = new TreeSet<>();
                 t.path("zones").forEach(n -> z.add(n.asText()));
                 zones.put(name, z);
             }
-            return new dev.v6platform.karpenter.InstanceOfferings(types, zones);
+            return new InstanceOfferings(types, zones);
         } catch (IOException e) {
-            throw new dev.v6platform.config.ConfigException(new dev.v6platform.config.ConfigError(
+            throw new ConfigException(new ConfigError(
                     file.toString(), 0, "instanceTypes", "the context file cannot be read: " + e.getMessage(),
                     "run scripts/refresh.sh for this environment again, and commit the result"));
         }

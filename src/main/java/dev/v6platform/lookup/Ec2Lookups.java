@@ -3,6 +3,10 @@ package dev.v6platform.lookup;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -11,9 +15,9 @@ import software.amazon.awssdk.services.ec2.model.DescribeAvailabilityZonesReques
 import software.amazon.awssdk.services.ec2.model.DescribeInstanceTypeOfferingsRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeInstanceTypesRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeVpcsRequest;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.LocationType;
 import software.amazon.awssdk.services.ec2.model.VpcCidrBlockAssociation;
-import software.amazon.awssdk.services.ec2.model.Filter;
 
 /**
  * What the refresh step asks EC2, through the SDK's retries (throttling backs off) and timeouts. Every failure names
@@ -33,12 +37,12 @@ public final class Ec2Lookups {
      * APIs are paginated, so every page is read.
      */
     public List<InstanceTypeFacts> instanceTypes() {
-        java.util.Map<String, java.util.SortedSet<String>> zonesByType = new java.util.TreeMap<>();
+        Map<String, SortedSet<String>> zonesByType = new TreeMap<>();
         try {
             ec2.describeInstanceTypeOfferingsPaginator(DescribeInstanceTypeOfferingsRequest.builder()
                     .locationType(LocationType.AVAILABILITY_ZONE).build())
                     .instanceTypeOfferings().forEach(o -> zonesByType.computeIfAbsent(o.instanceTypeAsString(),
-                            k -> new java.util.TreeSet<>()).add(o.location()));
+                            k -> new TreeSet<>()).add(o.location()));
         } catch (AwsServiceException | SdkClientException e) {
             throw failure("ec2:DescribeInstanceTypeOfferings", e);
         }
@@ -46,7 +50,7 @@ public final class Ec2Lookups {
         try {
             ec2.describeInstanceTypesPaginator(DescribeInstanceTypesRequest.builder().build()).instanceTypes()
                     .forEach(t -> {
-                        java.util.SortedSet<String> zones = zonesByType.get(t.instanceTypeAsString());
+                        SortedSet<String> zones = zonesByType.get(t.instanceTypeAsString());
                         if (zones == null) {
                             return;
                         }

@@ -3,6 +3,7 @@ package dev.v6platform.lookup;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,7 +73,7 @@ public final class EksLookups {
         if (!m.matches()) {
             return "";
         }
-        return String.format(java.util.Locale.ROOT, "%06d.%06d.%06d.%06d", Integer.parseInt(m.group(1)),
+        return String.format(Locale.ROOT, "%06d.%06d.%06d.%06d", Integer.parseInt(m.group(1)),
                 Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
     }
 }

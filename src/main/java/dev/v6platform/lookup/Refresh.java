@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.eks.EksClient;
@@ -69,7 +71,7 @@ public final class Refresh {
                     List<ZoneFacts> zones = lookups.availabilityZones();
                     List<InstanceTypeFacts> types = lookups.instanceTypes();
                     List<UsedRange> ranges = lookups.vpcRanges();
-                    java.util.Set<String> addonNames = new java.util.TreeSet<>(ClusterSpec.CORE_ADDONS);
+                    Set<String> addonNames = new TreeSet<>(ClusterSpec.CORE_ADDONS);
                     addonNames.add(ClusterSpec.EBS_CSI_ADDON);
                     addonNames.add(ClusterSpec.METRICS_SERVER_ADDON);
                     String version = env.kubernetesVersion().toString();

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.CfnResource;
 import software.amazon.awscdk.CfnTag;
@@ -21,9 +22,6 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.ec2.CfnEIP;
-import software.amazon.awscdk.services.ec2.IVpc;
-import software.amazon.awscdk.services.ec2.Vpc;
-import software.amazon.awscdk.services.ec2.VpcAttributes;
 import software.amazon.awscdk.services.ec2.CfnEgressOnlyInternetGateway;
 import software.amazon.awscdk.services.ec2.CfnFlowLog;
 import software.amazon.awscdk.services.ec2.CfnInternetGateway;
@@ -35,6 +33,9 @@ import software.amazon.awscdk.services.ec2.CfnSubnetRouteTableAssociation;
 import software.amazon.awscdk.services.ec2.CfnVPC;
 import software.amazon.awscdk.services.ec2.CfnVPCCidrBlock;
 import software.amazon.awscdk.services.ec2.CfnVPCGatewayAttachment;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ec2.VpcAttributes;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -132,7 +133,7 @@ public final class DualStackVpc extends Construct {
         Map<String, CfnNatGateway> nats = new LinkedHashMap<>();
         Map<String, CfnSubnet> nodes = subnets.getOrDefault(SubnetTier.NODES, Map.of());
         // a single NAT gateway sits in the alphabetically first zone, so reordering the zone list moves nothing
-        String firstZone = new java.util.TreeSet<>(nodes.keySet()).stream().findFirst().orElse("");
+        String firstZone = new TreeSet<>(nodes.keySet()).stream().findFirst().orElse("");
         for (String zone : nodes.keySet()) {
             String natZone = props.natGateways() == NatGatewayMode.SINGLE ? firstZone : zone;
             CfnNatGateway nat = nats.computeIfAbsent(natZone, z -> natGateway(name, z, publics, attachment));

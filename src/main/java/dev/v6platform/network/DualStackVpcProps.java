@@ -7,6 +7,8 @@ import dev.v6platform.network.plan.VpcAllocation;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import software.amazon.awscdk.services.kms.IKey;
 
 /**
@@ -44,7 +46,7 @@ public record DualStackVpcProps(
         if (subnets.isEmpty()) {
             throw new IllegalArgumentException("a DualStackVpc needs at least one subnet");
         }
-        java.util.Set<String> publicZones = new java.util.TreeSet<>();
+        Set<String> publicZones = new TreeSet<>();
         subnets.stream().filter(s -> s.tier() == SubnetTier.PUBLIC).forEach(s -> publicZones.add(s.zone()));
         for (SubnetAllocation s : subnets) {
             if (s.tier() == SubnetTier.NODES && !publicZones.contains(s.zone())) {

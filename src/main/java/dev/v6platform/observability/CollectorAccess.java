@@ -2,6 +2,7 @@ package dev.v6platform.observability;
 
 import dev.v6platform.cluster.Ipv6Cluster;
 import java.util.List;
+import java.util.Optional;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.eks.CfnPodIdentityAssociation;
 import software.amazon.awscdk.services.eks_v2.ICluster;
@@ -40,7 +41,7 @@ public final class CollectorAccess extends Construct {
     }
 
     /** The Pod Identity association (absent without a cluster): the collector's pods start after it. */
-    public java.util.Optional<CfnPodIdentityAssociation> association() {
-        return java.util.Optional.ofNullable(association);
+    public Optional<CfnPodIdentityAssociation> association() {
+        return Optional.ofNullable(association);
     }
 }

@@ -1,5 +1,6 @@
 package dev.v6platform.observability;
 
+import dev.v6platform.buildkit.BuildFleetChart;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class CollectorConfig {
     /** Where the opt-in write-ahead log lives (an emptyDir). */
     public static final String WAL = "/var/lib/otelcol/wal";
     /** The builders' debug listener, which serves BuildKit's Prometheus metrics. */
-    public static final int BUILDKIT_METRICS_PORT = dev.v6platform.buildkit.BuildFleetChart.METRICS_PORT;
+    public static final int BUILDKIT_METRICS_PORT = BuildFleetChart.METRICS_PORT;
     /** Karpenter's metrics port (its container port {@code http-metrics}). */
     public static final int KARPENTER_METRICS_PORT = 8080;
 

@@ -4,6 +4,8 @@ import dev.v6platform.cluster.Ipv6Cluster;
 import dev.v6platform.config.MetricsSpec;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -42,7 +44,7 @@ public final class ManagedPrometheus extends Construct {
 
     public ManagedPrometheus(Construct scope, String id, String environment, MetricsSpec spec, List<RuleGroup> rules,
             IKey key, ICluster cluster) {
-        this(scope, id, environment, spec, rules, key, new java.util.TreeMap<>(Map.of(environment,
+        this(scope, id, environment, spec, rules, key, new TreeMap<>(Map.of(environment,
                 spec.seriesBudget())));
         this.access = new CollectorAccess(this, "Collector", environment, workspace.getAttrArn(), cluster);
     }
@@ -110,7 +112,7 @@ public final class ManagedPrometheus extends Construct {
                 .principals(List.of(new ServicePrincipal("aps.amazonaws.com")))
                 .actions(List.of("sns:Publish", "sns:GetTopicAttributes"))
                 .resources(List.of(alerts.getTopicArn()))
-                .conditions(new java.util.TreeMap<>(Map.of("StringEquals", Map.of("aws:SourceAccount",
+                .conditions(new TreeMap<>(Map.of("StringEquals", Map.of("aws:SourceAccount",
                         stack.getAccount()), "ArnEquals", Map.of("aws:SourceArn", workspaceArn))))
                 .build());
         key.addToResourcePolicy(PolicyStatement.Builder.create()
@@ -163,8 +165,8 @@ public final class ManagedPrometheus extends Construct {
     }
 
     /** This environment's collector access, when the workspace is its own. */
-    public java.util.Optional<CollectorAccess> access() {
-        return java.util.Optional.ofNullable(access);
+    public Optional<CollectorAccess> access() {
+        return Optional.ofNullable(access);
     }
 
     public CfnWorkspace workspace() {

@@ -1,13 +1,14 @@
 package dev.v6platform.observability;
 
-import dev.v6platform.observability.PrometheusRule.Alert;
-import dev.v6platform.observability.PrometheusRule.Recording;
-import dev.v6platform.observability.PrometheusRule.Severity;
 import dev.v6platform.config.ConfigError;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.MetricsSpec;
+import dev.v6platform.observability.PrometheusRule.Alert;
+import dev.v6platform.observability.PrometheusRule.Recording;
+import dev.v6platform.observability.PrometheusRule.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The platform's recording and alerting rules: Karpenter, the BuildKit fleet, node and control-plane health. They
@@ -42,7 +43,7 @@ public final class PlatformRules {
      */
     public static List<ConfigError> checkPipeline(EnvironmentConfig env, MetricsSpec spec) {
         List<ConfigError> out = new ArrayList<>();
-        List<java.util.regex.Pattern> allow = spec.allow().stream().map(java.util.regex.Pattern::compile).toList();
+        List<Pattern> allow = spec.allow().stream().map(Pattern::compile).toList();
         for (String metric : USED_METRICS) {
             if (!allow.isEmpty() && allow.stream().noneMatch(p -> p.matcher(metric).matches())) {
                 out.add(new ConfigError(env.source(), spec.line(), "metrics.allow", "the allowlist drops '" + metric

@@ -1,10 +1,12 @@
 package dev.v6platform.observability;
 
 import dev.v6platform.config.BuildkitSpec;
+import dev.v6platform.config.ConfigError;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.KarpenterSpec;
 import dev.v6platform.config.MetricsSpec;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -152,11 +154,11 @@ public record SeriesEstimate(List<Row> rows, long total, Inputs inputs) {
      * Problems with the budgets: an estimate above the seriesBudget, and a job budget (sample_limit) below what one
      * scrape of the job returns, which would fail every scrape.
      */
-    public List<dev.v6platform.config.ConfigError> check(EnvironmentConfig env, MetricsSpec spec) {
-        List<dev.v6platform.config.ConfigError> out = new ArrayList<>();
+    public List<ConfigError> check(EnvironmentConfig env, MetricsSpec spec) {
+        List<ConfigError> out = new ArrayList<>();
         if (total > spec.seriesBudget()) {
-            Row largest = rows.stream().max(java.util.Comparator.comparingLong(Row::series)).orElseThrow();
-            out.add(new dev.v6platform.config.ConfigError(env.source(), spec.line(), "metrics.seriesBudget",
+            Row largest = rows.stream().max(Comparator.comparingLong(Row::series)).orElseThrow();
+            out.add(new ConfigError(env.source(), spec.line(), "metrics.seriesBudget",
                     String.format(Locale.ROOT, "the estimated %,d active series exceed the seriesBudget of %,d "
                             + "(largest: %s of job %s, %,d series)", total, spec.seriesBudget(), largest.family(),
                             largest.job(), largest.series()),
@@ -165,7 +167,7 @@ public record SeriesEstimate(List<Row> rows, long total, Inputs inputs) {
         spec.jobBudgets().forEach((job, limit) -> {
             long raw = rawSamplesPerTarget(job);
             if (limit < raw) {
-                out.add(new dev.v6platform.config.ConfigError(env.source(), spec.line(), "metrics.jobBudgets." + job,
+                out.add(new ConfigError(env.source(), spec.line(), "metrics.jobBudgets." + job,
                         String.format(Locale.ROOT, "one %s scrape returns about %,d samples before filtering, above "
                                 + "its budget of %,d, so every scrape would fail", job, raw, limit),
                         String.format(Locale.ROOT, "raise it to at least %,d", raw)));

@@ -1,11 +1,14 @@
 package dev.v6platform.validation;
 
+import dev.v6platform.config.Cidrs;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The platform's own rules for IPv6 EKS, checked on synthesized CloudFormation templates (cdk-nag's EKS rules
@@ -124,7 +127,7 @@ public final class TemplateRules {
         }
         boolean publicOn = vpc.get("EndpointPublicAccess") == null || isTrue(vpc.get("EndpointPublicAccess"));
         List<Object> cidrs = list(vpc.get("PublicAccessCidrs"));
-        if (publicOn && (cidrs.isEmpty() || dev.v6platform.config.Cidrs.coversEverything(cidrs.stream()
+        if (publicOn && (cidrs.isEmpty() || Cidrs.coversEverything(cidrs.stream()
                 .map(String::valueOf).toList()))) {
             out.add(new Finding("V6-EKS-PUBLIC-ENDPOINT", "the public API endpoint is open to the whole internet"
                     + (cidrs.isEmpty() ? " (no PublicAccessCidrs)" : " " + cidrs), "keep the endpoint private, list "
@@ -222,7 +225,7 @@ public final class TemplateRules {
         long size = 0;
         for (String key : List.of("Manifest", "Values")) {
             if (p.get(key) instanceof String text) {
-                size += text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                size += text.getBytes(StandardCharsets.UTF_8).length;
             }
         }
         // an update request carries the old properties too
@@ -311,7 +314,7 @@ public final class TemplateRules {
             return false;
         }
         for (Object p : patterns instanceof List<?> l ? l : List.of(patterns)) {
-            String regex = "(?i)" + java.util.regex.Pattern.quote(String.valueOf(p)).replace("*", "\\E.*\\Q")
+            String regex = "(?i)" + Pattern.quote(String.valueOf(p)).replace("*", "\\E.*\\Q")
                     .replace("?", "\\E.\\Q");
             if (action.matches(regex)) {
                 return true;

@@ -3,6 +3,7 @@ package dev.v6platform.bench;
 import dev.v6platform.config.AddressRange;
 import dev.v6platform.config.ClusterSpec;
 import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.config.KubernetesDelivery;
 import dev.v6platform.config.KubernetesVersion;
 import dev.v6platform.config.NatGatewayMode;
 import dev.v6platform.config.NetworkConfig;
@@ -66,7 +67,7 @@ public final class PlannerBenchmark {
                 List.of(), Map.of("vpc-cni", "v1.20.4-eksbuild.1", "coredns", "v1.12.4-eksbuild.1", "kube-proxy",
                         "v1.33.5-eksbuild.2", "eks-pod-identity-agent", "v1.3.10-eksbuild.2"),
                 new ClusterSpec.SystemNodesSpec(List.of("m7g.large"), 2, 3, 2),
-                dev.v6platform.config.KubernetesDelivery.GITOPS, 1);
+                KubernetesDelivery.GITOPS, 1);
         List<EnvironmentConfig> envs = new ArrayList<>(envCount);
         for (int i = 0; i < envCount; i++) {
             String region = regions[i % regions.length];

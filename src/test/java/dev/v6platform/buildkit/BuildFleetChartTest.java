@@ -10,6 +10,7 @@ import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.testing.KubernetesValidator;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -190,7 +191,7 @@ class BuildFleetChartTest {
             assertThat(KubernetesValidator.shared().validate(c)).isEmpty();
         }
         assertThat(objects).noneMatch(o -> o.get("kind").equals("Certificate"));
-        Map<String, Object> typo = new java.util.LinkedHashMap<>(server);
+        Map<String, Object> typo = new LinkedHashMap<>(server);
         typo.put("spec", Map.of("secretName", "s", "issuerRef", Map.of("name", "i"), "dnsName", List.of("x")));
         assertThat(KubernetesValidator.shared().validate(typo)).isNotEmpty();
     }

@@ -7,6 +7,7 @@ import dev.v6platform.config.ConfigException;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.config.KarpenterSpec;
+import dev.v6platform.testing.KubernetesValidator;
 import dev.v6platform.testing.SampleSynthesis;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,7 +59,7 @@ class KarpenterPoolsTest {
                 arm.toObject().get("spec")).get("template")).get("spec");
 
         assertThat(spec).containsEntry("terminationGracePeriod", "2h");
-        assertThat(dev.v6platform.testing.KubernetesValidator.shared().validate(arm.toObject())).isEmpty();
+        assertThat(KubernetesValidator.shared().validate(arm.toObject())).isEmpty();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.v6platform.lookup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
@@ -134,9 +135,9 @@ class Ec2LookupsTest {
     void offerings_are_read_page_by_page_and_joined_with_each_types_attributes() throws Exception {
         try (FakeAws aws = new FakeAws().xml(200, OFFERINGS_PAGE_1).xml(200, OFFERINGS_PAGE_2).xml(200, TYPES)) {
             assertThat(lookups(aws).instanceTypes()).containsExactly(
-                    new InstanceTypeFacts("c7i.xlarge", "amd64", "nitro", 4, 8192, 4, 15, java.util.List.of(
+                    new InstanceTypeFacts("c7i.xlarge", "amd64", "nitro", 4, 8192, 4, 15, List.of(
                             "us-east-1a")),
-                    new InstanceTypeFacts("m7g.large", "arm64", "nitro", 2, 8192, 3, 15, java.util.List.of(
+                    new InstanceTypeFacts("m7g.large", "arm64", "nitro", 2, 8192, 3, 15, List.of(
                             "us-east-1a", "us-east-1b")));
             assertThat(aws.requests.get(0)).contains("Action=DescribeInstanceTypeOfferings")
                     .contains("LocationType=availability-zone").doesNotContain("NextToken");

@@ -3,6 +3,7 @@ package dev.v6platform.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.v6platform.app.PlatformSynthesis;
 import dev.v6platform.config.ConfigException;
 import dev.v6platform.config.EnvironmentConfig;
@@ -56,7 +57,7 @@ class RegionalWorkspaceTest {
 
     @SuppressWarnings("unchecked")
     static Template template(Path file) throws IOException {
-        return Template.fromJSON(new com.fasterxml.jackson.databind.ObjectMapper().readValue(file.toFile(),
+        return Template.fromJSON(new ObjectMapper().readValue(file.toFile(),
                 Map.class));
     }
 

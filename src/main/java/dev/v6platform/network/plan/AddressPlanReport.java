@@ -5,10 +5,13 @@ import static dev.v6platform.network.plan.AddressPlanner.count;
 import dev.v6platform.config.AddressRange;
 import dev.v6platform.config.NetworkLoader;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The address plan as Markdown for reviewers ({@code dist/address-plan.md}): per supernet what is reserved, in
@@ -147,7 +150,7 @@ public final class AddressPlanReport {
                 .append(free.size() > MAX_FREE_LISTED ? " and " + (free.size() - MAX_FREE_LISTED) + " more" : "")
                 .append('\n');
         List<SubnetAllocation> deployed = active ? plan.activeSubnets(v.environment()) : List.of();
-        java.util.Set<Integer> sizes = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+        Set<Integer> sizes = new TreeSet<>(Comparator.reverseOrder());
         v.subnets().forEach(s -> sizes.add(s.cidr().prefix()));
         FreeSpace[] spaces = v.blocks().stream().map(b -> new FreeSpace(b, v.subnets().stream()
                 .map(SubnetAllocation::cidr).toList())).toArray(FreeSpace[]::new);

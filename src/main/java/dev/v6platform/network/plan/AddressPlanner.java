@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Plans the IPv4 blocks and IPv6 subnet indexes of every environment's VPC in one flat address space, keeping
@@ -97,7 +99,7 @@ public final class AddressPlanner {
     }
 
     private void release(Set<String> release) {
-        for (String env : new java.util.TreeSet<>(release)) {
+        for (String env : new TreeSet<>(release)) {
             if (vpcs.remove(env) == null) {
                 problems.add(lockSource, 0, "vpcs", "there is nothing to release for '" + env + "'",
                         "name an environment in the lock: " + String.join(", ", vpcs.keySet()));
@@ -193,7 +195,7 @@ public final class AddressPlanner {
         List<SubnetAllocation> sorted = new ArrayList<>(v.subnets());
         sorted.sort(Comparator.comparing(SubnetAllocation::cidr));
         BitSet indexes = new BitSet(256);
-        Set<String> places = new java.util.HashSet<>();
+        Set<String> places = new HashSet<>();
         for (int i = 0; i < sorted.size(); i++) {
             SubnetAllocation s = sorted.get(i);
             String what = v.environment() + "'s " + s.tier().label() + " subnet " + s.cidr() + " in " + s.zone();

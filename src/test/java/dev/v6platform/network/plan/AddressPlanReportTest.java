@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.v6platform.config.ConfigException;
+import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.config.EnvironmentLoader;
+import dev.v6platform.config.SubnetTier;
 import dev.v6platform.testing.SampleSynthesis;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +23,7 @@ import org.w3c.dom.Document;
 
 class AddressPlanReportTest {
     static final AddressPlan PLAN = SampleSynthesis.plan(
-            dev.v6platform.config.EnvironmentLoader.loadDirectory(Path.of("stacks")));
+            EnvironmentLoader.loadDirectory(Path.of("stacks")));
 
     @Test
     void the_report_lists_supernets_ranges_pools_and_every_subnet() {
@@ -51,18 +57,18 @@ class AddressPlanReportTest {
 
     @Test
     void subnets_of_removed_zones_are_marked_kept_not_deployed() {
-        dev.v6platform.config.EnvironmentConfig full = PLAN.environments().get("dev-use1");
-        dev.v6platform.config.EnvironmentConfig fewer = new dev.v6platform.config.EnvironmentConfig(full.name(),
+        EnvironmentConfig full = PLAN.environments().get("dev-use1");
+        EnvironmentConfig fewer = new EnvironmentConfig(full.name(),
                 full.account(), full.region(), full.availabilityZones().subList(0, 2), full.kubernetesVersion(),
                 full.tags(), full.network(), full.cluster(), full.karpenter(), full.buildkit(), full.metrics(), full.namespaces(), full.source(),
                 full.line());
-        java.util.List<dev.v6platform.config.EnvironmentConfig> envs = new java.util.ArrayList<>(
+        List<EnvironmentConfig> envs = new ArrayList<>(
                 PLAN.environments().values());
         envs.replaceAll(e -> e.name().equals("dev-use1") ? fewer : e);
 
         String md = AddressPlanReport.markdown(SampleSynthesis.plan(envs));
 
-        SubnetAllocation gone = PLAN.vpc("dev-use1").subnet("us-east-1c", dev.v6platform.config.SubnetTier.NODES)
+        SubnetAllocation gone = PLAN.vpc("dev-use1").subnet("us-east-1c", SubnetTier.NODES)
                 .orElseThrow();
         assertThat(md).contains("| us-east-1c | nodes | " + gone.cidr() + " | 507 | #" + gone.ipv6Index()
                 + " | kept, not deployed |");
@@ -129,8 +135,8 @@ class AddressPlanReportTest {
         AddressLock damaged = LockFile.read(write(dir, lock.replace("blocks: [" + prodBlock + "]",
                 "blocks: [" + devBlock + "]")));
 
-        assertThatThrownBy(() -> AddressPlanner.plan(PLAN.network(), java.util.List.copyOf(
-                PLAN.environments().values()), damaged, "stacks/address-plan.lock.yaml", java.util.Set.of()))
+        assertThatThrownBy(() -> AddressPlanner.plan(PLAN.network(), List.copyOf(
+                PLAN.environments().values()), damaged, "stacks/address-plan.lock.yaml", Set.of()))
                 .hasMessageContaining("prod-euw1's VPC block " + devBlock + " overlaps " + devBlock
                         + " of dev-euw1; restore the lock from version control");
     }

@@ -8,20 +8,25 @@ import dev.v6platform.config.ClusterSpec;
 import dev.v6platform.config.ConfigException;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
+import dev.v6platform.config.KubernetesDelivery;
 import dev.v6platform.config.KubernetesVersion;
 import dev.v6platform.config.NatGatewayMode;
 import dev.v6platform.config.NetworkConfig;
 import dev.v6platform.config.NetworkLoader;
 import dev.v6platform.config.NetworkSpec;
 import dev.v6platform.config.SubnetTier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class AddressPlannerTest {
@@ -30,7 +35,7 @@ class AddressPlannerTest {
             List.of("arn:aws:iam::111111111111:role/admins"), List.of(), Map.of("vpc-cni", "v1.20.4-eksbuild.1",
                     "coredns", "v1.12.4-eksbuild.1", "kube-proxy", "v1.33.5-eksbuild.2", "eks-pod-identity-agent",
                     "v1.3.10-eksbuild.2"), new ClusterSpec.SystemNodesSpec(List.of("m7g.large"), 2, 3, 2),
-                dev.v6platform.config.KubernetesDelivery.GITOPS, 1);
+                KubernetesDelivery.GITOPS, 1);
 
     static NetworkConfig network(String supernets, Map<String, Integer> pools, String... reserved) {
         List<AddressRange> ranges = new ArrayList<>();
@@ -204,8 +209,8 @@ class AddressPlannerTest {
         assertThat(p.vpc("a").primary()).isEqualTo(Ipv4Cidr.parse("10.0.0.0/20"));
     }
 
-    static AddressLock edit(AddressLock lock, String env, java.util.function.UnaryOperator<VpcAllocation> change) {
-        Map<String, VpcAllocation> vpcs = new java.util.TreeMap<>(lock.vpcs());
+    static AddressLock edit(AddressLock lock, String env, UnaryOperator<VpcAllocation> change) {
+        Map<String, VpcAllocation> vpcs = new TreeMap<>(lock.vpcs());
         vpcs.put(env, change.apply(vpcs.get(env)));
         return new AddressLock(lock.regionPools(), vpcs);
     }
@@ -221,7 +226,7 @@ class AddressPlannerTest {
         SubnetAllocation first = subs.get(0);
         SubnetAllocation second = subs.get(1);
 
-        Map<String, AddressLock> damaged = new java.util.LinkedHashMap<>();
+        Map<String, AddressLock> damaged = new LinkedHashMap<>();
         List<SubnetAllocation> sameIndex = new ArrayList<>(subs);
         sameIndex.set(1, new SubnetAllocation(second.zone(), second.tier(), second.cidr(), first.ipv6Index()));
         damaged.put("reuses IPv6 /64 #" + first.ipv6Index(), edit(lock, "a", v -> new VpcAllocation("a", v.account(),
@@ -378,7 +383,7 @@ class AddressPlannerTest {
     void random_plans_never_overlap_and_every_block_sits_inside_its_parent() throws Exception {
         Random random = new Random(20261121L);
         int plans = 0;
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("target"), "random");
+        Path dir = Files.createTempDirectory(Path.of("target"), "random");
         for (int round = 0; round < 60; round++) {
             int supernetPrefix = 8 + random.nextInt(5);
             List<AddressRange> inUse = new ArrayList<>();
@@ -391,10 +396,10 @@ class AddressPlannerTest {
                             "n", 1)), inUse,
                     random.nextBoolean() ? Map.of("us-east-1", supernetPrefix + 2, "eu-west-1", supernetPrefix + 3)
                             : Map.of(), "stacks/network.yaml");
-            Map<String, EnvironmentConfig> envs = new java.util.TreeMap<>();
+            Map<String, EnvironmentConfig> envs = new TreeMap<>();
             AddressLock lock = AddressLock.EMPTY;
             for (int step = 0; step < 16; step++) {
-                Map<String, EnvironmentConfig> next = new java.util.TreeMap<>(envs);
+                Map<String, EnvironmentConfig> next = new TreeMap<>(envs);
                 if (!envs.isEmpty() && random.nextInt(3) == 0) {
                     EnvironmentConfig grow = new ArrayList<>(envs.values()).get(random.nextInt(envs.size()));
                     int zones = Math.min(6, grow.availabilityZones().size() + 1);
@@ -417,8 +422,8 @@ class AddressPlannerTest {
                         assertThat(after.blocks()).startsWith(before.blocks().toArray(Ipv4Cidr[]::new));
                         assertThat(after.subnets()).containsAll(before.subnets());
                     }
-                    java.nio.file.Path file = dir.resolve("lock.yaml");
-                    java.nio.file.Files.writeString(file, LockFile.write(p.lock()));
+                    Path file = dir.resolve("lock.yaml");
+                    Files.writeString(file, LockFile.write(p.lock()));
                     assertThat(LockFile.read(file)).isEqualTo(p.lock());
                     lock = p.lock();
                     envs = next;

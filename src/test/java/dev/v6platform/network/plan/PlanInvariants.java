@@ -3,6 +3,7 @@ package dev.v6platform.network.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.v6platform.config.AddressRange;
+import dev.v6platform.config.NetworkLoader;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,7 +28,7 @@ final class PlanInvariants {
                 assertThat(b.prefix()).isBetween(16, 28);
                 assertThat(AddressPlanner.sameFamily(v.primary(), b)).as("%s mixes ranges with %s", b, v.primary())
                         .isTrue();
-                assertThat(b.overlaps(dev.v6platform.config.NetworkLoader.DOCKER_BRIDGE)).isFalse();
+                assertThat(b.overlaps(NetworkLoader.DOCKER_BRIDGE)).isFalse();
                 if (pool != null) {
                     assertThat(pool.contains(b)).as("%s inside pool %s", b, pool).isTrue();
                 } else {
