@@ -1,14 +1,19 @@
 package dev.v6platform.app;
 
+import dev.v6platform.config.AddressRange;
 import dev.v6platform.config.ConfigError;
 import dev.v6platform.config.ConfigException;
+import dev.v6platform.config.ContextFile;
+import dev.v6platform.config.ContextRules;
 import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.config.EnvironmentContext;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.config.NetworkConfig;
 import dev.v6platform.config.NetworkLoader;
 import dev.v6platform.network.plan.AddressLock;
 import dev.v6platform.network.plan.AddressPlan;
 import dev.v6platform.network.plan.AddressPlanner;
+import dev.v6platform.network.plan.Ipv4Cidr;
 import dev.v6platform.network.plan.LockFile;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,8 +21,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import software.amazon.jsii.JsiiException;
@@ -36,6 +46,7 @@ import software.amazon.jsii.JsiiException;
  *   --out          cloud assembly (default: $CDK_OUTDIR as set by the CDK CLI, else cdk.out)
  *   --frozen-plan  fail instead of adding to the lock (for CI)
  *   --release ENV  give ENV's allocations back before planning (repeatable); replaces its VPC if it still exists
+ *   --require-context  fail when an environment has no stacks/context/&lt;env&gt;.json (or V6_REQUIRE_CONTEXT=1)
  * </pre>
  *
  * <p>Exit codes: 0 success, 2 invalid configuration or usage, 1 synthesis or validation failure. Errors are printed
@@ -46,7 +57,7 @@ public final class Main {
     public static final String LOCK_FILE = "address-plan.lock.yaml";
     public static final String NETWORK_FILE = "network.yaml";
     private static final String USAGE = "usage: [--stacks DIR] [--dist DIR] [--out DIR] [--frozen-plan] "
-            + "[--release ENV]...";
+            + "[--require-context] [--release ENV]...";
 
     private Main() {
     }
@@ -64,6 +75,51 @@ public final class Main {
         return run(args, out, err, result -> { });
     }
 
+    /**
+     * Warnings about what the committed contexts leave unchecked; with {@code required}, a missing context is an
+     * error instead.
+     */
+    static List<String> contextWarnings(List<EnvironmentConfig> envs,
+            Map<String, Optional<EnvironmentContext>> contexts, boolean required) {
+        List<String> warnings = new ArrayList<>();
+        List<ConfigError> missing = new ArrayList<>();
+        for (EnvironmentConfig env : envs) {
+            Optional<EnvironmentContext> ctx = contexts.get(env.name());
+            if (ctx.isEmpty() && required) {
+                missing.add(new ConfigError(env.source(), env.line(), "name", "there is no "
+                        + EnvironmentLoader.display(ContextFile.of(env)) + " and the context is required "
+                        + "(--require-context)", "run " + ContextFile.REFRESH_COMMAND + " " + env.name()
+                        + ", review the diff and commit it"));
+            } else {
+                warnings.addAll(ContextRules.warnings(env, ctx));
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ConfigException(missing);
+        }
+        return warnings;
+    }
+
+    /**
+     * The IPv4 blocks of VPCs the platform did not create, as the refresh step found them in the environments'
+     * accounts and regions: used space for the planner. Each block once (environments can share an account and
+     * region), sorted.
+     */
+    static List<AddressRange> discoveredRanges(List<EnvironmentConfig> envs,
+            Map<String, Optional<EnvironmentContext>> contexts) {
+        Map<Ipv4Cidr, AddressRange> out = new TreeMap<>();
+        for (EnvironmentConfig env : envs) {
+            contexts.get(env.name()).ifPresent(ctx -> ctx.vpcRanges().stream().filter(r -> !r.managed())
+                    .forEach(r -> {
+                        Ipv4Cidr cidr = Ipv4Cidr.parse(r.cidr());
+                        out.putIfAbsent(cidr, new AddressRange(cidr, "VPC " + r.vpcId() + " of account "
+                                + ctx.account() + " in " + ctx.region(), EnvironmentLoader.display(
+                                        ContextFile.of(env)), 0));
+                    }));
+        }
+        return List.copyOf(out.values());
+    }
+
     /** Runs the app with {@code extend} applied to the built trees before synth (see {@link PlatformSynthesis}). */
     static int run(String[] args, PrintStream out, PrintStream err, Consumer<PlatformSynthesis.Result> extend) {
         Path stacks = Path.of("stacks");
@@ -71,6 +127,8 @@ public final class Main {
         String envOut = System.getenv("CDK_OUTDIR");
         Path cdkOut = Path.of(envOut != null && !envOut.isBlank() ? envOut : "cdk.out");
         boolean frozen = false;
+        boolean requireContext = "1".equals(System.getenv("V6_REQUIRE_CONTEXT"))
+                || "true".equals(System.getenv("V6_REQUIRE_CONTEXT"));
         Set<String> release = new TreeSet<>();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
@@ -81,10 +139,16 @@ public final class Main {
                 out.println("  --out DIR      cloud assembly (default: $CDK_OUTDIR, else cdk.out)");
                 out.println("  --frozen-plan  fail instead of adding to stacks/address-plan.lock.yaml");
                 out.println("  --release ENV  give ENV's address allocations back before planning (repeatable)");
+                out.println("  --require-context  fail when an environment has no stacks/context/<env>.json "
+                        + "(also V6_REQUIRE_CONTEXT=1)");
                 return 0;
             }
             if (flag.equals("--frozen-plan")) {
                 frozen = true;
+                continue;
+            }
+            if (flag.equals("--require-context")) {
+                requireContext = true;
                 continue;
             }
             if (i + 1 >= args.length || !List.of("--stacks", "--dist", "--out", "--release").contains(flag)) {
@@ -101,11 +165,14 @@ public final class Main {
         }
         try {
             List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(stacks);
+            Map<String, Optional<EnvironmentContext>> contexts = new LinkedHashMap<>();
+            envs.forEach(env -> contexts.put(env.name(), ContextFile.find(env)));
+            contextWarnings(envs, contexts, requireContext).forEach(w -> err.println("warning: " + w));
             NetworkConfig network = NetworkLoader.load(stacks.resolve(NETWORK_FILE));
             Path lockPath = stacks.resolve(LOCK_FILE);
             LockFile.Read read = LockFile.readLocated(lockPath);
             AddressLock lock = read.lock();
-            AddressPlan plan = AddressPlanner.plan(network, envs, read, release);
+            AddressPlan plan = AddressPlanner.plan(network, envs, read, release, discoveredRanges(envs, contexts));
             if (frozen && !plan.changes().isEmpty()) {
                 throw new ConfigException(new ConfigError(EnvironmentLoader.display(lockPath), 0, "",
                         "the lock is out of date (--frozen-plan): " + String.join("; ", plan.changes()),

@@ -4,8 +4,13 @@ import dev.v6platform.buildkit.BuildFleetChart;
 import dev.v6platform.buildkit.BuildxGuide;
 import dev.v6platform.config.ConfigError;
 import dev.v6platform.config.ConfigException;
+import dev.v6platform.config.ContextFile;
 import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.config.EnvironmentContext;
+import dev.v6platform.config.EnvironmentLoader;
+import dev.v6platform.config.InstanceTypeFacts;
 import dev.v6platform.config.KubernetesDelivery;
+import dev.v6platform.karpenter.InstanceOfferings;
 import dev.v6platform.karpenter.KarpenterAws;
 import dev.v6platform.karpenter.KarpenterController;
 import dev.v6platform.karpenter.KarpenterPools;
@@ -13,7 +18,6 @@ import dev.v6platform.karpenter.KarpenterPoolsChart;
 import dev.v6platform.karpenter.KarpenterRules;
 import dev.v6platform.kubernetes.KubeObjects;
 import dev.v6platform.kubernetes.PlatformNamespacesChart;
-import dev.v6platform.lookup.ContextFile;
 import dev.v6platform.network.plan.AddressPlan;
 import dev.v6platform.network.plan.AddressPlanReport;
 import dev.v6platform.network.plan.AddressPlanSvg;
@@ -35,7 +39,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.cdk8s.YamlOutputType;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -264,22 +271,36 @@ public final class PlatformSynthesis {
      * file the check is skipped (the README says so): synth never asks AWS.
      */
     static List<ConfigError> offeringsProblems(EnvironmentConfig env) {
-        Path file = ContextFile.of(env);
-        if (env.karpenter().isEmpty() || !Files.isRegularFile(file)) {
+        if (env.karpenter().isEmpty()) {
+            return List.of();
+        }
+        Optional<EnvironmentContext> ctx = ContextFile.find(env);
+        if (ctx.isEmpty()) {
             return List.of();
         }
         KarpenterPools pools = KarpenterPools.of(env, env.karpenter().get(), PlatformStack.clusterName(env),
                 KarpenterAws.nodeRoleName(PlatformStack.clusterName(env)), PlatformStack.instanceTags(env));
         List<ConfigError> out = new ArrayList<>();
-        var offerings = ContextFile.offerings(file);
-        for (String problem : KarpenterRules.checkOfferings(pools.pools(), offerings,
+        for (String problem : KarpenterRules.checkOfferings(pools.pools(), offerings(ctx.get()),
                 new LinkedHashSet<>(env.availabilityZones()))) {
             int cut = problem.lastIndexOf("; ");
             out.add(new ConfigError(env.source(), env.karpenter().get().line(),
-                    "karpenter.pools", problem.substring(0, cut) + " (offerings recorded in " + file + ")",
-                    problem.substring(cut + 2)));
+                    "karpenter.pools", problem.substring(0, cut) + " (offerings recorded in "
+                            + EnvironmentLoader.display(ContextFile.of(env)) + ")", problem.substring(cut + 2)));
         }
         return out;
+    }
+
+    /** The instance types a context records, as the Karpenter offerings check reads them. */
+    static InstanceOfferings offerings(EnvironmentContext ctx) {
+        Map<String, InstanceOfferings.InstanceType> types = new LinkedHashMap<>();
+        Map<String, Set<String>> zones = new LinkedHashMap<>();
+        for (InstanceTypeFacts t : ctx.instanceTypes()) {
+            types.put(t.name(), new InstanceOfferings.InstanceType(t.name(), t.architecture(), t.hypervisor(),
+                    t.vcpus()));
+            zones.put(t.name(), new TreeSet<>(t.zones()));
+        }
+        return new InstanceOfferings(types, zones);
     }
 
     /** The ConfigMap that hands the collector its remote write URL (a deploy-time token), key-sorted. */

@@ -79,6 +79,18 @@ public final class EnvironmentLoader {
      * @throws ConfigException listing every problem in every file
      */
     public static List<EnvironmentConfig> loadDirectory(Path dir) {
+        return loadDirectory(dir, true);
+    }
+
+    /**
+     * Loads every environment without reading or checking their committed context: the refresh step's view, which
+     * must work while a context file is missing, stale or broken. Zone ids and add-on version words stay as written.
+     */
+    public static List<EnvironmentConfig> loadDirectoryWithoutContext(Path dir) {
+        return loadDirectory(dir, false);
+    }
+
+    private static List<EnvironmentConfig> loadDirectory(Path dir, boolean useContext) {
         Problems problems = new Problems();
         String shown = display(dir);
         if (!Files.isDirectory(dir)) {
@@ -105,7 +117,8 @@ public final class EnvironmentLoader {
         }
         List<EnvironmentConfig> envs = new ArrayList<>();
         for (Path file : files) {
-            read(file, problems).flatMap(text -> parse(display(file), text, problems)).ifPresent(envs::add);
+            read(file, problems).flatMap(text -> parse(display(file), text, problems, useContext))
+                    .ifPresent(envs::add);
         }
         Map<String, EnvironmentConfig> byName = new HashMap<>();
         for (EnvironmentConfig env : envs) {
@@ -200,6 +213,11 @@ public final class EnvironmentLoader {
 
     /** Parses the text of one environment file. */
     public static Optional<EnvironmentConfig> parse(String file, String text, Problems problems) {
+        return parse(file, text, problems, true);
+    }
+
+    private static Optional<EnvironmentConfig> parse(String file, String text, Problems problems,
+            boolean useContext) {
         Optional<Node> composed = compose(file, text, problems);
         if (composed.isEmpty()) {
             return Optional.empty();
@@ -210,7 +228,7 @@ public final class EnvironmentLoader {
         if (object.isEmpty()) {
             return Optional.empty();
         }
-        EnvironmentConfig env = environment(object.get());
+        EnvironmentConfig env = environment(object.get(), useContext);
         return problems.size() == before ? Optional.of(env) : Optional.empty();
     }
 
@@ -238,7 +256,7 @@ public final class EnvironmentLoader {
         return Optional.of(root);
     }
 
-    private static EnvironmentConfig environment(YamlObject y) {
+    private static EnvironmentConfig environment(YamlObject y, boolean useContext) {
         String name = y.string("name", "dev-use1").map(s -> check(y, s, NAME.matcher(s.value()).matches(),
                 "'" + s.value() + "' is not a valid environment name: 3-24 characters, lowercase letters, digits "
                         + "and '-', starting with a letter",
@@ -250,12 +268,16 @@ public final class EnvironmentLoader {
         String region = y.string("region", "us-east-1").map(s -> check(y, s, REGION.matcher(s.value()).matches(),
                 "'" + s.value() + "' is not an AWS region name", "use a region code such as 'us-east-1' or "
                         + "'eu-west-1'")).orElse(null);
+        ContextRules.View ctx = useContext && name != null ? new ContextRules.View(true,
+                context(y, name, account, region), display(contextPath(y, name))) : ContextRules.View.UNCHECKED;
         List<String> zones = y.stringList("availabilityZones", "[" + (region == null ? "us-east-1" : region) + "a, "
-                + (region == null ? "us-east-1" : region) + "b]").map(list -> zones(y, list, region))
+                + (region == null ? "us-east-1" : region) + "b]").map(list -> zones(y, list, region, name, ctx))
                 .orElse(List.of());
         KubernetesVersion version = y.string("kubernetesVersion", "\"1.33\"").map(s -> {
             try {
-                return KubernetesVersion.parse(s.value());
+                KubernetesVersion parsed = KubernetesVersion.parse(s.value());
+                ContextRules.kubernetesVersion(y, s, parsed, ctx.context());
+                return parsed;
             } catch (IllegalArgumentException e) {
                 y.problem(s.line(), s.field(), e.getMessage() + "; allowed: 1." + KubernetesVersion.MIN_MINOR
                         + " to 1." + KubernetesVersion.MAX_MINOR, "set kubernetesVersion: \"1."
@@ -267,7 +289,8 @@ public final class EnvironmentLoader {
         NetworkSpec network = y.object("network", "{vpcPrefixLength: 20, subnets: {public: {prefixLength: 26}, "
                 + "nodes: {prefixLength: 22}}}").map(n -> network(n, zones.size())).orElse(null);
         ClusterSpec cluster = y.object("cluster", "{admins: [\"arn:aws:iam::111111111111:role/platform-admins\"], "
-                + "addons: {...}, systemNodes: {instanceTypes: [m7g.large]}}").map(c -> cluster(c, version))
+                + "addons: {...}, systemNodes: {instanceTypes: [m7g.large]}}").map(c -> cluster(c, version, name,
+                ctx))
                 .orElse(null);
         Optional<KarpenterSpec> karpenter = y.object("karpenter", null).map(EnvironmentLoader::karpenter);
         List<NamespaceConfig> namespaces = y.objectList("namespaces", null).map(EnvironmentLoader::namespaces)
@@ -301,15 +324,40 @@ public final class EnvironmentLoader {
         return s.value();
     }
 
-    private static List<String> zones(YamlObject y, List<Scalar> list, String region) {
+    /** The environment's committed context, if any; a broken or foreign one is a problem. */
+    private static Path contextPath(YamlObject y, String name) {
+        return Path.of(y.file()).resolveSibling(ContextFile.DIRECTORY).resolve(name + ".json");
+    }
+
+    private static Optional<EnvironmentContext> context(YamlObject y, String name, String account, String region) {
+        Path file = contextPath(y, name);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            EnvironmentContext ctx = ContextFile.read(file);
+            ContextRules.checkBelongs(y, name, account, region, ctx, display(file));
+            return Optional.of(ctx);
+        } catch (ConfigException e) {
+            e.errors().forEach(y.problems()::add);
+            return Optional.empty();
+        }
+    }
+
+    private static List<String> zones(YamlObject y, List<Scalar> list, String region, String name,
+            ContextRules.View ctx) {
         Set<String> seen = new LinkedHashSet<>();
         for (Scalar zone : list) {
-            if (region != null && !zone.value().matches(Pattern.quote(region) + "[a-z]")) {
+            boolean id = ContextRules.ZONE_ID.matcher(zone.value()).matches();
+            if (region != null && !id && !zone.value().matches(Pattern.quote(region) + "[a-z]")) {
                 y.problem(zone.line(), zone.field(), "'" + zone.value() + "' is not a zone of region " + region,
-                        "use zone names of the region, e.g. " + region + "a");
-            } else if (!seen.add(zone.value())) {
-                y.problem(zone.line(), zone.field(), "zone '" + zone.value() + "' is listed twice",
-                        "list each zone once");
+                        "use zone names of the region, e.g. " + region + "a, or zone ids such as use1-az4");
+                continue;
+            }
+            String resolved = ContextRules.zone(y, zone, name, ctx);
+            if (resolved != null && !seen.add(resolved)) {
+                y.problem(zone.line(), zone.field(), "zone '" + zone.value() + "' is listed twice"
+                        + (id ? " (it is " + resolved + " in this account)" : ""), "list each zone once");
             }
         }
         if (list.size() < 2) {
@@ -451,7 +499,8 @@ public final class EnvironmentLoader {
     public static final Pattern GRAVITON_TYPE = Pattern.compile("[a-z]+\\d+g[a-z]*\\.[a-z0-9]+");
     static final int MAX_PUBLIC_ACCESS_CIDRS = 40;
 
-    private static ClusterSpec cluster(YamlObject c, KubernetesVersion version) {
+    private static ClusterSpec cluster(YamlObject c, KubernetesVersion version, String environment,
+            ContextRules.View ctx) {
         List<String> cidrs = new ArrayList<>();
         List<String> privateCidrs = new ArrayList<>();
         Optional<String> reason = Optional.empty();
@@ -509,12 +558,12 @@ public final class EnvironmentLoader {
                 .ifPresent(a -> {
                     for (String addon : ClusterSpec.CORE_ADDONS) {
                         a.string(addon, "v1.0.0-eksbuild.1 (the refresh step lists the versions for your cluster)")
-                                .ifPresent(v -> addonVersion(a, addon, v, version).ifPresent(ok -> addons.put(addon,
-                                        ok)));
+                                .ifPresent(v -> addonVersion(a, addon, v, environment, version, ctx)
+                                        .ifPresent(ok -> addons.put(addon, ok)));
                     }
                     for (String addon : List.of(ClusterSpec.EBS_CSI_ADDON, ClusterSpec.METRICS_SERVER_ADDON)) {
-                        a.string(addon, null).ifPresent(v -> addonVersion(a, addon, v, version).ifPresent(ok ->
-                                addons.put(addon, ok)));
+                        a.string(addon, null).ifPresent(v -> addonVersion(a, addon, v, environment, version, ctx)
+                                .ifPresent(ok -> addons.put(addon, ok)));
                     }
                     a.finish();
                 });
@@ -561,6 +610,15 @@ public final class EnvironmentLoader {
             }
         });
         return out;
+    }
+
+    private static Optional<String> addonVersion(YamlObject a, String addon, Scalar v, String environment,
+            KubernetesVersion version, ContextRules.View ctx) {
+        if (ContextRules.VERSION_WORDS.contains(v.value())) {
+            return ContextRules.addonVersion(a, addon, v, environment, version, ctx);
+        }
+        Optional<String> pinned = addonVersion(a, addon, v, version);
+        return pinned.isEmpty() ? pinned : ContextRules.addonVersion(a, addon, v, environment, version, ctx);
     }
 
     private static Optional<String> addonVersion(YamlObject a, String addon, Scalar v, KubernetesVersion version) {

@@ -1,5 +1,8 @@
 package dev.v6platform.lookup;
 
+import dev.v6platform.config.ZoneFacts;
+import dev.v6platform.config.InstanceTypeFacts;
+import dev.v6platform.config.UsedRange;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

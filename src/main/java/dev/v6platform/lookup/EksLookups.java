@@ -1,5 +1,9 @@
 package dev.v6platform.lookup;
 
+import dev.v6platform.config.AddonFacts;
+import dev.v6platform.config.ClusterVersionFacts;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,8 +16,10 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.AddonInfo;
 import software.amazon.awssdk.services.eks.model.AddonVersionInfo;
+import software.amazon.awssdk.services.eks.model.ClusterVersionInformation;
 import software.amazon.awssdk.services.eks.model.Compatibility;
 import software.amazon.awssdk.services.eks.model.DescribeAddonVersionsRequest;
+import software.amazon.awssdk.services.eks.model.DescribeClusterVersionsRequest;
 
 /** What the refresh step asks EKS; failures name the environment, the API and AWS's error. */
 public final class EksLookups {
@@ -42,6 +48,7 @@ public final class EksLookups {
                 }
                 String def = null;
                 String latest = null;
+                List<String> compatibleVersions = new ArrayList<>();
                 for (AddonVersionInfo v : addon.addonVersions()) {
                     boolean compatible = false;
                     for (Compatibility c : v.compatibilities()) {
@@ -52,12 +59,17 @@ public final class EksLookups {
                             }
                         }
                     }
+                    if (compatible) {
+                        compatibleVersions.add(v.addonVersion());
+                    }
                     if (compatible && (latest == null || NEWEST_LAST.compare(v.addonVersion(), latest) > 0)) {
                         latest = v.addonVersion();
                     }
                 }
                 if (latest != null) {
-                    out.add(new AddonFacts(addon.addonName(), def == null ? latest : def, latest));
+                    compatibleVersions.sort(NEWEST_LAST.reversed());
+                    out.add(new AddonFacts(addon.addonName(), def == null ? latest : def, latest,
+                            compatibleVersions));
                 }
             }
         } catch (AwsServiceException | SdkClientException e) {
@@ -65,6 +77,41 @@ public final class EksLookups {
         }
         out.sort(Comparator.comparing(AddonFacts::name));
         return out;
+    }
+
+    /**
+     * The Kubernetes versions EKS offers for new and existing clusters in the region (standard and extended support),
+     * newest first; every page is read.
+     */
+    public List<ClusterVersionFacts> clusterVersions() {
+        List<ClusterVersionFacts> out = new ArrayList<>();
+        try {
+            for (ClusterVersionInformation v : eks.describeClusterVersionsPaginator(DescribeClusterVersionsRequest
+                    .builder().clusterType("eks").build()).clusterVersions()) {
+                String status = v.versionStatusAsString() != null ? v.versionStatusAsString()
+                        : String.valueOf(v.statusAsString());
+                out.add(new ClusterVersionFacts(v.clusterVersion(), status, Boolean.TRUE.equals(v.defaultVersion()),
+                        date(v.endOfStandardSupportDate()), date(v.endOfExtendedSupportDate())));
+            }
+        } catch (AwsServiceException | SdkClientException e) {
+            throw LookupException.of(environment, "eks:DescribeClusterVersions", e);
+        }
+        out.sort(Comparator.comparing((ClusterVersionFacts v) -> minorKey(v.version())).reversed());
+        return out;
+    }
+
+    private static String date(Instant instant) {
+        return instant == null ? "" : instant.atZone(ZoneOffset.UTC).toLocalDate().toString();
+    }
+
+    private static String minorKey(String version) {
+        String[] parts = version.split("\\.");
+        try {
+            return String.format(Locale.ROOT, "%06d.%06d", Integer.parseInt(parts[0]),
+                    parts.length > 1 ? Integer.parseInt(parts[1]) : 0);
+        } catch (NumberFormatException e) {
+            return version;
+        }
     }
 
     /** Sortable key of vMAJOR.MINOR.PATCH-eksbuild.N; unknown shapes sort first. */

@@ -1,5 +1,12 @@
 package dev.v6platform.lookup;
 
+import dev.v6platform.config.ZoneFacts;
+import dev.v6platform.config.InstanceTypeFacts;
+import dev.v6platform.config.UsedRange;
+import dev.v6platform.config.AddonFacts;
+import dev.v6platform.config.ClusterVersionFacts;
+import dev.v6platform.config.ContextFile;
+import dev.v6platform.config.EnvironmentContext;
 import dev.v6platform.config.ClusterSpec;
 import dev.v6platform.config.ConfigException;
 import dev.v6platform.config.EnvironmentConfig;
@@ -52,7 +59,7 @@ public final class Refresh {
             }
         }
         try {
-            List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(stacks);
+            List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectoryWithoutContext(stacks);
             List<String> known = envs.stream().map(EnvironmentConfig::name).toList();
             for (String n : names) {
                 if (!known.contains(n)) {
@@ -75,10 +82,12 @@ public final class Refresh {
                     addonNames.add(ClusterSpec.EBS_CSI_ADDON);
                     addonNames.add(ClusterSpec.METRICS_SERVER_ADDON);
                     String version = env.kubernetesVersion().toString();
-                    List<AddonFacts> addons = new EksLookups(eks, env.name()).addonVersions(version, addonNames);
+                    EksLookups eksLookups = new EksLookups(eks, env.name());
+                    List<AddonFacts> addons = eksLookups.addonVersions(version, addonNames);
+                    List<ClusterVersionFacts> versions = eksLookups.clusterVersions();
                     files.put(stacks.resolve(ContextFile.DIRECTORY).resolve(env.name() + ".json"),
-                            ContextFile.render(env.name(), env.account(), env.region(), zones, types, ranges, version,
-                                    addons));
+                            ContextFile.render(new EnvironmentContext(env.name(), env.account(), env.region(), zones,
+                                    types, ranges, version, addons, versions)));
                 }
             }
             ContextFile.writeAll(files);

@@ -7,6 +7,8 @@ import dev.v6platform.config.ConfigError;
 import dev.v6platform.config.ConfigException;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
+import dev.v6platform.config.ContextFile;
+import dev.v6platform.testing.Contexts;
 import dev.v6platform.testing.SampleSynthesis;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,31 +18,24 @@ import org.junit.jupiter.api.Test;
 
 /** Synth checks the NodePools against the offerings the refresh step recorded, when it recorded any. */
 class OfferingsCheckTest {
-    static String context(String... types) {
-        StringBuilder json = new StringBuilder("{\"instanceTypes\": [");
-        for (int i = 0; i < types.length; i++) {
-            String[] t = types[i].split(":");
-            json.append(i == 0 ? "" : ",").append("{\"name\":\"").append(t[0]).append("\",\"architecture\":\"")
-                    .append(t[1]).append("\",\"hypervisor\":\"nitro\",\"vcpus\":4,\"zones\":[\"us-east-1a\"]}");
-        }
-        return json.append("]}").toString();
-    }
-
-    static EnvironmentConfig prodWith(String name, String contextJson) throws IOException {
+    static Path prodStacks(String name) throws IOException {
         Path dir = SampleSynthesis.fresh(name);
         for (String f : List.of("prod-use1.yaml", "network.yaml", "address-plan.lock.yaml")) {
             Files.copy(Path.of("stacks", f), dir.resolve(f));
         }
-        if (contextJson != null) {
-            Files.createDirectories(dir.resolve("context"));
-            Files.writeString(dir.resolve("context/prod-use1.json"), contextJson);
-        }
+        return dir;
+    }
+
+    /** prod-use1 with a context offering {@code types} ({@code name:arch}) in every zone. */
+    static EnvironmentConfig prodWith(String name, String... types) throws IOException {
+        Path dir = prodStacks(name);
+        Contexts.write(dir, Contexts.of(Contexts.sample("prod-use1"), List.of(), types));
         return EnvironmentLoader.loadDirectory(dir).get(0);
     }
 
     @Test
     void pools_that_no_recorded_type_satisfies_are_named_at_the_karpenter_section() throws IOException {
-        EnvironmentConfig env = prodWith("offerings-x86-only", context("c7i.xlarge:amd64"));
+        EnvironmentConfig env = prodWith("offerings-x86-only", "c7i.xlarge:amd64");
 
         List<ConfigError> errors = PlatformSynthesis.offeringsProblems(env);
 
@@ -59,18 +54,23 @@ class OfferingsCheckTest {
     @Test
     void recorded_types_for_both_architectures_satisfy_every_sample_pool_and_no_context_skips_the_check()
             throws IOException {
-        assertThat(PlatformSynthesis.offeringsProblems(prodWith("offerings-both",
-                context("m7g.large:arm64", "c7i.xlarge:amd64")))).isEmpty();
-        assertThat(PlatformSynthesis.offeringsProblems(prodWith("offerings-none", null))).isEmpty();
+        assertThat(PlatformSynthesis.offeringsProblems(prodWith("offerings-both", "m7g.large:arm64",
+                "c7i.xlarge:amd64"))).isEmpty();
+        assertThat(PlatformSynthesis.offeringsProblems(EnvironmentLoader.loadDirectory(prodStacks("offerings-none"))
+                .get(0))).isEmpty();
     }
 
     @Test
-    void a_broken_context_file_names_itself_and_the_fix() throws IOException {
-        EnvironmentConfig env = prodWith("offerings-broken", "{\"instanceTypes\": 3}");
+    void a_broken_context_file_names_itself_the_field_and_the_fix() throws IOException {
+        Path dir = prodStacks("offerings-broken");
+        Files.createDirectories(dir.resolve("context"));
+        String good = ContextFile.render(Contexts.of(Contexts.sample("prod-use1"), List.of(), "m7g.large:arm64"));
+        Files.writeString(dir.resolve("context/prod-use1.json"), good.replace("\"instanceTypes\" : [",
+                "\"instanceTypes\" : 3, \"x\" : ["));
 
-        assertThatThrownBy(() -> PlatformSynthesis.offeringsProblems(env)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("context/prod-use1.json")
-                .hasMessageContaining("the context file cannot be read: no instanceTypes list")
+        assertThatThrownBy(() -> EnvironmentLoader.loadDirectory(dir)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("context/prod-use1.json: instanceTypes: the context file cannot be read: "
+                        + "'instanceTypes' is not a list")
                 .hasMessageContaining("run scripts/refresh.sh for this environment again");
     }
 }

@@ -1,5 +1,8 @@
 package dev.v6platform.lookup;
 
+import dev.v6platform.config.InstanceTypeFacts;
+import dev.v6platform.config.UsedRange;
+import dev.v6platform.config.ZoneFacts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,8 +1,11 @@
 package dev.v6platform.lookup;
 
+import dev.v6platform.config.AddonFacts;
+import dev.v6platform.config.ClusterVersionFacts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +36,24 @@ class EksLookupsTest {
             ]}
             """;
 
+    static final String VERSIONS_PAGE_1 = """
+            {"clusterVersions": [
+              {"clusterVersion": "1.33", "clusterType": "eks", "defaultPlatformVersion": "eks.9",
+               "defaultVersion": false, "releaseDate": 1748476800, "endOfStandardSupportDate": 1785024000,
+               "endOfExtendedSupportDate": 1816560000, "status": "STANDARD_SUPPORT",
+               "versionStatus": "STANDARD_SUPPORT", "kubernetesPatchVersion": "1.33.5"},
+              {"clusterVersion": "1.30", "clusterType": "eks", "defaultVersion": false,
+               "endOfStandardSupportDate": 1753920000, "endOfExtendedSupportDate": 1785456000,
+               "versionStatus": "EXTENDED_SUPPORT"}
+            ], "nextToken": "v2"}
+            """;
+    static final String VERSIONS_PAGE_2 = """
+            {"clusterVersions": [
+              {"clusterVersion": "1.34", "clusterType": "eks", "defaultVersion": true,
+               "versionStatus": "STANDARD_SUPPORT"}
+            ]}
+            """;
+
     static EksLookups lookups(FakeAws aws) {
         return new EksLookups(AwsClients.eks("us-east-1", aws.endpoint(), FakeAws.credentials()), "prod-use1");
     }
@@ -41,8 +62,10 @@ class EksLookupsTest {
     void default_and_newest_compatible_versions_of_the_platforms_addons_from_every_page() throws Exception {
         try (FakeAws aws = new FakeAws().json(200, PAGE_1).json(200, PAGE_2)) {
             assertThat(lookups(aws).addonVersions("1.33", Set.of("vpc-cni", "coredns", "kube-proxy")))
-                    .containsExactly(new AddonFacts("coredns", "v1.12.4-eksbuild.1", "v1.12.4-eksbuild.1"),
-                            new AddonFacts("vpc-cni", "v1.20.4-eksbuild.1", "v1.21.0-eksbuild.2"));
+                    .containsExactly(new AddonFacts("coredns", "v1.12.4-eksbuild.1", "v1.12.4-eksbuild.1",
+                                    List.of("v1.12.4-eksbuild.1")),
+                            new AddonFacts("vpc-cni", "v1.20.4-eksbuild.1", "v1.21.0-eksbuild.2",
+                                    List.of("v1.21.0-eksbuild.2", "v1.20.4-eksbuild.1")));
             assertThat(aws.requests).hasSize(2);
         }
     }
@@ -56,6 +79,29 @@ class EksLookupsTest {
                     .isInstanceOf(LookupException.class)
                     .hasMessage("prod-use1: eks:DescribeAddonVersions failed: AccessDeniedException: User is not "
                             + "authorized to perform: eks:DescribeAddonVersions");
+        }
+    }
+
+    @Test
+    void cluster_versions_from_every_page_newest_first_with_their_support_dates() throws Exception {
+        try (FakeAws aws = new FakeAws().json(200, VERSIONS_PAGE_1).json(200, VERSIONS_PAGE_2)) {
+            assertThat(lookups(aws).clusterVersions()).containsExactly(
+                    new ClusterVersionFacts("1.34", "STANDARD_SUPPORT", true, "", ""),
+                    new ClusterVersionFacts("1.33", "STANDARD_SUPPORT", false, "2026-07-26", "2027-07-26"),
+                    new ClusterVersionFacts("1.30", "EXTENDED_SUPPORT", false, "2025-07-31", "2026-07-31"));
+            assertThat(aws.requests).hasSize(2);
+            assertThat(aws.requests.get(1)).contains("nextToken=v2");
+        }
+    }
+
+    @Test
+    void a_throttled_eks_call_is_retried() throws Exception {
+        try (FakeAws aws = new FakeAws()) {
+            aws.reply(429, "application/json", "{\"__type\": \"TooManyRequestsException\", \"message\": \"Rate "
+                    + "exceeded\"}");
+            aws.json(200, VERSIONS_PAGE_2);
+            assertThat(lookups(aws).clusterVersions()).extracting(ClusterVersionFacts::version).containsExactly("1.34");
+            assertThat(aws.requests).hasSize(2);
         }
     }
 

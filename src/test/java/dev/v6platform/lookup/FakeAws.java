@@ -16,7 +16,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * A local HTTP endpoint that answers the real SDK clients with canned AWS responses, in order, and records the
- * requests' bodies. Not AWS: it checks nothing but serves what the test scripted.
+ * requests (method, path and query, then the body). Not AWS: it checks nothing but serves what the test scripted.
  */
 final class FakeAws implements AutoCloseable {
     record Reply(int status, String contentType, String body) {
@@ -32,7 +32,8 @@ final class FakeAws implements AutoCloseable {
             byte[] in = exchange.getRequestBody().readAllBytes();
             Reply r;
             synchronized (this) {
-                requests.add(new String(in, StandardCharsets.UTF_8));
+                requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + "\n"
+                        + new String(in, StandardCharsets.UTF_8));
                 r = replies.isEmpty() ? new Reply(500, "text/plain", "no reply scripted") : replies.poll();
             }
             byte[] out = r.body().getBytes(StandardCharsets.UTF_8);

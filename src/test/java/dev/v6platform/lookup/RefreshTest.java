@@ -22,10 +22,14 @@ class RefreshTest {
         return dir;
     }
 
-    /** The replies one environment's refresh reads: zones, one page of offerings, types, VPCs, add-on versions. */
+    /**
+     * The replies one environment's refresh reads: zones, one page of offerings, types, VPCs, add-on versions,
+     * cluster versions.
+     */
     static FakeAws answerOneEnvironment(FakeAws aws) {
         return aws.xml(200, Ec2LookupsTest.ZONES).xml(200, Ec2LookupsTest.OFFERINGS_PAGE_2)
-                .xml(200, Ec2LookupsTest.TYPES).xml(200, Ec2LookupsTest.VPCS).json(200, EksLookupsTest.PAGE_2);
+                .xml(200, Ec2LookupsTest.TYPES).xml(200, Ec2LookupsTest.VPCS).json(200, EksLookupsTest.PAGE_2)
+                .json(200, EksLookupsTest.VERSIONS_PAGE_2);
     }
 
     static int run(FakeAws aws, Path stacks, ByteArrayOutputStream err, String... names) {
@@ -53,6 +57,7 @@ class RefreshTest {
                       "addonVersions" : {
                         "addons" : {
                           "coredns" : {
+                            "compatible" : [ "v1.12.4-eksbuild.1" ],
                             "default" : "v1.12.4-eksbuild.1",
                             "latest" : "v1.12.4-eksbuild.1"
                           }
@@ -67,6 +72,13 @@ class RefreshTest {
                         "id" : "use1-az6",
                         "name" : "us-east-1b",
                         "state" : "available"
+                      } ],
+                      "clusterVersions" : [ {
+                        "default" : true,
+                        "endOfExtendedSupport" : "",
+                        "endOfStandardSupport" : "",
+                        "status" : "STANDARD_SUPPORT",
+                        "version" : "1.34"
                       } ],
                       "environment" : "prod-use1",
                       "instanceTypes" : [ {

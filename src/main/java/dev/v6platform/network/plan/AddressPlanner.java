@@ -51,12 +51,15 @@ public final class AddressPlanner {
     private final Map<String, VpcAllocation> vpcs;
     private final List<String> changes = new ArrayList<>();
     private final List<AddressRange> blocked = new ArrayList<>();
+    private final List<AddressRange> discovered;
     private final Map<Ipv4Cidr, FreeSpace> supernetSpaces = new HashMap<>();
     private final Map<Ipv4Cidr, FreeSpace> poolSpaces = new HashMap<>();
     private final Map<String, Integer> lockLines;
 
-    private AddressPlanner(NetworkConfig network, AddressLock lock, String lockSource, Map<String, Integer> lines) {
+    private AddressPlanner(NetworkConfig network, AddressLock lock, String lockSource, Map<String, Integer> lines,
+            List<AddressRange> discovered) {
         this.network = network;
+        this.discovered = List.copyOf(discovered);
         this.lockSource = lockSource;
         this.lockLines = lines;
         this.pools = new TreeMap<>(lock.regionPools());
@@ -84,7 +87,18 @@ public final class AddressPlanner {
     /** Plans on a lock read from its file, so problems with the lock name their line. */
     public static AddressPlan plan(NetworkConfig network, List<EnvironmentConfig> envs, LockFile.Read lock,
             Set<String> release) {
-        AddressPlanner planner = new AddressPlanner(network, lock.lock(), lock.file(), lock.lines());
+        return plan(network, envs, lock, release, List.of());
+    }
+
+    /**
+     * Plans with the IPv4 blocks the refresh step found in the accounts' VPCs ({@code discovered}, VPCs the platform
+     * did not create) as used space: new allocations avoid them, and a locked VPC block that one overlaps is a
+     * problem, since the addresses would collide on the shared network. A discovered block inside a region pool is
+     * fine as long as no VPC of the platform overlaps it.
+     */
+    public static AddressPlan plan(NetworkConfig network, List<EnvironmentConfig> envs, LockFile.Read lock,
+            Set<String> release, List<AddressRange> discovered) {
+        AddressPlanner planner = new AddressPlanner(network, lock.lock(), lock.file(), lock.lines(), discovered);
         Map<String, EnvironmentConfig> byName = new TreeMap<>();
         envs.forEach(e -> byName.put(e.name(), e));
         planner.release(release);
@@ -180,6 +194,12 @@ public final class AddressPlanner {
                         + r.note() + ") overlaps " + what + " in the lock; allocations never move",
                         "narrow the range, or release " + v.environment() + " with --release " + v.environment()
                                 + " (replaces its VPC and cluster)"));
+                discovered.stream().filter(r -> r.cidr().overlaps(block)).forEach(r -> problems.add(r.source(),
+                        r.line(), "vpcIpv4Blocks", "AWS reports " + r.cidr() + " in use (" + r.note() + "), which "
+                        + "overlaps " + what + " in the lock; the two would collide on the shared network",
+                        "if that VPC is " + v.environment() + "'s, tag it v6-platform:managed-by=v6-platform and "
+                                + "refresh; otherwise renumber or delete it, or release " + v.environment()
+                                + " with --release " + v.environment() + " (replaces its VPC and cluster)"));
                 if (pool == null) {
                     poolList.stream().filter(p -> p.block().overlaps(block)).findFirst().ifPresent(p -> lockProblem(
                             key, what + " overlaps region pool " + p.owner() + " (" + p.block() + ")"));
@@ -247,6 +267,7 @@ public final class AddressPlanner {
         return supernetSpaces.computeIfAbsent(supernet, s -> {
             List<Ipv4Cidr> used = new ArrayList<>();
             blocked.forEach(r -> used.add(r.cidr()));
+            discovered.forEach(r -> used.add(r.cidr()));
             used.addAll(pools.values());
             vpcs.values().forEach(v -> used.addAll(v.blocks()));
             return new FreeSpace(s, used);
@@ -257,6 +278,7 @@ public final class AddressPlanner {
         return poolSpaces.computeIfAbsent(pool, p -> {
             List<Ipv4Cidr> used = new ArrayList<>();
             blocked.forEach(r -> used.add(r.cidr()));
+            discovered.forEach(r -> used.add(r.cidr()));
             vpcs.values().forEach(v -> used.addAll(v.blocks()));
             return new FreeSpace(p, used);
         });

@@ -1,4 +1,4 @@
-package dev.v6platform.lookup;
+package dev.v6platform.config;
 
 import java.util.List;
 import java.util.Objects;

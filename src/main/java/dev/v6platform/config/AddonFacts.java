@@ -1,5 +1,6 @@
-package dev.v6platform.lookup;
+package dev.v6platform.config;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -8,11 +9,13 @@ import java.util.Objects;
  * @param name           e.g. {@code vpc-cni}
  * @param defaultVersion the version EKS installs by default on that Kubernetes version
  * @param latestVersion  the newest version compatible with it
+ * @param compatible     every version compatible with it, newest first
  */
-public record AddonFacts(String name, String defaultVersion, String latestVersion) {
+public record AddonFacts(String name, String defaultVersion, String latestVersion, List<String> compatible) {
     public AddonFacts {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(defaultVersion, "defaultVersion");
         Objects.requireNonNull(latestVersion, "latestVersion");
+        compatible = List.copyOf(compatible);
     }
 }
