@@ -107,6 +107,43 @@ class AddressPlannerTest {
         assertThat(second.changes()).allMatch(change -> change.startsWith("b: "));
     }
 
+    static AddressRange discovered(String cidr) {
+        return new AddressRange(Ipv4Cidr.parse(cidr), "VPC vpc-0legacy of account 111111111111 in us-east-1",
+                "stacks/context/dev.json", 0);
+    }
+
+    @Test
+    void vpc_blocks_the_refresh_step_found_are_avoided_by_new_allocations_even_inside_a_locked_pool() {
+        NetworkConfig n = network("10.0.0.0/8", Map.of("us-east-1", 12), "10.0.0.0/12");
+        AddressLock pooled = plan(n, AddressLock.EMPTY, env("a", "us-east-1", 2, 20, 26, 23, 0)).lock();
+        Ipv4Cidr aBlock = pooled.vpcs().get("a").primary();
+        Ipv4Cidr next = Ipv4Cidr.of(aBlock.end(), 20);
+
+        AddressPlan p = AddressPlanner.plan(n, List.of(env("a", "us-east-1", 2, 20, 26, 23, 0),
+                env("b", "us-east-1", 2, 20, 26, 23, 0)), new LockFile.Read(LOCK, pooled, Map.of()), Set.of(),
+                List.of(discovered(next.toString())));
+
+        assertThat(p.vpc("a").primary()).isEqualTo(aBlock);
+        assertThat(p.vpc("b").primary()).isNotEqualTo(next).satisfies(b -> assertThat(b.overlaps(next)).isFalse());
+        assertThat(AddressPlanner.plan(n, List.of(env("a", "us-east-1", 2, 20, 26, 23, 0),
+                env("b", "us-east-1", 2, 20, 26, 23, 0)), new LockFile.Read(LOCK, pooled, Map.of()), Set.of(),
+                List.of()).vpc("b").primary()).as("without the discovered block, b would take it").isEqualTo(next);
+    }
+
+    @Test
+    void a_discovered_vpc_block_overlapping_a_locked_vpc_is_refused_naming_the_vpc_and_the_fix() {
+        NetworkConfig n = network("10.0.0.0/16", Map.of());
+        AddressLock lock = plan(n, AddressLock.EMPTY, env("dev", "us-east-1", 2, 20, 26, 23, 0)).lock();
+
+        assertThatThrownBy(() -> AddressPlanner.plan(n, List.of(env("dev", "us-east-1", 2, 20, 26, 23, 0)),
+                new LockFile.Read(LOCK, lock, Map.of()), Set.of(), List.of(discovered("10.0.8.0/24"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("stacks/context/dev.json: vpcIpv4Blocks: AWS reports 10.0.8.0/24 in use (VPC "
+                        + "vpc-0legacy of account 111111111111 in us-east-1), which overlaps dev's VPC block "
+                        + "10.0.0.0/20 in the lock")
+                .hasMessageContaining("tag it v6-platform:managed-by=v6-platform and refresh");
+    }
+
     /** The lock-file text of one environment's VPC. */
     static String vpcText(AddressLock lock, String env) {
         String one = LockFile.write(new AddressLock(Map.of(), Map.of(env, lock.vpcs().get(env))));
