@@ -228,12 +228,28 @@ class MainTest {
     }
 
     @Test
+    void require_context_refuses_environments_without_a_context_file_and_writes_nothing() throws IOException {
+        Path dir = SampleSynthesis.fresh("main-require-context");
+        Path stacks = copyOfStacks(dir);
+
+        Run run = synth(dir, stacks, "--require-context");
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("invalid configuration (4 problems)").contains(stacks.resolve("dev-euw1.yaml")
+                .toString().replace('\\', '/') + ":3: name: there is no " + stacks.resolve("context/dev-euw1.json")
+                .toString().replace('\\', '/') + " and the context is required (--require-context); run "
+                + "scripts/refresh.sh dev-euw1, review the diff and commit it");
+        assertThat(dir.resolve("cdk.out")).doesNotExist();
+        assertThat(dir.resolve("dist")).doesNotExist();
+    }
+
+    @Test
     void an_unknown_argument_exits_2_with_usage() {
         Run run = main("--stack", "stacks");
 
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("unknown or incomplete argument '--stack'")
-                .contains("usage: [--stacks DIR] [--dist DIR] [--out DIR] [--frozen-plan] [--release ENV]...");
+                .contains("usage: [--stacks DIR] [--dist DIR] [--out DIR] [--frozen-plan] [--require-context] [--release ENV]...");
     }
 
     @Test
@@ -241,7 +257,8 @@ class MainTest {
         Run run = main("--help");
 
         assertThat(run.code()).isZero();
-        assertThat(run.out()).contains("--stacks DIR", "--dist DIR", "--out DIR", "--frozen-plan", "--release ENV");
+        assertThat(run.out()).contains("--stacks DIR", "--dist DIR", "--out DIR", "--frozen-plan", "--release ENV",
+                "--require-context");
     }
 
     @Test
