@@ -106,6 +106,14 @@ class EksLookupsTest {
     }
 
     @Test
+    void a_malformed_eks_response_is_an_error_naming_the_api_not_an_empty_answer() throws Exception {
+        try (FakeAws aws = new FakeAws().json(200, "{\"clusterVersions\": [{\"clusterVersion\": ")) {
+            assertThatThrownBy(() -> lookups(aws).clusterVersions()).isInstanceOf(LookupException.class)
+                    .hasMessageStartingWith("prod-use1: eks:DescribeClusterVersions failed: ");
+        }
+    }
+
+    @Test
     void versions_compare_numerically_not_as_text() {
         assertThat(EksLookups.NEWEST_LAST.compare("v1.10.0-eksbuild.1", "v1.9.9-eksbuild.9")).isPositive();
         assertThat(EksLookups.NEWEST_LAST.compare("v1.20.4-eksbuild.10", "v1.20.4-eksbuild.2")).isPositive();
