@@ -1,0 +1,278 @@
+package dev.v6platform.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.v6platform.validation.ReplacementSpec.Causes;
+import dev.v6platform.validation.ReplacementSpec.Property;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Which resources a deploy of a new template would replace, compared with the template deployed (or approved)
+ * before: CloudFormation deletes a resource whose logical id is gone and creates the new one, and replaces a resource
+ * when a property marked "causes replacement" changes, or when such a property refers (Ref, Fn::GetAtt, Fn::Sub) to
+ * a resource that is itself replaced, since the physical id it resolves to changes. A replaced VPC thus takes its
+ * subnets with it, and those their cluster.
+ *
+ * <pre>{@code
+ * List<Replacement> r = ReplacementGuard.compare(approvedTemplate, newTemplate, ReplacementSpec.load());
+ * }</pre>
+ */
+public final class ReplacementGuard {
+    private static final Pattern SUB_REF = Pattern.compile("\\$\\{([A-Za-z0-9]+)(\\.[^}]*)?}");
+
+    /**
+     * One resource a deploy would replace (or delete).
+     *
+     * @param logicalId the resource's logical id in the old template
+     * @param type      its CloudFormation type
+     * @param reason    why, e.g. {@code CidrBlock changed: "10.0.0.0/20" -> "10.0.16.0/20"}
+     * @param maybe     whether CloudFormation replaces it only in some cases ("maybe" in the database)
+     */
+    public record Replacement(String logicalId, String type, String reason, boolean maybe) {
+        /** One line for a report. */
+        public String format() {
+            return logicalId + " (" + type + ")" + (maybe ? " may be replaced: " : ": ") + reason;
+        }
+    }
+
+    private final ReplacementSpec spec;
+    private final JsonNode before;
+    private final JsonNode after;
+
+    private ReplacementGuard(ReplacementSpec spec, JsonNode before, JsonNode after) {
+        this.spec = spec;
+        this.before = before.path("Resources");
+        this.after = after.path("Resources");
+    }
+
+    /** Every resource of {@code before} that deploying {@code after} would replace or delete, by logical id. */
+    public static List<Replacement> compare(JsonNode before, JsonNode after, ReplacementSpec spec) {
+        return new ReplacementGuard(spec, before, after).run();
+    }
+
+    private List<Replacement> run() {
+        Map<String, Replacement> out = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = before.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String id = e.getKey();
+            String type = e.getValue().path("Type").asText();
+            JsonNode now = after.get(id);
+            if (now == null) {
+                out.put(id, new Replacement(id, type, renamedTo(e.getValue()).map(n -> "its logical id changed to "
+                        + n + "; CloudFormation creates the new one and deletes this one").orElse("removed from "
+                        + "the template; CloudFormation deletes it"), false));
+                continue;
+            }
+            if (!now.path("Type").asText().equals(type)) {
+                out.put(id, new Replacement(id, type, "its type changed to " + now.path("Type").asText(), false));
+                continue;
+            }
+            List<String> yes = new ArrayList<>();
+            List<String> maybe = new ArrayList<>();
+            JsonNode oldProps = e.getValue().path("Properties");
+            JsonNode newProps = now.path("Properties");
+            for (String name : names(oldProps, newProps)) {
+                Property p = spec.property(type, name).orElse(new Property(Causes.NO, null, false));
+                changes(p, name, oldProps.get(name), newProps.get(name), yes, maybe);
+            }
+            if (!yes.isEmpty()) {
+                out.put(id, new Replacement(id, type, String.join("; ", yes), false));
+            } else if (!maybe.isEmpty()) {
+                out.put(id, new Replacement(id, type, String.join("; ", maybe), true));
+            }
+        }
+        propagate(out);
+        return List.copyOf(out.values());
+    }
+
+    /** A new logical id of the same type and identical properties: the resource was renamed. */
+    private Optional<String> renamedTo(JsonNode old) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = after.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!before.has(e.getKey()) && e.getValue().path("Type").equals(old.path("Type"))
+                    && e.getValue().path("Properties").equals(old.path("Properties"))) {
+                return Optional.of(e.getKey());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Set<String> names(JsonNode a, JsonNode b) {
+        Set<String> names = new TreeSet<>();
+        a.fieldNames().forEachRemaining(names::add);
+        b.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** Records a changed property that replaces (or may replace), descending into nested types that do not. */
+    private void changes(Property p, String path, JsonNode a, JsonNode b, List<String> yes, List<String> maybe) {
+        if (a == null ? b == null : a.equals(b)) {
+            return;
+        }
+        String what = path + " changed: " + shown(a) + " -> " + shown(b);
+        if (p.causes() == Causes.YES) {
+            yes.add(what);
+            return;
+        }
+        if (p.causes() == Causes.MAYBE) {
+            maybe.add(what);
+            return;
+        }
+        if (p.nestedType() == null || a == null || b == null || intrinsic(a) || intrinsic(b)) {
+            return;
+        }
+        if (p.list() && a.isArray() && b.isArray()) {
+            if (a.size() != b.size() && replacesAnywhere(p.nestedType())) {
+                maybe.add(path + " changed length: " + a.size() + " -> " + b.size());
+            }
+            for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+                nestedChanges(p.nestedType(), path + "[" + i + "]", a.get(i), b.get(i), yes, maybe);
+            }
+        } else if (!p.list() && a.isObject() && b.isObject()) {
+            nestedChanges(p.nestedType(), path, a, b, yes, maybe);
+        }
+    }
+
+    private void nestedChanges(String typeId, String path, JsonNode a, JsonNode b, List<String> yes,
+            List<String> maybe) {
+        if (intrinsic(a) || intrinsic(b) || !a.isObject() || !b.isObject()) {
+            return;
+        }
+        for (String name : names(a, b)) {
+            Property p = spec.nested(typeId, name).orElse(new Property(Causes.NO, null, false));
+            changes(p, path + "." + name, a.get(name), b.get(name), yes, maybe);
+        }
+    }
+
+    /** Whether any property of the nested type, at any depth, replaces the resource. */
+    private boolean replacesAnywhere(String typeId) {
+        return replacesAnywhere(typeId, new TreeSet<>());
+    }
+
+    private boolean replacesAnywhere(String typeId, Set<String> seen) {
+        if (!seen.add(typeId)) {
+            return false;
+        }
+        for (Property p : spec.nestedProperties(typeId).values()) {
+            if (p.causes() != Causes.NO || p.nestedType() != null && replacesAnywhere(p.nestedType(), seen)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean intrinsic(JsonNode n) {
+        if (!n.isObject() || n.size() != 1) {
+            return false;
+        }
+        String key = n.fieldNames().next();
+        return key.equals("Ref") || key.startsWith("Fn::");
+    }
+
+    private static String shown(JsonNode n) {
+        if (n == null) {
+            return "(none)";
+        }
+        String s = n.toString();
+        return s.length() > 120 ? s.substring(0, 117) + "..." : s;
+    }
+
+    /** Resources whose replacing properties refer to a replaced resource are replaced too, until nothing changes. */
+    private void propagate(Map<String, Replacement> out) {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Iterator<Map.Entry<String, JsonNode>> it = after.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String id = e.getKey();
+                if (out.containsKey(id) || !before.has(id)) {
+                    continue;
+                }
+                String type = e.getValue().path("Type").asText();
+                Map<String, Boolean> refs = new LinkedHashMap<>();
+                JsonNode props = e.getValue().path("Properties");
+                for (String name : names(props, props)) {
+                    Property p = spec.property(type, name).orElse(new Property(Causes.NO, null, false));
+                    references(p, name, props.get(name), refs);
+                }
+                for (Map.Entry<String, Boolean> ref : refs.entrySet()) {
+                    String[] parts = ref.getKey().split(" ", 2);
+                    Replacement target = out.get(parts[1]);
+                    if (target != null) {
+                        out.put(id, new Replacement(id, type, parts[0] + " refers to " + parts[1] + ", which is "
+                                + "replaced", ref.getValue() || target.maybe()));
+                        changed = true;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Collects "path logicalId" for every reference under a property that replaces when it changes (value: whether
+     * only maybe), descending into nested types that do not.
+     */
+    private void references(Property p, String path, JsonNode value, Map<String, Boolean> refs) {
+        if (value == null) {
+            return;
+        }
+        if (p.causes() != Causes.NO) {
+            List<String> ids = new ArrayList<>();
+            collectRefs(value, ids);
+            ids.forEach(id -> refs.putIfAbsent(path + " " + id, p.causes() == Causes.MAYBE));
+            return;
+        }
+        if (p.nestedType() == null || intrinsic(value)) {
+            return;
+        }
+        if (p.list() && value.isArray()) {
+            for (int i = 0; i < value.size(); i++) {
+                nestedReferences(p.nestedType(), path + "[" + i + "]", value.get(i), refs);
+            }
+        } else if (value.isObject()) {
+            nestedReferences(p.nestedType(), path, value, refs);
+        }
+    }
+
+    private void nestedReferences(String typeId, String path, JsonNode value, Map<String, Boolean> refs) {
+        if (!value.isObject() || intrinsic(value)) {
+            return;
+        }
+        for (String name : names(value, value)) {
+            Property p = spec.nested(typeId, name).orElse(new Property(Causes.NO, null, false));
+            references(p, path + "." + name, value.get(name), refs);
+        }
+    }
+
+    private static void collectRefs(JsonNode n, List<String> ids) {
+        if (n.isObject()) {
+            if (n.has("Ref")) {
+                ids.add(n.get("Ref").asText());
+            }
+            JsonNode getAtt = n.get("Fn::GetAtt");
+            if (getAtt != null && getAtt.isArray() && getAtt.size() > 0) {
+                ids.add(getAtt.get(0).asText());
+            }
+            JsonNode sub = n.get("Fn::Sub");
+            if (sub != null) {
+                Matcher m = SUB_REF.matcher(sub.isArray() ? sub.path(0).asText() : sub.asText());
+                while (m.find()) {
+                    ids.add(m.group(1));
+                }
+            }
+            n.elements().forEachRemaining(c -> collectRefs(c, ids));
+        } else if (n.isArray()) {
+            n.elements().forEachRemaining(c -> collectRefs(c, ids));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.v6platform.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.v6platform.validation.ReplacementGuard.Replacement;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The replacement guard on small templates, with the real resource database. */
+class ReplacementGuardTest {
+    static final ReplacementSpec SPEC = ReplacementSpec.load();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static final String TEMPLATE = """
+            {"Resources": {
+              "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/20",
+                "Tags": [{"Key": "Name", "Value": "dev"}]}},
+              "SubnetA": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"},
+                "CidrBlock": "10.0.0.0/23", "AvailabilityZone": "us-east-1a"}},
+              "SubnetB": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"},
+                "CidrBlock": "10.0.2.0/23", "AvailabilityZone": "us-east-1b"}},
+              "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {}}},
+              "Cluster": {"Type": "AWS::EKS::Cluster", "Properties": {"Name": "dev",
+                "RoleArn": {"Fn::GetAtt": ["Role", "Arn"]},
+                "ResourcesVpcConfig": {"SubnetIds": [{"Ref": "SubnetA"}, {"Ref": "SubnetB"}],
+                  "PublicAccessCidrs": ["198.51.100.0/24"]},
+                "KubernetesNetworkConfig": {"IpFamily": "ipv6"}}},
+              "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "dev-queue"}}
+            }}
+            """;
+
+    static JsonNode template(String... replacements) throws IOException {
+        String text = TEMPLATE;
+        for (int i = 0; i < replacements.length; i += 2) {
+            text = text.replace(replacements[i], replacements[i + 1]);
+        }
+        return JSON.readTree(text);
+    }
+
+    static List<Replacement> compare(String... replacements) throws IOException {
+        return ReplacementGuard.compare(template(), template(replacements), SPEC);
+    }
+
+    @Test
+    void a_new_vpc_cidr_replaces_the_vpc_its_subnets_and_the_cluster_in_them() throws IOException {
+        List<Replacement> r = compare("\"CidrBlock\": \"10.0.0.0/20\"", "\"CidrBlock\": \"10.1.0.0/20\"",
+                "10.0.0.0/23", "10.1.0.0/23", "10.0.2.0/23", "10.1.2.0/23");
+
+        assertThat(r).extracting(Replacement::format).containsExactly(
+                "Cluster (AWS::EKS::Cluster): ResourcesVpcConfig.SubnetIds refers to SubnetA, which is replaced",
+                "SubnetA (AWS::EC2::Subnet): CidrBlock changed: \"10.0.0.0/23\" -> \"10.1.0.0/23\"",
+                "SubnetB (AWS::EC2::Subnet): CidrBlock changed: \"10.0.2.0/23\" -> \"10.1.2.0/23\"",
+                "Vpc (AWS::EC2::VPC): CidrBlock changed: \"10.0.0.0/20\" -> \"10.1.0.0/20\"");
+    }
+
+    @Test
+    void a_replaced_vpc_alone_takes_its_subnets_and_cluster_with_it_through_references() throws IOException {
+        List<Replacement> r = compare("\"CidrBlock\": \"10.0.0.0/20\"", "\"CidrBlock\": \"10.1.0.0/20\"");
+
+        assertThat(r).extracting(Replacement::logicalId).containsExactly("Cluster", "SubnetA", "SubnetB", "Vpc");
+        assertThat(r.get(1).reason()).isEqualTo("VpcId refers to Vpc, which is replaced");
+    }
+
+    @Test
+    void updates_in_place_replace_nothing() throws IOException {
+        assertThat(compare("\"Value\": \"dev\"", "\"Value\": \"dev2\"", "198.51.100.0/24", "203.0.113.0/24"))
+                .isEmpty();
+        assertThat(compare()).isEmpty();
+    }
+
+    @Test
+    void a_nested_property_that_replaces_is_found_below_one_that_does_not() throws IOException {
+        assertThat(compare("\"IpFamily\": \"ipv6\"", "\"IpFamily\": \"ipv4\"")).singleElement()
+                .extracting(Replacement::format).isEqualTo("Cluster (AWS::EKS::Cluster): KubernetesNetworkConfig "
+                        + "changed: {\"IpFamily\":\"ipv6\"} -> {\"IpFamily\":\"ipv4\"}");
+        assertThat(compare("{\"Ref\": \"SubnetB\"}]", "{\"Ref\": \"SubnetA\"}]")).singleElement()
+                .extracting(Replacement::logicalId).isEqualTo("Cluster");
+    }
+
+    @Test
+    void a_removed_or_renamed_logical_id_is_a_replacement_and_says_which() throws IOException {
+        assertThat(compare("\"Queue\":", "\"QueueRenamed\":")).singleElement().extracting(Replacement::format)
+                .isEqualTo("Queue (AWS::SQS::Queue): its logical id changed to QueueRenamed; CloudFormation creates "
+                        + "the new one and deletes this one");
+        assertThat(ReplacementGuard.compare(template(), JSON.readTree(TEMPLATE.replace(
+                ",\n  \"Queue\": {\"Type\": \"AWS::SQS::Queue\", \"Properties\": {\"QueueName\": \"dev-queue\"}}",
+                "").replace(",\n      \"Queue\": {\"Type\": \"AWS::SQS::Queue\", \"Properties\": {\"QueueName\": "
+                + "\"dev-queue\"}}", "")), SPEC)).extracting(Replacement::format)
+                .containsExactly("Queue (AWS::SQS::Queue): removed from the template; CloudFormation deletes it");
+    }
+
+    @Test
+    void a_missing_database_names_itself_and_the_fix() {
+        assertThatThrownBy(() -> ReplacementSpec.load(Path.of("target/no-such-db.json.gz")))
+                .hasMessage("target/no-such-db.json.gz is missing; run 'npm ci' (package.json pins "
+                        + "@aws-cdk/aws-service-spec)");
+    }
+}
