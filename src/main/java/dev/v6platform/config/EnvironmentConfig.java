@@ -36,6 +36,8 @@ import java.util.TreeMap;
  * @param buildkit          the BuildKit fleet (see {@link BuildkitSpec}); empty for none
  * @param metrics           the managed Prometheus workspace and alerting (see {@link MetricsSpec}); empty for none
  * @param namespaces        extra namespaces to create; empty by default
+ * @param acknowledgedReplacements resource replacements accepted for the next deploy (see
+ *                          {@link AcknowledgedReplacement}); empty by default
  * @param source            the file it was read from, as shown in messages
  * @param line              line of its {@code name:} key, for messages
  */
@@ -52,8 +54,18 @@ public record EnvironmentConfig(
         Optional<BuildkitSpec> buildkit,
         Optional<MetricsSpec> metrics,
         List<NamespaceConfig> namespaces,
+        List<AcknowledgedReplacement> acknowledgedReplacements,
         String source,
         int line) {
+
+    /** Without acknowledged replacements. */
+    public EnvironmentConfig(String name, String account, String region, List<String> availabilityZones,
+            KubernetesVersion kubernetesVersion, Map<String, String> tags, NetworkSpec network, ClusterSpec cluster,
+            Optional<KarpenterSpec> karpenter, Optional<BuildkitSpec> buildkit, Optional<MetricsSpec> metrics,
+            List<NamespaceConfig> namespaces, String source, int line) {
+        this(name, account, region, availabilityZones, kubernetesVersion, tags, network, cluster, karpenter,
+                buildkit, metrics, namespaces, List.of(), source, line);
+    }
 
     public EnvironmentConfig {
         Objects.requireNonNull(name, "name");
@@ -69,5 +81,6 @@ public record EnvironmentConfig(
         availabilityZones = List.copyOf(availabilityZones);
         tags = Collections.unmodifiableMap(new TreeMap<>(tags));
         namespaces = List.copyOf(namespaces);
+        acknowledgedReplacements = List.copyOf(acknowledgedReplacements);
     }
 }

@@ -298,13 +298,15 @@ public final class EnvironmentLoader {
         Optional<BuildkitSpec> buildkit = y.object("buildkit", null).flatMap(b -> cluster == null ? Optional.empty()
                 : BuildkitSection.parse(b, karpenter, namespaces, cluster));
         Optional<MetricsSpec> metrics = y.object("metrics", null).flatMap(MetricsSection::parse);
+        List<AcknowledgedReplacement> replacements = y.objectList("acknowledgedReplacements", null)
+                .map(EnvironmentLoader::replacements).orElse(List.of());
         y.finish();
         if (name == null || account == null || region == null || version == null || network == null
                 || cluster == null) {
             return null;
         }
         return new EnvironmentConfig(name, account, region, zones, version, tags, network, cluster, karpenter,
-                buildkit, metrics, namespaces, y.file(), y.lineOf("name"));
+                buildkit, metrics, namespaces, replacements, y.file(), y.lineOf("name"));
     }
 
     /** False, with a problem reported, when the value is present and does not match {@code pattern}. */
@@ -322,6 +324,35 @@ public final class EnvironmentLoader {
             return null;
         }
         return s.value();
+    }
+
+    static final Pattern LOGICAL_ID = Pattern.compile("[A-Za-z0-9]{1,255}");
+
+    private static List<AcknowledgedReplacement> replacements(List<YamlObject> list) {
+        List<AcknowledgedReplacement> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (YamlObject r : list) {
+            Optional<Scalar> id = r.string("logicalId", "VpcSubnetNodes1A2B3C4D (from the snapshot test's list)");
+            Optional<Scalar> reason = r.string("reason", "\"renumbered the VPC; the cluster is rebuilt\"");
+            r.finish();
+            if (id.isEmpty() || reason.isEmpty()) {
+                continue;
+            }
+            if (!LOGICAL_ID.matcher(id.get().value()).matches()) {
+                r.problem(id.get().line(), id.get().field(), "'" + id.get().value() + "' is not a CloudFormation "
+                        + "logical id (letters and digits)", "copy the id from the snapshot test's list of "
+                        + "replacements");
+            } else if (!seen.add(id.get().value())) {
+                r.problem(id.get().line(), id.get().field(), "'" + id.get().value() + "' is acknowledged twice",
+                        "list each replacement once");
+            } else if (reason.get().value().isBlank()) {
+                r.problem(reason.get().line(), reason.get().field(), "the reason is empty", "say why replacing "
+                        + id.get().value() + " is acceptable");
+            } else {
+                out.add(new AcknowledgedReplacement(id.get().value(), reason.get().value(), id.get().line()));
+            }
+        }
+        return out;
     }
 
     /** The environment's committed context, if any; a broken or foreign one is a problem. */

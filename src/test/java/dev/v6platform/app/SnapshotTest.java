@@ -3,18 +3,24 @@ package dev.v6platform.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.testing.SampleSynthesis;
 import dev.v6platform.testing.TextDiff;
+import dev.v6platform.validation.ReplacementGuard;
+import dev.v6platform.validation.ReplacementGuard.Replacement;
+import dev.v6platform.validation.ReplacementSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -50,6 +56,19 @@ class SnapshotTest {
     void output_matches_the_approved_snapshot(String env) throws IOException {
         Path dir = SNAPSHOTS.resolve(env);
         Map<String, byte[]> actual = output(env);
+        Path approvedTemplate = dir.resolve("cloudformation/v6-" + env + ".template.json");
+        if (Files.isRegularFile(approvedTemplate)) {
+            EnvironmentConfig config = SampleSynthesis.get().stacks().get(env).config();
+            List<String> replaced = unacknowledgedReplacements(config, Files.readAllBytes(approvedTemplate),
+                    actual.get("cloudformation/v6-" + env + ".template.json"));
+            if (!replaced.isEmpty()) {
+                fail(env + ": deploying this change would replace " + replaced.size() + " resource(s) of the "
+                        + "approved snapshot; CloudFormation creates new ones and deletes (or, when retained, "
+                        + "orphans) the old:\n  " + String.join("\n  ", replaced) + "\nUndo the change, or "
+                        + "acknowledge each in " + config.source() + " under acknowledgedReplacements: "
+                        + "[{logicalId: ..., reason: ...}] (even with -Dsnapshots.update=true)");
+            }
+        }
         if (UPDATE) {
             write(dir, actual);
             return;
@@ -59,6 +78,21 @@ class SnapshotTest {
             fail(env + " differs from its approved snapshot. Review the diff; if every change is intended, run "
                     + "'mvn -B verify -Dsnapshots.update=true' and commit snapshots/.\n" + String.join("\n", problems));
         }
+    }
+
+    static final ReplacementSpec SPEC = ReplacementSpec.load();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The replacements deploying {@code actual} over {@code approved} would cause that {@code env} does not
+     * acknowledge, one line each.
+     */
+    static List<String> unacknowledgedReplacements(EnvironmentConfig env, byte[] approved, byte[] actual)
+            throws IOException {
+        Set<String> acknowledged = new HashSet<>();
+        env.acknowledgedReplacements().forEach(a -> acknowledged.add(a.logicalId()));
+        return ReplacementGuard.compare(JSON.readTree(approved), JSON.readTree(actual), SPEC).stream()
+                .filter(r -> !acknowledged.contains(r.logicalId())).map(Replacement::format).toList();
     }
 
     /** Every difference between the approved files in {@code dir} and {@code actual}, with diffs. */

@@ -96,6 +96,8 @@ class EnvironmentLoaderTest {
             zones-not-a-list         | 4 | availabilityZones | expected a list, got the string us-east-1a
             one-zone                 | 4 | availabilityZones | EKS needs at least 2 availability zones, got 1
             zone-of-another-region   | 4 | availabilityZones[1] | 'eu-west-1b' is not a zone of region us-east-1
+            replacement-without-reason | 14 | acknowledgedReplacements[0].reason | required field is missing
+            replacement-bad-logical-id | 14 | acknowledgedReplacements[0].logicalId | 'Vpc-8378EB38' is not a CloudFormation logical id
             zone-ids-without-context | 4 | availabilityZones[0] | zone id 'use1-az4' needs this account's zone names, which the refresh step records in src/test/resources/bad-stacks/context/bad-env.json; there is no such file
             cluster-addon-default-without-context | 11 | cluster.addons.vpc-cni | 'default' is resolved from the versions the refresh step records, but there is no src/test/resources/bad-stacks/context/bad-env.json
             bad-region               | 3 | region            | 'US East' is not an AWS region name
