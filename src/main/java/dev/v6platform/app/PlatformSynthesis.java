@@ -9,6 +9,7 @@ import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentContext;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.config.InstanceTypeFacts;
+import dev.v6platform.config.KarpenterSpec;
 import dev.v6platform.config.KubernetesDelivery;
 import dev.v6platform.karpenter.InstanceOfferings;
 import dev.v6platform.karpenter.KarpenterAws;
@@ -281,12 +282,23 @@ public final class PlatformSynthesis {
         KarpenterPools pools = KarpenterPools.of(env, env.karpenter().get(), PlatformStack.clusterName(env),
                 KarpenterAws.nodeRoleName(PlatformStack.clusterName(env)), PlatformStack.instanceTags(env));
         List<ConfigError> out = new ArrayList<>();
+        String recorded = " (offerings recorded in " + EnvironmentLoader.display(ContextFile.of(env)) + ")";
+        Set<String> offeredFamilies = new TreeSet<>();
+        ctx.get().instanceTypes().forEach(t -> offeredFamilies.add(t.name().substring(0, t.name().indexOf('.'))));
+        for (KarpenterSpec.Pool pool : env.karpenter().get().pools()) {
+            for (String family : pool.families()) {
+                if (!offeredFamilies.contains(family)) {
+                    out.add(new ConfigError(env.source(), pool.line(), "karpenter.pools." + pool.name()
+                            + ".families", "instance family " + family + " is not offered in " + env.region()
+                            + recorded, "remove it, or use a family offered there"));
+                }
+            }
+        }
         for (String problem : KarpenterRules.checkOfferings(pools.pools(), offerings(ctx.get()),
                 new LinkedHashSet<>(env.availabilityZones()))) {
             int cut = problem.lastIndexOf("; ");
             out.add(new ConfigError(env.source(), env.karpenter().get().line(),
-                    "karpenter.pools", problem.substring(0, cut) + " (offerings recorded in "
-                            + EnvironmentLoader.display(ContextFile.of(env)) + ")", problem.substring(cut + 2)));
+                    "karpenter.pools", problem.substring(0, cut) + recorded, problem.substring(cut + 2)));
         }
         return out;
     }

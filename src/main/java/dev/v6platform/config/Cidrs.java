@@ -2,8 +2,12 @@ package dev.v6platform.config;
 
 import dev.v6platform.network.plan.FreeSpace;
 import dev.v6platform.network.plan.Ipv4Cidr;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Checks on lists of IPv4 and IPv6 CIDR strings, such as an endpoint's allowed ranges. */
 public final class Cidrs {
@@ -38,5 +42,52 @@ public final class Cidrs {
             }
         }
         return !v4.isEmpty() && new FreeSpace(Ipv4Cidr.parse("0.0.0.0/0"), v4).freeAddresses() == 0;
+    }
+
+    /**
+     * The first range of {@code cidrs} that overlaps one listed before it (CIDR blocks overlap only when one contains
+     * the other), as its index and the earlier range's; empty when they are disjoint. Invalid entries are skipped.
+     */
+    public static Optional<int[]> firstOverlap(List<String> cidrs) {
+        List<BigInteger[]> ranges = new ArrayList<>();
+        for (String c : cidrs) {
+            ranges.add(range(c));
+        }
+        for (int i = 0; i < ranges.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                BigInteger[] a = ranges.get(i);
+                BigInteger[] b = ranges.get(j);
+                if (a != null && b != null && a[2].equals(b[2]) && a[0].compareTo(b[1]) < 0
+                        && b[0].compareTo(a[1]) < 0) {
+                    return Optional.of(new int[] {i, j});
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** [first address, end (exclusive), family bits] of a CIDR, or null when it is not one. */
+    private static BigInteger[] range(String cidr) {
+        int slash = cidr.indexOf('/');
+        if (slash < 0) {
+            return null;
+        }
+        try {
+            String host = cidr.substring(0, slash);
+            if (!host.matches("[0-9a-fA-F:.]+")) {
+                return null;
+            }
+            byte[] bytes = InetAddress.getByName(host).getAddress();
+            int bits = bytes.length * 8;
+            int prefix = Integer.parseInt(cidr.substring(slash + 1));
+            if (prefix < 0 || prefix > bits) {
+                return null;
+            }
+            BigInteger size = BigInteger.ONE.shiftLeft(bits - prefix);
+            BigInteger start = new BigInteger(1, bytes).divide(size).multiply(size);
+            return new BigInteger[] {start, start.add(size), BigInteger.valueOf(bits)};
+        } catch (UnknownHostException | NumberFormatException e) {
+            return null;
+        }
     }
 }

@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -326,6 +327,40 @@ public final class EnvironmentLoader {
         return s.value();
     }
 
+    /** Refuses a range that overlaps one listed before it: one of them is redundant or a typo. */
+    private static void overlappingCidrs(YamlObject y, List<Scalar> listed) {
+        Cidrs.firstOverlap(listed.stream().map(Scalar::value).toList()).ifPresent(pair -> {
+            Scalar later = listed.get(pair[0]);
+            Scalar earlier = listed.get(pair[1]);
+            y.problem(later.line(), later.field(), "'" + later.value() + "' overlaps " + earlier.value() + ", listed "
+                    + "before it", "keep the wider range and remove the other, or fix the typo");
+        });
+    }
+
+    /** EC2 instance categories: the letters before an instance family's generation (m7g, inf2, hpc7g, u7i). */
+    static final Set<String> INSTANCE_CATEGORIES = Set.of("a", "c", "d", "dl", "f", "g", "gr", "h", "hpc", "i", "im",
+            "inf", "is", "m", "mac", "p", "r", "t", "trn", "u", "vt", "x", "z");
+    /** The newest EC2 instance generation (c8g, m8i, r8gd); raise it when EC2 launches a newer one. */
+    static final int NEWEST_GENERATION = 8;
+    private static final Pattern FAMILY_PARTS = Pattern.compile("([a-z]+)(\\d+)([a-z-]*)");
+
+    /** Refuses an instance family with an unknown category or a generation EC2 does not have. */
+    private static void familyExists(YamlObject p, String family) {
+        Matcher m = FAMILY_PARTS.matcher(family);
+        if (!m.matches()) {
+            return;
+        }
+        if (!INSTANCE_CATEGORIES.contains(m.group(1))) {
+            p.problem(p.lineOf("families"), p.field("families"), "instance family " + family + " does not exist: "
+                    + "'" + m.group(1) + "' is not an EC2 instance category (" + String.join(", ",
+                            new TreeSet<>(INSTANCE_CATEGORIES)) + ")", "use a family such as m7g, c7i or "
+                    + "r8g; 'aws ec2 describe-instance-types' lists them");
+        } else if (Integer.parseInt(m.group(2)) > NEWEST_GENERATION) {
+            p.problem(p.lineOf("families"), p.field("families"), "instance family " + family + " does not exist: "
+                    + "the newest EC2 generation is " + NEWEST_GENERATION, "use a family such as m8g or c7i");
+        }
+    }
+
     static final Pattern LOGICAL_ID = Pattern.compile("[A-Za-z0-9]{1,255}");
 
     private static List<AcknowledgedReplacement> replacements(List<YamlObject> list) {
@@ -538,7 +573,8 @@ public final class EnvironmentLoader {
         Optional<YamlObject> endpoint = c.object("endpoint", null);
         if (endpoint.isPresent()) {
             YamlObject e = endpoint.get();
-            for (Scalar cidr : e.stringList("privateAccessCidrs", null).orElse(List.of())) {
+            List<Scalar> privateListed = e.stringList("privateAccessCidrs", null).orElse(List.of());
+            for (Scalar cidr : privateListed) {
                 if (!isCidr(cidr.value())) {
                     e.problem(cidr.line(), cidr.field(), "'" + cidr.value() + "' is not an IPv4 or IPv6 CIDR block",
                             "write e.g. 10.0.0.0/8 or fd00::/8");
@@ -546,7 +582,9 @@ public final class EnvironmentLoader {
                     privateCidrs.add(cidr.value());
                 }
             }
+            overlappingCidrs(e, privateListed);
             List<Scalar> listed = e.stringList("publicAccessCidrs", null).orElse(List.of());
+            overlappingCidrs(e, listed);
             reason = e.string("publicAccessReason", null).map(Scalar::value);
             boolean world = false;
             for (Scalar cidr : listed) {
@@ -802,6 +840,7 @@ public final class EnvironmentLoader {
                 "use arm64 (Graviton) or amd64 (x86)")).orElse(null);
         List<String> categories = strings(p, "categories", "[a-z]{1,3}", "an instance category such as c, m or r");
         List<String> families = strings(p, "families", "[a-z]+\\d+[a-z-]*", "an instance family such as m7g or c7i");
+        families.forEach(f -> familyExists(p, f));
         if (arch != null) {
             for (String f : families) {
                 boolean graviton = GRAVITON_TYPE.matcher(f + ".x").matches() || f.equals("a1");
@@ -816,8 +855,15 @@ public final class EnvironmentLoader {
         if (minGeneration < 0 || minGeneration > 99) {
             p.problem(p.lineOf("minGeneration"), p.field("minGeneration"), minGeneration + " is not an instance "
                     + "generation", "use e.g. 7 for c7g/m7i and newer");
+        } else if (minGeneration > NEWEST_GENERATION) {
+            p.problem(p.lineOf("minGeneration"), p.field("minGeneration"), "no instance type could join the pool: "
+                    + "the newest EC2 generation is " + NEWEST_GENERATION + ", below minGeneration " + minGeneration,
+                    "use " + NEWEST_GENERATION + " or lower, e.g. 7 for c7g/m7i and newer");
         }
         List<String> capacity = new ArrayList<>();
+        p.stringList("capacityTypes", null).filter(List::isEmpty).ifPresent(empty -> p.problem(
+                p.lineOf("capacityTypes"), p.field("capacityTypes"), "no capacity type, so no node could be launched",
+                "list spot and/or on-demand, or leave capacityTypes out for on-demand"));
         p.stringList("capacityTypes", null).ifPresent(list -> list.forEach(c -> {
             if (c.value().equals("reserved")) {
                 p.problem(c.line(), c.field(), "capacity type 'reserved' needs capacity reservations selected in the "
@@ -843,11 +889,16 @@ public final class EnvironmentLoader {
             } else if (!QUANTITY.matcher(value.value()).matches()) {
                 p.problem(value.line(), value.field(), "'" + value.value() + "' is not a Kubernetes quantity",
                         "write e.g. \"1000\" (cores) or 4000Gi");
+            } else if (value.value().matches("0+(\\.0*)?[a-zA-Z]*")) {
+                p.problem(value.line(), value.field(), "a " + key.value() + " limit of " + value.value() + " lets "
+                        + "the pool launch no node at all", "set a positive limit, or remove the pool");
             } else {
                 limits.put(key.value(), value.value());
             }
         }));
-        if (p.has("limits") && !limits.containsKey("cpu")) {
+        boolean cpuGiven = p.stringMap("limits", null).map(m -> m.keySet().stream()
+                .anyMatch(k -> k.value().equals("cpu"))).orElse(false);
+        if (p.has("limits") && !cpuGiven) {
             p.problem(p.lineOf("limits"), p.field("limits"), "no cpu limit, so the pool could grow without bound",
                     "set limits.cpu, e.g. cpu: \"1000\"");
         }

@@ -97,12 +97,14 @@ class MainTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badFiles")
-    void every_bad_file_exits_2_with_its_location_and_leaves_dist_untouched(String bad) throws IOException {
+    void every_bad_file_exits_2_with_its_location_and_leaves_dist_and_cdk_out_untouched(String bad) throws IOException {
         Path dir = SampleSynthesis.fresh("main-bad-file");
         Path stacks = Files.createDirectories(dir.resolve("stacks"));
         Files.copy(Path.of("src/test/resources/bad-stacks", bad), stacks.resolve(bad));
         Files.createDirectories(dir.resolve("dist/bad-env"));
         Files.writeString(dir.resolve("dist/bad-env/namespaces.k8s.yaml"), "previous output");
+        Files.createDirectories(dir.resolve("cdk.out"));
+        Files.writeString(dir.resolve("cdk.out/v6-bad-env.template.json"), "{\"previous\": \"assembly\"}");
         Map<String, byte[]> before = SampleSynthesis.files(dir);
 
         Run run = main("--stacks", stacks.toString(), "--dist", dir.resolve("dist").toString(),

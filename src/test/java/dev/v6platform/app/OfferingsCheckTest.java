@@ -61,6 +61,23 @@ class OfferingsCheckTest {
     }
 
     @Test
+    void a_listed_family_the_region_does_not_offer_is_refused_naming_the_pool() throws IOException {
+        Path dir = prodStacks("offerings-family");
+        Files.writeString(dir.resolve("prod-use1.yaml"), Files.readString(dir.resolve("prod-use1.yaml"))
+                .replace("    - name: x86\n", "    - name: x86\n      families: [c7i, c6in]\n"));
+        Contexts.write(dir, Contexts.of(Contexts.sample("prod-use1"), List.of(), "m7g.large:arm64",
+                "c7i.xlarge:amd64"));
+
+        List<ConfigError> errors = PlatformSynthesis.offeringsProblems(EnvironmentLoader.loadDirectory(dir).get(0));
+
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo("karpenter.pools.x86.families");
+            assertThat(e.problem()).startsWith("instance family c6in is not offered in us-east-1 (offerings recorded "
+                    + "in ");
+        });
+    }
+
+    @Test
     void a_broken_context_file_names_itself_the_field_and_the_fix() throws IOException {
         Path dir = prodStacks("offerings-broken");
         Files.createDirectories(dir.resolve("context"));

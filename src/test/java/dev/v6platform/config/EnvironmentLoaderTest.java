@@ -96,6 +96,11 @@ class EnvironmentLoaderTest {
             zones-not-a-list         | 4 | availabilityZones | expected a list, got the string us-east-1a
             one-zone                 | 4 | availabilityZones | EKS needs at least 2 availability zones, got 1
             zone-of-another-region   | 4 | availabilityZones[1] | 'eu-west-1b' is not a zone of region us-east-1
+            karpenter-unknown-family | 18 | karpenter.pools[0].families | instance family q7g does not exist: 'q' is not an EC2 instance category
+            karpenter-generation-beyond-newest | 18 | karpenter.pools[0].minGeneration | no instance type could join the pool: the newest EC2 generation is 8, below minGeneration 42
+            karpenter-no-capacity-type | 18 | karpenter.pools[0].capacityTypes | no capacity type, so no node could be launched
+            karpenter-zero-cpu-limit | 18 | karpenter.pools[0].limits.cpu | a cpu limit of 0 lets the pool launch no node at all
+            cluster-overlapping-public-cidrs | 10 | cluster.endpoint.publicAccessCidrs[1] | '198.51.100.128/25' overlaps 198.51.100.0/24, listed before it
             replacement-without-reason | 14 | acknowledgedReplacements[0].reason | required field is missing
             replacement-bad-logical-id | 14 | acknowledgedReplacements[0].logicalId | 'Vpc-8378EB38' is not a CloudFormation logical id
             zone-ids-without-context | 4 | availabilityZones[0] | zone id 'use1-az4' needs this account's zone names, which the refresh step records in src/test/resources/bad-stacks/context/bad-env.json; there is no such file

@@ -38,6 +38,8 @@ class SchemaAgreementTest {
             Map.entry("comments-only", "no document"),
             Map.entry("duplicate-key", "YAML loaders keep the last value of a duplicate key"),
             Map.entry("zone-of-another-region", "relates two fields (zone prefix = region)"),
+            Map.entry("karpenter-unknown-family", "needs EC2's list of instance categories"),
+            Map.entry("cluster-overlapping-public-cidrs", "compares ranges"),
             Map.entry("zone-ids-without-context", "needs the committed context (stacks/context/)"),
             Map.entry("cluster-addon-default-without-context", "needs the committed context (stacks/context/)"),
             Map.entry("cluster-kube-proxy-mismatch", "relates two fields (kube-proxy minor = kubernetesVersion)"),
