@@ -333,15 +333,15 @@ public final class BuildFleetChart extends Chart {
      * The drivers' namespace admits the privileged-level pods rootless BuildKit needs, and the clients may create
      * Deployments in it; this policy keeps those Deployments to what the buildx kubernetes driver creates: the
      * pinned rootless image on a builder pool, only configMap and emptyDir volumes, no secrets in the environment,
-     * no privileged containers, host namespaces, added capabilities or other service accounts.
+     * no privileged containers, added capabilities, root user or host ports (init containers included), no host
+     * namespaces, no service-account token and no other service account.
      */
     static Map<String, Object> driverPolicy(BuildkitSpec spec) {
         String pod = "object.spec.template.spec";
         String image = image(spec.version());
         List<String> pools = spec.pools().stream().map(BuildkitSpec.Pool::nodePool).sorted().toList();
         List<Map<String, String>> validations = List.of(
-                rule(pod + ".containers.all(c, c.image == '" + image + "') && (!has(" + pod + ".initContainers) || "
-                        + pod + ".initContainers.all(c, c.image == '" + image + "'))",
+                rule(everyContainer(pod, "c.image == '" + image + "'"),
                         "builders in namespace " + DRIVER_NAMESPACE + " run only " + image),
                 rule("has(" + pod + ".nodeSelector) && '" + KarpenterPools.POOL_LABEL + "' in " + pod
                         + ".nodeSelector && " + pod + ".nodeSelector['" + KarpenterPools.POOL_LABEL + "'] in "
@@ -351,17 +351,26 @@ public final class BuildFleetChart extends Chart {
                 rule("(!has(" + pod + ".hostNetwork) || !" + pod + ".hostNetwork) && (!has(" + pod + ".hostPID) || !"
                         + pod + ".hostPID) && (!has(" + pod + ".hostIPC) || !" + pod + ".hostIPC)",
                         "builders share no host namespace"),
-                rule(pod + ".containers.all(c, !has(c.securityContext) || ((!has(c.securityContext.privileged) || "
+                rule(everyContainer(pod, "!has(c.securityContext) || ((!has(c.securityContext.privileged) || "
                         + "!c.securityContext.privileged) && (!has(c.securityContext.capabilities) || "
-                        + "!has(c.securityContext.capabilities.add))))",
+                        + "!has(c.securityContext.capabilities.add)))"),
                         "builders are rootless: no privileged containers or added capabilities"),
+                rule("(!has(" + pod + ".securityContext) || !has(" + pod + ".securityContext.runAsUser) || " + pod
+                        + ".securityContext.runAsUser != 0) && " + everyContainer(pod, "!has(c.securityContext) || "
+                        + "!has(c.securityContext.runAsUser) || c.securityContext.runAsUser != 0"),
+                        "builders are rootless: no container runs as user 0"),
+                rule(everyContainer(pod, "!has(c.ports) || c.ports.all(p, !has(p.hostPort))"),
+                        "builders open no host ports"),
                 rule("!has(" + pod + ".volumes) || " + pod + ".volumes.all(v, has(v.configMap) || has(v.emptyDir))",
                         "builders mount only configMap and emptyDir volumes"),
-                rule(pod + ".containers.all(c, (!has(c.env) || c.env.all(e, !has(e.valueFrom) || "
+                rule(everyContainer(pod, "(!has(c.env) || c.env.all(e, !has(e.valueFrom) || "
                         + "!has(e.valueFrom.secretKeyRef))) && (!has(c.envFrom) || c.envFrom.all(f, "
-                        + "!has(f.secretRef))))", "builders read no secrets into their environment"),
-                rule("!has(" + pod + ".serviceAccountName) || " + pod + ".serviceAccountName == 'default'",
-                        "builders run as the namespace's default service account"));
+                        + "!has(f.secretRef)))"), "builders read no secrets into their environment"),
+                rule("(!has(" + pod + ".serviceAccountName) || " + pod + ".serviceAccountName == 'default') && (!has("
+                        + pod + ".serviceAccount) || " + pod + ".serviceAccount == 'default')",
+                        "builders run as the namespace's default service account"),
+                rule("!has(" + pod + ".automountServiceAccountToken) || !" + pod + ".automountServiceAccountToken",
+                        "builders mount no service-account token"));
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("apiVersion", "admissionregistration.k8s.io/v1");
         o.put("kind", "ValidatingAdmissionPolicy");
@@ -373,6 +382,12 @@ public final class BuildFleetChart extends Chart {
                         "resources", List.of("deployments")))),
                 "validations", validations));
         return o;
+    }
+
+    /** {@code check} (on {@code c}) holds for every container and init container of the pod template. */
+    private static String everyContainer(String pod, String check) {
+        return pod + ".containers.all(c, " + check + ") && (!has(" + pod + ".initContainers) || " + pod
+                + ".initContainers.all(c, " + check + "))";
     }
 
     private static Map<String, String> rule(String expression, String message) {

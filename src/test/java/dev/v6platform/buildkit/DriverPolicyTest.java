@@ -110,5 +110,34 @@ class DriverPolicyTest {
                 "builders read no secrets into their environment");
         assertThat(denied(buildxDeployment(pod -> pod.put("serviceAccountName", "buildkitd")))).containsExactly(
                 "builders run as the namespace's default service account");
+        assertThat(denied(buildxDeployment(pod -> pod.put("serviceAccount", "buildkitd")))).containsExactly(
+                "builders run as the namespace's default service account");
+        assertThat(denied(buildxDeployment(pod -> pod.put("automountServiceAccountToken", true)))).containsExactly(
+                "builders mount no service-account token");
+        assertThat(denied(buildxDeployment(pod -> pod.put("securityContext", Map.of("runAsUser", 0)))))
+                .containsExactly("builders are rootless: no container runs as user 0");
+        assertThat(denied(buildxDeployment(pod -> ((Map<String, Object>) ((List<Map<String, Object>>)
+                pod.get("containers")).get(0).get("securityContext")).put("runAsUser", 0)))).containsExactly(
+                "builders are rootless: no container runs as user 0");
+        assertThat(denied(buildxDeployment(pod -> ((List<Map<String, Object>>) pod.get("containers")).get(0).put(
+                "ports", List.of(Map.of("containerPort", 1234, "hostPort", 1234)))))).containsExactly(
+                "builders open no host ports");
+    }
+
+    @Test
+    void an_init_container_is_held_to_the_same_rules_as_the_builder() throws Exception {
+        Map<String, Object> privilegedInit = Map.of("name", "init", "image", "moby/buildkit:v0.32.2-rootless",
+                "securityContext", Map.of("privileged", true, "runAsUser", 0),
+                "env", List.of(Map.of("name", "KEY", "valueFrom", Map.of("secretKeyRef", Map.of("name", "x",
+                        "key", "y")))));
+        assertThat(denied(buildxDeployment(pod -> pod.put("initContainers", List.of(privilegedInit)))))
+                .containsExactly("builders are rootless: no privileged containers or added capabilities",
+                        "builders are rootless: no container runs as user 0",
+                        "builders read no secrets into their environment");
+        assertThat(denied(buildxDeployment(pod -> pod.put("initContainers", List.of(Map.of("name", "init",
+                "image", "alpine")))))).containsExactly(
+                "builders in namespace buildkit-drivers run only moby/buildkit:v0.32.2-rootless");
+        assertThat(denied(buildxDeployment(pod -> pod.put("initContainers", List.of(Map.of("name", "init",
+                "image", "moby/buildkit:v0.32.2-rootless")))))).isEmpty();
     }
 }
