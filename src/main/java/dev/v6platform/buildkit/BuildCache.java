@@ -58,8 +58,7 @@ public final class BuildCache extends Construct {
                         LifecycleRule.builder().rulePriority(2).description("cache images not pushed for "
                                 + spec.cacheExpiryDays() + " days").tagStatus(TagStatus.ANY)
                                 .maxImageAge(Duration.days(spec.cacheExpiryDays())).build()))
-                .removalPolicy(RemovalPolicy.DESTROY)
-                .emptyOnDelete(true)
+                .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
         this.role = Role.Builder.create(this, "Role")
                 .assumedBy(Ipv6Cluster.podIdentity(stack.getAccount()))

@@ -87,9 +87,6 @@ public final class BuildFleetChart extends Chart {
             KubeObjects.add(this, "driver-policy-binding", driverPolicyBinding());
             KubeObjects.add(this, "driver-default-account", driverObject("v1", "ServiceAccount", "default",
                     Map.of("automountServiceAccountToken", false)));
-            KubeObjects.add(this, "driver-networkpolicy", driverObject("networking.k8s.io/v1", "NetworkPolicy",
-                    "deny-ingress", Map.of("spec", Map.of("podSelector", Map.of(), "policyTypes",
-                            List.of("Ingress")))));
         }
     }
 
@@ -210,12 +207,16 @@ public final class BuildFleetChart extends Chart {
                 "periodSeconds", 30, "timeoutSeconds", 10, "failureThreshold", 5));
         container.put("lifecycle", Map.of("preStop", Map.of("exec", Map.of("command", List.of("/bin/sh", "-c",
                 "sleep 5; while buildctl debug histories | grep -q '^STARTED'; do sleep 10; done")))));
+        // limits equal to requests: Guaranteed QoS, so a busy node never evicts a builder mid-build
         container.put("resources", Map.of(
                 "requests", Map.of("cpu", pool.cpu(), "memory", pool.memory()),
-                "limits", Map.of("memory", pool.memory())));
+                "limits", Map.of("cpu", pool.cpu(), "memory", pool.memory())));
+        // rootless BuildKit's documented profile: Unconfined seccomp and AppArmor let rootlesskit create its user
+        // namespace, and newuidmap needs privilege escalation (setuid), so neither is restricted here
         container.put("securityContext", Map.of(
                 "seccompProfile", Map.of("type", "Unconfined"),
                 "appArmorProfile", Map.of("type", "Unconfined"),
+                "runAsNonRoot", true,
                 "runAsUser", 1000,
                 "runAsGroup", 1000));
         container.put("volumeMounts", List.of(

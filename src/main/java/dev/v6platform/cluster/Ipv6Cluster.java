@@ -161,13 +161,13 @@ public final class Ipv6Cluster extends Construct {
                 .description("What the Amazon VPC CNI needs in an IPv6 cluster (AWS ships no managed policy for it)")
                 .statements(cniStatements())
                 .build();
-        String cniReason = "The VPC CNI's EC2 actions (AssignIpv6Addresses, Describe*) support no resource-level "
-                + "permissions; CreateTags is limited to network interfaces. This is the policy of the EKS user guide "
-                + "for IPv6 clusters.";
         Validations.of(cniPolicy).acknowledge(
-                Acknowledgment.builder().id("AwsSolutions-IAM5[Resource::*]").reason(cniReason).build(),
-                Acknowledgment.builder().id("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:*:*:"
-                        + "network-interface/*]").reason(cniReason).build());
+                Acknowledgment.builder().id("AwsSolutions-IAM5[Resource::*]").reason("The VPC CNI's Describe* "
+                        + "actions support no resource-level permissions").build(),
+                Acknowledgment.builder().id("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:"
+                        + "<AWS::AccountId>:network-interface/*]").reason("The VPC CNI assigns IPv6 addresses to and "
+                        + "tags the network interfaces it creates, whose ids it cannot know in advance; limited to "
+                        + "this account's network interfaces in the region").build());
         this.cniRole = Role.Builder.create(this, "CniRole")
                 .assumedBy(podIdentity(Stack.of(this).getAccount()))
                 .description("Pod Identity role of the VPC CNI (kube-system/aws-node) in " + name)
@@ -287,8 +287,10 @@ public final class Ipv6Cluster extends Construct {
      * ids embed logical ids of the provider's resources; they are computed, so any construct id works.
      */
     private static void acknowledgeKubectlProvider(software.constructs.IConstruct provider) {
-        String managed = "aws-cdk-lib's kubectl provider attaches this AWS-managed policy to its Lambda roles; it "
-                + "is AWS's minimal policy for a Lambda function in a VPC that pulls its layer images";
+        String managed = "aws-cdk-lib's kubectl provider attaches these AWS-managed policies to its Lambda roles: "
+                + "logging and VPC network interfaces (AWS's minimal policies for a Lambda function in a VPC), and "
+                + "ECR read-only, which the provider grants so that Helm charts can be pulled from ECR as OCI "
+                + "artifacts (account-wide read; the platform's charts come from public repositories)";
         List<Acknowledgment> acks = new ArrayList<>();
         for (String policy : List.of("service-role/AWSLambdaBasicExecutionRole",
                 "service-role/AWSLambdaVPCAccessExecutionRole", "AmazonEC2ContainerRegistryReadOnly")) {
@@ -344,16 +346,23 @@ public final class Ipv6Cluster extends Construct {
         return addon;
     }
 
-    /** The statements of the IPv6 CNI policy, as the EKS user guide gives them. */
+    /** Every network interface of the account in the region. */
+    static final String NETWORK_INTERFACES = "arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION + ":" + Aws.ACCOUNT_ID
+            + ":network-interface/*";
+
+    /**
+     * The statements of the IPv6 CNI policy: the EKS user guide's, with AssignIpv6Addresses and CreateTags scoped to
+     * the account's network interfaces in the region.
+     */
     static List<PolicyStatement> cniStatements() {
         return List.of(
-                PolicyStatement.Builder.create().sid("AssignIpv6AndDescribe").effect(Effect.ALLOW)
-                        .actions(List.of("ec2:AssignIpv6Addresses", "ec2:DescribeInstances", "ec2:DescribeTags",
+                PolicyStatement.Builder.create().sid("Describe").effect(Effect.ALLOW)
+                        .actions(List.of("ec2:DescribeInstances", "ec2:DescribeTags",
                                 "ec2:DescribeNetworkInterfaces", "ec2:DescribeInstanceTypes"))
                         .resources(List.of("*")).build(),
-                PolicyStatement.Builder.create().sid("TagNetworkInterfaces").effect(Effect.ALLOW)
-                        .actions(List.of("ec2:CreateTags"))
-                        .resources(List.of("arn:" + Aws.PARTITION + ":ec2:*:*:network-interface/*")).build());
+                PolicyStatement.Builder.create().sid("AssignIpv6AndTagNetworkInterfaces").effect(Effect.ALLOW)
+                        .actions(List.of("ec2:AssignIpv6Addresses", "ec2:CreateTags"))
+                        .resources(List.of(NETWORK_INTERFACES)).build());
     }
 
     /** EKS Pod Identity's trust: AssumeRole and TagSession by the service, for this account only. */

@@ -137,17 +137,20 @@ public final class KarpenterAws extends Construct {
      */
     private List<PolicyStatement> controllerStatements(Stack stack, String name, String clusterName) {
         String ec2 = "arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION;
+        String account = ":" + Aws.ACCOUNT_ID + ":";
         String owned = "aws:RequestTag/kubernetes.io/cluster/" + name;
         String ownedResource = "aws:ResourceTag/kubernetes.io/cluster/" + name;
         String nodeClassTag = "karpenter.k8s.aws/ec2nodeclass";
-        List<String> created = List.of(ec2 + ":*:fleet/*", ec2 + ":*:instance/*", ec2 + ":*:volume/*",
-                ec2 + ":*:network-interface/*", ec2 + ":*:launch-template/*", ec2 + ":*:spot-instances-request/*");
+        List<String> created = List.of(ec2 + account + "fleet/*", ec2 + account + "instance/*", ec2 + account
+                + "volume/*", ec2 + account + "network-interface/*", ec2 + account + "launch-template/*", ec2 + account
+                + "spot-instances-request/*");
         List<PolicyStatement> s = new ArrayList<>();
         s.add(statement("AllowScopedEC2InstanceAccessActions", List.of("ec2:RunInstances", "ec2:CreateFleet"),
-                List.of(ec2 + "::image/*", ec2 + "::snapshot/*", ec2 + ":*:security-group/*", ec2 + ":*:subnet/*",
-                        ec2 + ":*:capacity-reservation/*", ec2 + ":*:placement-group/*"), Map.of()));
+                List.of(ec2 + "::image/*", ec2 + "::snapshot/*", ec2 + account + "security-group/*", ec2 + account
+                        + "subnet/*", ec2 + account + "capacity-reservation/*", ec2 + account + "placement-group/*"),
+                Map.of()));
         s.add(statement("AllowScopedEC2LaunchTemplateAccessActions", List.of("ec2:RunInstances", "ec2:CreateFleet"),
-                List.of(ec2 + ":*:launch-template/*"), Map.of(
+                List.of(ec2 + account + "launch-template/*"), Map.of(
                         "StringEquals", Map.of(ownedResource, "owned"),
                         "StringLike", Map.of("aws:ResourceTag/karpenter.sh/nodepool", "*"))));
         s.add(statement("AllowScopedEC2InstanceActionsWithTags", List.of("ec2:RunInstances", "ec2:CreateFleet",
@@ -158,14 +161,14 @@ public final class KarpenterAws extends Construct {
                 "StringEquals", Map.of(owned, "owned", "aws:RequestTag/eks:eks-cluster-name", name,
                         "ec2:CreateAction", List.of("RunInstances", "CreateFleet", "CreateLaunchTemplate")),
                 "StringLike", Map.of("aws:RequestTag/karpenter.sh/nodepool", "*"))));
-        s.add(statement("AllowScopedResourceTagging", List.of("ec2:CreateTags"), List.of(ec2 + ":*:instance/*"),
+        s.add(statement("AllowScopedResourceTagging", List.of("ec2:CreateTags"), List.of(ec2 + account + "instance/*"),
                 Map.of("StringEquals", Map.of(ownedResource, "owned"),
                         "StringLike", Map.of("aws:ResourceTag/karpenter.sh/nodepool", "*"),
                         "StringEqualsIfExists", Map.of("aws:RequestTag/eks:eks-cluster-name", name),
                         "ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of("eks:eks-cluster-name",
                                 "karpenter.sh/nodeclaim", "Name")))));
         s.add(statement("AllowScopedDeletion", List.of("ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"),
-                List.of(ec2 + ":*:instance/*", ec2 + ":*:launch-template/*"), Map.of(
+                List.of(ec2 + account + "instance/*", ec2 + account + "launch-template/*"), Map.of(
                         "StringEquals", Map.of(ownedResource, "owned"),
                         "StringLike", Map.of("aws:ResourceTag/karpenter.sh/nodepool", "*"))));
         s.add(statement("AllowRegionalReadActions", List.of("ec2:DescribeAvailabilityZones", "ec2:DescribeImages",
@@ -231,13 +234,15 @@ public final class KarpenterAws extends Construct {
         String created = "Karpenter creates these with generated ids; every statement on them requires the tags "
                 + "kubernetes.io/cluster/<cluster>=owned and karpenter.sh/nodepool";
         for (String type : List.of("fleet", "instance", "launch-template", "network-interface", "volume")) {
-            reasons.put(ec2 + ":*:" + type + "/*", created);
+            reasons.put(ec2 + ":<AWS::AccountId>:" + type + "/*", created);
         }
-        reasons.put(ec2 + ":*:spot-instances-request/*", created);
-        String referenced = "RunInstances and CreateFleet name the subnets, security groups, AMIs, snapshots, "
-                + "capacity reservations and placement groups Karpenter discovers by tag; limited to the region";
-        for (String type : List.of(":*:security-group/*", ":*:subnet/*", "::image/*", "::snapshot/*",
-                ":*:capacity-reservation/*", ":*:placement-group/*")) {
+        reasons.put(ec2 + ":<AWS::AccountId>:spot-instances-request/*", created);
+        String referenced = "RunInstances and CreateFleet name the subnets, security groups, capacity reservations "
+                + "and placement groups the EC2NodeClass selects (this account, the region) and the AMIs and "
+                + "snapshots it resolves (owned by AWS, so no account); the ids are not known when the policy is "
+                + "written";
+        for (String type : List.of(":<AWS::AccountId>:security-group/*", ":<AWS::AccountId>:subnet/*", "::image/*",
+                "::snapshot/*", ":<AWS::AccountId>:capacity-reservation/*", ":<AWS::AccountId>:placement-group/*")) {
             reasons.put(ec2 + type, referenced);
         }
         reasons.put("arn:<AWS::Partition>:iam::<AWS::AccountId>:instance-profile/*", "Karpenter names the instance "

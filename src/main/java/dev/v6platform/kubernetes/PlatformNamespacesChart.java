@@ -16,7 +16,8 @@ import software.constructs.Construct;
  * {@code namespaces:} section. Each is labelled with the environment and with Pod Security admission labels that
  * enforce its level and warn and audit at {@code restricted}, pinned to the cluster's Kubernetes version.
  *
- * <p>Written to {@code dist/<environment>/namespaces.k8s.yaml}.
+ * <p>Each platform namespace also gets a default-deny ingress NetworkPolicy; the charts that run there allow what
+ * they need. Written to {@code dist/<environment>/namespaces.k8s.yaml}.
  *
  * @see <a href="https://kubernetes.io/docs/concepts/security/pod-security-admission/">Pod Security admission</a>
  */
@@ -34,6 +35,29 @@ public final class PlatformNamespacesChart extends Chart {
             String name = (String) ((Map<String, Object>) ns.get("metadata")).get("name");
             KubeObjects.add(this, name, ns);
         }
+        for (PlatformNamespace ns : PlatformNamespace.values()) {
+            KubeObjects.add(this, "deny-ingress-" + ns.namespaceName(), denyIngress(ns.namespaceName()));
+        }
+    }
+
+    /** The name of the default-deny policy in each platform namespace. */
+    public static final String DENY_INGRESS = "default-deny-ingress";
+
+    /**
+     * A platform namespace admits no traffic its own policies do not allow: a NetworkPolicy selecting every pod with
+     * no ingress rule. (The VPC CNI enforces NetworkPolicies; the platform turns that on.)
+     */
+    public static Map<String, Object> denyIngress(String namespace) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", DENY_INGRESS);
+        metadata.put("namespace", namespace);
+        metadata.put("labels", Map.of("app.kubernetes.io/managed-by", "v6-platform"));
+        Map<String, Object> object = new LinkedHashMap<>();
+        object.put("apiVersion", "networking.k8s.io/v1");
+        object.put("kind", "NetworkPolicy");
+        object.put("metadata", metadata);
+        object.put("spec", Map.of("podSelector", Map.of(), "policyTypes", List.of("Ingress")));
+        return object;
     }
 
     /** The namespace objects as plain data, in the order written. */

@@ -61,7 +61,7 @@ public final class CollectorChart extends Chart {
         container.put("livenessProbe", Map.of("httpGet", health.get("httpGet"), "initialDelaySeconds", 10,
                 "periodSeconds", 15));
         container.put("resources", Map.of("requests", Map.of("cpu", "200m", "memory", "512Mi"),
-                "limits", Map.of("memory", "1Gi")));
+                "limits", Map.of("cpu", "1", "memory", "1Gi")));
         container.put("securityContext", Map.of("allowPrivilegeEscalation", false, "readOnlyRootFilesystem", true,
                 "runAsNonRoot", true, "capabilities", Map.of("drop", List.of("ALL")),
                 "seccompProfile", Map.of("type", "RuntimeDefault")));

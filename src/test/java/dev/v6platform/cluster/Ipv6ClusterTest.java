@@ -154,15 +154,15 @@ class Ipv6ClusterTest {
                 "Principal", Map.of("Service", "pods.eks.amazonaws.com")))));
         prod.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of("AssumeRolePolicyDocument", trust,
                 "ManagedPolicyArns", List.of(Map.of("Ref", Match.stringLikeRegexp("^ClusterCniIpv6Policy"))))));
-        Object assign = Match.objectLike(Map.of("Action", List.of("ec2:AssignIpv6Addresses",
-                "ec2:DescribeInstanceTypes", "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces",
-                "ec2:DescribeTags"), "Resource", "*"));
-        Object tag = Match.objectLike(Map.of("Action", "ec2:CreateTags",
+        Object describe = Match.objectLike(Map.of("Action", List.of("ec2:DescribeInstanceTypes",
+                "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces", "ec2:DescribeTags"), "Resource", "*"));
+        Object tag = Match.objectLike(Map.of("Action", List.of("ec2:AssignIpv6Addresses", "ec2:CreateTags"),
                 "Resource", Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"),
-                        ":ec2:*:*:network-interface/*")))));
+                        ":ec2:", Map.of("Ref", "AWS::Region"), ":", Map.of("Ref", "AWS::AccountId"),
+                        ":network-interface/*")))));
         prod.hasResourceProperties("AWS::IAM::ManagedPolicy", Match.objectLike(Map.of(
                 "ManagedPolicyName", "v6-prod-use1-vpc-cni-ipv6",
-                "PolicyDocument", Match.objectLike(Map.of("Statement", List.of(assign, tag))))));
+                "PolicyDocument", Match.objectLike(Map.of("Statement", List.of(describe, tag))))));
     }
 
     @Test
