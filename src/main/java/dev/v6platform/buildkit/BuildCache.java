@@ -1,6 +1,7 @@
 package dev.v6platform.buildkit;
 
 import dev.v6platform.cluster.Ipv6Cluster;
+import dev.v6platform.cluster.PlatformCluster;
 import dev.v6platform.config.BuildkitSpec;
 import java.util.List;
 import software.amazon.awscdk.Acknowledgment;
@@ -42,7 +43,8 @@ public final class BuildCache extends Construct {
     private final Repository repository;
     private final Role role;
 
-    public BuildCache(Construct scope, String id, String environment, BuildkitSpec spec, Ipv6Cluster cluster,
+    /** The build cache of {@code environment} for the clients of {@code cluster}, created here or imported. */
+    public BuildCache(Construct scope, String id, String environment, BuildkitSpec spec, PlatformCluster cluster,
             IKey key) {
         super(scope, id);
         Stack stack = Stack.of(this);
@@ -89,12 +91,13 @@ public final class BuildCache extends Construct {
                 .build());
         int i = 0;
         for (BuildkitSpec.Client client : spec.clients()) {
-            CfnPodIdentityAssociation.Builder.create(this, "Client" + i++)
-                    .clusterName(cluster.cluster().getClusterName())
+            CfnPodIdentityAssociation association = CfnPodIdentityAssociation.Builder.create(this, "Client" + i++)
+                    .clusterName(cluster.clusterName())
                     .namespace(client.namespace())
                     .serviceAccount(client.serviceAccount())
                     .roleArn(role.getRoleArn())
                     .build();
+            cluster.podIdentityAgent().ifPresent(agent -> association.getNode().addDependency(agent));
         }
         CfnOutput.Builder.create(this, "RegistryCache")
                 .description("BuildKit registry cache (dual-stack endpoint)")

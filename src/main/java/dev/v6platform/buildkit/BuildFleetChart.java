@@ -2,8 +2,8 @@ package dev.v6platform.buildkit;
 
 import dev.v6platform.config.BuildkitSpec;
 import dev.v6platform.config.EnvironmentConfig;
-import dev.v6platform.config.KarpenterSpec;
 import dev.v6platform.karpenter.KarpenterPools;
+import dev.v6platform.karpenter.NodePoolSpec;
 import dev.v6platform.karpenter.Requirement;
 import dev.v6platform.karpenter.Taint;
 import dev.v6platform.kubernetes.KubeObjects;
@@ -55,19 +55,36 @@ public final class BuildFleetChart extends Chart {
     static final String STATE = "/home/user/.local/share/buildkit";
     public static final int GRACE_SECONDS = BuildkitSpec.BUILDER_GRACE_SECONDS;
 
+    /** The fleet of an environment from {@code stacks/}: its buildkit section, on its Karpenter pools. */
     public BuildFleetChart(Construct scope, String id, EnvironmentConfig env) {
+        this(scope, id, env.name(), env.buildkit().orElseThrow(() -> new IllegalArgumentException(env.name()
+                + " has no buildkit section")), taints(env));
+    }
+
+    /**
+     * A fleet on NodePools defined elsewhere (typed, e.g. for a cluster imported from another account): each
+     * builder pool runs on the NodePool its {@code nodePool} names, tolerating that pool's taints.
+     *
+     * @throws IllegalArgumentException when a builder pool names a NodePool not in {@code nodePools}
+     */
+    public BuildFleetChart(Construct scope, String id, String environment, BuildkitSpec spec,
+            List<NodePoolSpec> nodePools) {
+        this(scope, id, environment, spec, taints(spec, nodePools));
+    }
+
+    private BuildFleetChart(Construct scope, String id, String environment, BuildkitSpec spec,
+            Map<String, List<Taint>> taints) {
         super(scope, id);
-        BuildkitSpec spec = env.buildkit().orElseThrow(() -> new IllegalArgumentException(env.name()
-                + " has no buildkit section"));
         KubeObjects.add(this, "storageclass", storageClass());
         KubeObjects.add(this, "serviceaccount", object("v1", "ServiceAccount", SERVICE_ACCOUNT, Map.of()));
         for (BuildkitSpec.Pool pool : spec.pools()) {
             String name = name(pool);
-            String toml = BuildkitdToml.render(env.name(), pool);
+            String toml = BuildkitdToml.render(environment, pool);
             KubeObjects.add(this, name + "-config", object("v1", "ConfigMap", name, Map.of(
                     "data", Map.of("buildkitd.toml", toml))));
             KubeObjects.add(this, name + "-service", service(pool));
-            KubeObjects.add(this, name + "-statefulset", statefulSet(env, spec, pool, toml));
+            KubeObjects.add(this, name + "-statefulset", statefulSet(taints.get(pool.nodePool()), spec, pool,
+                    toml));
             KubeObjects.add(this, name + "-pdb", object("policy/v1", "PodDisruptionBudget", name, Map.of(
                     "spec", Map.of("maxUnavailable", 1, "selector", Map.of("matchLabels", selector(pool))))));
             KubeObjects.add(this, name + "-hpa", autoscaler(pool));
@@ -183,7 +200,7 @@ public final class BuildFleetChart extends Chart {
                 "ports", List.of(Map.of("name", "grpc", "port", PORT, "targetPort", PORT, "protocol", "TCP")))));
     }
 
-    private static Map<String, Object> statefulSet(EnvironmentConfig env, BuildkitSpec spec, BuildkitSpec.Pool pool,
+    private static Map<String, Object> statefulSet(List<Taint> taints, BuildkitSpec spec, BuildkitSpec.Pool pool,
             String toml) {
         List<String> probe = List.of("buildctl", "debug", "workers");
         Map<String, Object> container = new LinkedHashMap<>();
@@ -231,7 +248,7 @@ public final class BuildFleetChart extends Chart {
         podSpec.put("terminationGracePeriodSeconds", GRACE_SECONDS);
         podSpec.put("nodeSelector", Map.of(Requirement.ARCH, pool.architecture(), KarpenterPools.POOL_LABEL,
                 pool.nodePool()));
-        podSpec.put("tolerations", tolerations(env, pool));
+        podSpec.put("tolerations", tolerations(taints));
         podSpec.put("securityContext", Map.of("fsGroup", 1000, "fsGroupChangePolicy", "OnRootMismatch"));
         podSpec.put("topologySpreadConstraints", List.of(Map.of("maxSkew", 1,
                 "topologyKey", "topology.kubernetes.io/zone", "whenUnsatisfiable", "ScheduleAnyway",
@@ -261,13 +278,43 @@ public final class BuildFleetChart extends Chart {
         return object("apps/v1", "StatefulSet", name(pool), Map.of("spec", stsSpec));
     }
 
+    /** The taints of each NodePool of the environment, by name. */
+    private static Map<String, List<Taint>> taints(EnvironmentConfig env) {
+        Map<String, List<Taint>> out = new LinkedHashMap<>();
+        env.karpenter().ifPresent(k -> k.pools().forEach(p -> out.put(p.name(), p.taints().stream()
+                .map(KarpenterPools::taint).toList())));
+        return out;
+    }
+
+    private static Map<String, List<Taint>> taints(BuildkitSpec spec, List<NodePoolSpec> nodePools) {
+        Map<String, List<Taint>> out = new LinkedHashMap<>();
+        nodePools.forEach(p -> out.put(p.name(), p.taints()));
+        for (BuildkitSpec.Pool pool : spec.pools()) {
+            NodePoolSpec nodePool = nodePools.stream().filter(p -> p.name().equals(pool.nodePool())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("builder pool " + pool.architecture()
+                            + " runs on NodePool '" + pool.nodePool() + "', which is not among " + out.keySet()));
+            if (!pool.nodePool().equals(nodePool.labels().get(KarpenterPools.POOL_LABEL))) {
+                throw new IllegalArgumentException("NodePool '" + pool.nodePool() + "' must label its nodes "
+                        + KarpenterPools.POOL_LABEL + "=" + pool.nodePool() + ": the builders select their nodes by "
+                        + "it");
+            }
+            if (!nodePool.valuesOf(Requirement.ARCH).equals(List.of(pool.architecture()))) {
+                throw new IllegalArgumentException("NodePool '" + pool.nodePool() + "' must require "
+                        + Requirement.ARCH + " In [" + pool.architecture() + "] for the " + pool.architecture()
+                        + " builders");
+            }
+        }
+        return out;
+    }
+
     /** Tolerations for every taint of the pool's NodePool. */
     static List<Map<String, Object>> tolerations(EnvironmentConfig env, BuildkitSpec.Pool pool) {
+        return tolerations(taints(env).get(pool.nodePool()));
+    }
+
+    private static List<Map<String, Object>> tolerations(List<Taint> taints) {
         List<Map<String, Object>> out = new ArrayList<>();
-        KarpenterSpec.Pool nodePool = env.karpenter().orElseThrow().pools().stream()
-                .filter(p -> p.name().equals(pool.nodePool())).findFirst().orElseThrow();
-        for (String text : nodePool.taints()) {
-            Taint t = KarpenterPools.taint(text);
+        for (Taint t : taints) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("key", t.key());
             if (t.value().isEmpty()) {

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnTag;
@@ -47,6 +48,7 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.constructs.Construct;
+import software.constructs.IDependable;
 
 /**
  * An IPv6 EKS cluster with the wiring IPv6 clusters fail without.
@@ -81,7 +83,7 @@ import software.constructs.Construct;
  * @see <a href="https://docs.aws.amazon.com/eks/latest/userguide/cni-ipv6.html">IPv6 clusters</a>
  * @see <a href="https://docs.aws.amazon.com/eks/latest/userguide/cni-iam-role.html">VPC CNI IAM role</a>
  */
-public final class Ipv6Cluster extends Construct {
+public final class Ipv6Cluster extends Construct implements PlatformCluster {
     /** Taint of the system nodes; Karpenter's chart and the CoreDNS add-on tolerate it. */
     public static final String CRITICAL_ADDONS_TAINT = "CriticalAddonsOnly";
     /** Label of the system nodes. */
@@ -396,6 +398,7 @@ public final class Ipv6Cluster extends Construct {
      * Registers a role whose instances run pods (a node group's, Karpenter's), attaching the IPv6 CNI policy: the
      * platform's validation fails synth for a registered node role without it.
      */
+    @Override
     public void registerNodeRole(IRole role) {
         if (!nodeRoles.contains(role)) {
             nodeRoles.add(role);
@@ -405,18 +408,26 @@ public final class Ipv6Cluster extends Construct {
         }
     }
 
+    @Override
     public Cluster cluster() {
         return cluster;
     }
 
     /** The cluster's name as a token (a Ref to the cluster, so that users depend on it). */
+    @Override
     public String clusterName() {
         return cluster.getClusterName();
     }
 
     /** The cluster's name as a literal, for names and IAM condition keys that cannot hold tokens. */
+    @Override
     public String literalName() {
         return literalName;
+    }
+
+    @Override
+    public Optional<IDependable> podIdentityAgent() {
+        return Optional.ofNullable(addons.get("eks-pod-identity-agent"));
     }
 
     public ISecurityGroup securityGroup() {
@@ -424,6 +435,7 @@ public final class Ipv6Cluster extends Construct {
     }
 
     /** The customer-managed IPv6 CNI policy; attach it to every role whose instances run pods. */
+    @Override
     public IManagedPolicy cniPolicy() {
         return cniPolicy;
     }
@@ -450,14 +462,36 @@ public final class Ipv6Cluster extends Construct {
         return List.copyOf(nodeRoles);
     }
 
-    /** An IPv6 cluster of another stack, project or account, and its IPv6 CNI policy. */
-    public record Imported(ICluster cluster, IManagedPolicy cniPolicy) {
+    /**
+     * An IPv6 cluster of another stack, project or account, and its IPv6 CNI policy.
+     *
+     * @param cluster     the imported cluster
+     * @param literalName its name
+     * @param cniPolicy   its {@code <cluster>-vpc-cni-ipv6} policy, in this account
+     */
+    public record Imported(ICluster cluster, String literalName, IManagedPolicy cniPolicy) implements PlatformCluster {
+        @Override
+        public String clusterName() {
+            return literalName;
+        }
+
+        /** Attaches the cluster's IPv6 CNI policy (it must exist in this account: the role's account). */
+        @Override
+        public void registerNodeRole(IRole role) {
+            role.addManagedPolicy(cniPolicy);
+        }
+
+        /** The cluster's owners installed the Pod Identity agent. */
+        @Override
+        public Optional<IDependable> podIdentityAgent() {
+            return Optional.empty();
+        }
     }
 
     /**
      * An existing IPv6 cluster of another stack, project or account, by its attributes, for constructs that add
      * to it (Karpenter pools, a BuildKit fleet): the cluster, and its {@code <cluster>-vpc-cni-ipv6} policy for the
-     * node roles they create. Give {@code kubectlRoleArn} (the cluster's kubectl handler role) to apply charts.
+     * node roles they create.
      */
     public static Imported fromAttributes(Construct scope, String id, String clusterName, String securityGroupId,
             ClusterNetwork network) {
@@ -467,7 +501,7 @@ public final class Ipv6Cluster extends Construct {
                 .vpc(network.vpc())
                 .ipFamily(IpFamily.IP_V6)
                 .build());
-        return new Imported(cluster, ManagedPolicy.fromManagedPolicyName(scope, id + "CniPolicy",
+        return new Imported(cluster, clusterName, ManagedPolicy.fromManagedPolicyName(scope, id + "CniPolicy",
                 clusterName + "-vpc-cni-ipv6"));
     }
 

@@ -1,6 +1,7 @@
 package dev.v6platform.karpenter;
 
 import dev.v6platform.cluster.Ipv6Cluster;
+import dev.v6platform.cluster.PlatformCluster;
 import dev.v6platform.kubernetes.KubeObjects;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,7 +61,8 @@ public final class KarpenterAws extends Construct {
     private final String queueName;
     private final List<Rule> rules = new ArrayList<>();
 
-    public KarpenterAws(Construct scope, String id, Ipv6Cluster cluster) {
+    /** Karpenter's AWS side for {@code cluster}, created here or imported from another stack or account. */
+    public KarpenterAws(Construct scope, String id, PlatformCluster cluster) {
         super(scope, id);
         Stack stack = Stack.of(this);
         String name = cluster.literalName();
@@ -122,7 +124,7 @@ public final class KarpenterAws extends Construct {
                 .serviceAccount(SERVICE_ACCOUNT)
                 .roleArn(controllerRole.getRoleArn())
                 .build();
-        association.getNode().addDependency(cluster.addons().get("eks-pod-identity-agent"));
+        cluster.podIdentityAgent().ifPresent(agent -> association.getNode().addDependency(agent));
         acknowledgeControllerPolicy(controllerPolicy);
     }
 
