@@ -98,7 +98,8 @@ final class BuildkitSection {
         long total = 0;
         var m = Pattern.compile("(\\d+)([smh])").matcher(duration);
         while (m.find()) {
-            long n = Long.parseLong(m.group(1));
+            // longer than a century either way; saturate instead of overflowing
+            long n = m.group(1).length() > 12 ? 1_000_000_000_000L : Long.parseLong(m.group(1));
             total += switch (m.group(2)) {
                 case "h" -> n * 3600;
                 case "m" -> n * 60;

@@ -355,7 +355,7 @@ public final class EnvironmentLoader {
                     + "'" + m.group(1) + "' is not an EC2 instance category (" + String.join(", ",
                             new TreeSet<>(INSTANCE_CATEGORIES)) + ")", "use a family such as m7g, c7i or "
                     + "r8g; 'aws ec2 describe-instance-types' lists them");
-        } else if (Integer.parseInt(m.group(2)) > NEWEST_GENERATION) {
+        } else if (m.group(2).length() > 2 || Integer.parseInt(m.group(2)) > NEWEST_GENERATION) {
             p.problem(p.lineOf("families"), p.field("families"), "instance family " + family + " does not exist: "
                     + "the newest EC2 generation is " + NEWEST_GENERATION, "use a family such as m8g or c7i");
         }
@@ -560,7 +560,7 @@ public final class EnvironmentLoader {
     }
 
     static final Pattern PRINCIPAL_ARN = Pattern.compile("arn:aws(-[a-z]+)*:iam::\\d{12}:(role|user)/[\\w+=,.@/-]{1,512}");
-    static final Pattern ADDON_VERSION = Pattern.compile("v(\\d+)\\.(\\d+)\\.(\\d+)-eksbuild\\.\\d+");
+    static final Pattern ADDON_VERSION = Pattern.compile("v(\\d{1,9})\\.(\\d{1,9})\\.(\\d{1,9})-eksbuild\\.\\d{1,9}");
     /** A Graviton instance type: a family with a generation followed by 'g' (m7g, c7gn, r8gd, t4g, im4gn). */
     public static final Pattern GRAVITON_TYPE = Pattern.compile("[a-z]+\\d+g[a-z]*\\.[a-z0-9]+");
     static final int MAX_PUBLIC_ACCESS_CIDRS = 40;

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzzes the three parsers of {@code stacks/} (environment files, {@code network.yaml}, the address lock) with
@@ -19,6 +20,13 @@ import java.util.Arrays;
  */
 class ConfigFuzzTest {
     static final Path DIR = Path.of(System.getProperty("java.io.tmpdir"), "config-fuzz");
+
+    @Test
+    void numbers_too_long_for_an_int_are_refused_or_saturated_not_thrown() {
+        assertThat(BuildkitSection.seconds("99999999999999999999h")).isPositive();
+        assertThat(BuildkitSection.seconds("1h30m")).isEqualTo(5400);
+        assertThat(EnvironmentLoader.ADDON_VERSION.matcher("v2222222222222.1.1-eksbuild.1").matches()).isFalse();
+    }
 
     @FuzzTest(maxDuration = "60s")
     void every_input_is_accepted_or_refused_with_located_problems(byte[] input) throws IOException {
