@@ -63,7 +63,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Timings.start();
         int code = run(args, System.out, System.err);
+        if (System.getenv("V6_TIMINGS") != null) {
+            Timings.mark("done");
+            System.err.println("v6-platform: timings (ms): " + Timings.line());
+        }
         System.out.flush();
         System.err.flush();
         // jsii keeps a node child process; exit explicitly so the JVM does not wait on it.
@@ -172,7 +177,9 @@ public final class Main {
             Path lockPath = stacks.resolve(LOCK_FILE);
             LockFile.Read read = LockFile.readLocated(lockPath);
             AddressLock lock = read.lock();
+            Timings.mark("load_stacks");
             AddressPlan plan = AddressPlanner.plan(network, envs, read, release, discoveredRanges(envs, contexts));
+            Timings.mark("address_plan");
             if (frozen && !plan.changes().isEmpty()) {
                 throw new ConfigException(new ConfigError(EnvironmentLoader.display(lockPath), 0, "",
                         "the lock is out of date (--frozen-plan): " + String.join("; ", plan.changes()),

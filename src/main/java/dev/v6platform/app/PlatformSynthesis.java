@@ -29,6 +29,7 @@ import dev.v6platform.observability.MetricsPipeline;
 import dev.v6platform.observability.PlatformRules;
 import dev.v6platform.observability.SeriesEstimate;
 import dev.v6platform.validation.PlatformRulesPlugin;
+import dev.v6platform.validation.TimedPlugin;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import java.io.IOException;
 import java.io.InputStream;
@@ -110,6 +111,7 @@ public final class PlatformSynthesis {
         if (!pipelineErrors.isEmpty()) {
             throw new ConfigException(pipelineErrors);
         }
+        Timings.mark("checks");
         App app = new App(AppProps.builder()
                 .outdir(cdkOut.toString())
                 .context(context(envs))
@@ -117,7 +119,10 @@ public final class PlatformSynthesis {
                 .analyticsReporting(false)
                 .stackTraces(false)
                 .build());
-        Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new PlatformRulesPlugin());
+        Timings.mark("jsii_start");
+        Validations.of(app).addPlugins(new TimedPlugin(new AwsSolutionsChecks(app), (name, nanos) -> Timings.add(
+                "validate_cdk_nag", nanos)), new TimedPlugin(new PlatformRulesPlugin(), (name, nanos) -> Timings.add(
+                        "validate_platform_rules", nanos)));
         Map<String, PlatformStack> stacks = new LinkedHashMap<>();
         Map<String, ManagedPrometheus> regional = new LinkedHashMap<>();
         Map<String, org.cdk8s.App> charts = new LinkedHashMap<>();
@@ -192,9 +197,12 @@ public final class PlatformSynthesis {
         try {
             Result result = build(envs, plan, stagedAssembly, stagedDist);
             extend.accept(result);
+            Timings.mark("constructs");
             try {
                 result.app().synth();
+                Timings.mark("cdk_synth_and_validation");
                 result.charts().values().forEach(org.cdk8s.App::synth);
+                Timings.mark("kubernetes_yaml");
             } catch (RuntimeException e) {
                 List<String> found = findings(stagedAssembly.resolve("validation-report.json"));
                 throw new SynthesisException(found.isEmpty() ? describe(e) : "validation failed with "
@@ -228,6 +236,7 @@ public final class PlatformSynthesis {
             writeString(stagedDist.resolve(PLAN_PICTURE), AddressPlanSvg.render(plan));
             OutputDirectories.replaceAssembly(stagedAssembly, cdkOut);
             OutputDirectories.replaceDirectory(stagedDist, dist);
+            Timings.mark("reports_and_swap");
             return new Result(result.app(), plan, result.stacks(), result.charts(), cdkOut, dist,
                     result.estimates());
         } finally {
