@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Synth benchmark: prints tables, asserts nothing. Usage:
+#   bash bench/synth.sh [--runs N] [--sizes "1 4 16 32"] [--no-peer] [--no-verify]
+# Measures, on this machine:
+#   1. `npx cdk synth -q` of the four sample environments: cold (empty jsii package cache, first synth) and warm
+#      (median of N), wall time and peak memory of the whole process tree (CLI + JVM + node);
+#   2. the same for the peer (bench/peer: AWS eks-blueprints, four comparable environments, same aws-cdk-lib);
+#   3. synth of 1, 4, 16 and 32 generated environments (one JVM each), to show the cost per environment;
+#   4. where the time of a 4-environment synth goes (V6_TIMINGS=1);
+#   5. `mvn -B -o verify` wall time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 CDK_DISABLE_CLI_TELEMETRY=1
+runs=5 sizes="1 4 16 32" peer=1 verify=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift ;;
+    --sizes) sizes=$2; shift ;;
+    --no-peer) peer=0 ;;
+    --no-verify) verify=0 ;;
+    *) echo "usage: bash bench/synth.sh [--runs N] [--sizes \"1 4 16 32\"] [--no-peer] [--no-verify]" >&2; exit 2 ;;
+  esac
+  shift
+done
+work=$(mktemp -d "${TMPDIR:-/tmp}/v6-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# Runs "$@" in its own session; prints "<wall seconds> <peak MiB>" where peak is the largest sum of the resident
+# memory of every process in the session, sampled every 50 ms.
+measure() {
+  local start end peak=0 rss sid
+  start=$(date +%s.%N)
+  setsid "$@" >"$work/out.log" 2>&1 &
+  sid=$!
+  while kill -0 "$sid" 2>/dev/null; do
+    rss=$(ps -o rss= --sid "$sid" 2>/dev/null | awk '{s+=$1} END {print s+0}')
+    [ "$rss" -gt "$peak" ] && peak=$rss
+    sleep 0.05
+  done
+  wait "$sid" || { echo "failed: $*" >&2; tail -20 "$work/out.log" >&2; exit 1; }
+  end=$(date +%s.%N)
+  awk -v s="$start" -v e="$end" -v p="$peak" 'BEGIN {printf "%.2f %d\n", e - s, p / 1024}'
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+echo "# v6-platform synth benchmark"
+echo
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)," \
+  "$(java -version 2>&1 | head -1), node $(node --version), $(date -u +%Y-%m-%d)"
+echo
+
+bash scripts/app.sh --help >/dev/null   # a current build and classpath: `cdk synth` starts no Maven
+npm ci --no-audit --no-fund --loglevel=error >/dev/null
+
+synth_table() {   # $1 label, $2 directory
+  local cold warm walls=() mems=() r line
+  export JSII_RUNTIME_PACKAGE_CACHE_ROOT="$work/jsii-cache-$1"
+  rm -rf "$JSII_RUNTIME_PACKAGE_CACHE_ROOT" "$2/cdk.out"
+  cold=$(cd "$2" && measure npx cdk synth -q)
+  for ((r = 0; r < runs; r++)); do
+    line=$(cd "$2" && measure npx cdk synth -q)
+    walls+=("${line% *}") mems+=("${line#* }")
+  done
+  unset JSII_RUNTIME_PACKAGE_CACHE_ROOT
+  warm=$(printf '%s\n' "${walls[@]}" | median)
+  printf '| %s | %s | %s | %s | %s |\n' "$1" "${cold% *}" "${cold#* }" "$warm" \
+    "$(printf '%s\n' "${mems[@]}" | sort -n | tail -1)"
+}
+
+echo "## cdk synth -q, four environments (warm: median of $runs)"
+echo
+echo "| app | cold s | cold peak MiB | warm s | warm peak MiB |"
+echo "|---|---:|---:|---:|---:|"
+synth_table v6-platform .
+if [ "$peer" = 1 ]; then
+  (cd bench/peer && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  synth_table peer bench/peer
+fi
+echo
+
+echo "## Cost per environment (one JVM, scripts/app.sh, warm)"
+echo
+echo "| environments | wall s | peak MiB | s per environment |"
+echo "|---:|---:|---:|---:|"
+samples=(dev-euw1 dev-use1 prod-euw1 prod-use1)
+for n in $sizes; do
+  stacks="$work/stacks-$n"
+  mkdir -p "$stacks"
+  cp stacks/network.yaml stacks/address-plan.lock.yaml stacks/schema.json "$stacks/"
+  for ((i = 0; i < n; i++)); do
+    base=${samples[i % 4]}
+    name=$base; [ "$i" -ge 4 ] && name="$base-$i"
+    sed "s/^name: $base\$/name: $name/" "stacks/$base.yaml" >"$stacks/$name.yaml"
+  done
+  bash scripts/app.sh --stacks "$stacks" --out "$work/out-$n/cdk.out" --dist "$work/out-$n/dist" >/dev/null 2>&1
+  line=$(measure bash scripts/app.sh --stacks "$stacks" --out "$work/out-$n/cdk.out" --dist "$work/out-$n/dist")
+  printf '| %d | %s | %s | %.2f |\n' "$n" "${line% *}" "${line#* }" "$(awk -v w="${line% *}" -v n="$n" 'BEGIN {print w / n}')"
+  rm -rf "$work/out-$n"
+done
+echo
+
+echo "## Where the time goes (four environments, ms, one warm run)"
+echo
+V6_TIMINGS=1 bash scripts/app.sh --out "$work/t/cdk.out" --dist "$work/t/dist" 2>&1 >/dev/null \
+  | sed -n 's/^v6-platform: timings (ms): //p' | tr ' ' '\n' \
+  | awk -F= 'BEGIN {print "| phase | ms |"; print "|---|---:|"} {printf "| %s | %s |\n", $1, $2}'
+echo
+echo "validate_* run inside cdk_synth_and_validation. AWS's CloudFormation Validate engine, also inside it, measured"
+echo "alone on the same templates (bench/cfn-validate-cost.js):"
+echo
+node bench/cfn-validate-cost.js "$work/t/cdk.out" | awk 'BEGIN {print "| CloudFormation Validate | ms |"; print "|---|---:|"} {printf "| %s | %s |\n", $1, $2}'
+echo
+
+if [ "$verify" = 1 ]; then
+  echo "## mvn -B -o verify"
+  echo
+  start=$(date +%s)
+  mvn -B -o verify >"$work/verify.log" 2>&1 || { tail -30 "$work/verify.log"; exit 1; }
+  echo "wall: $(( $(date +%s) - start )) s ($(grep -oE 'Tests run: [0-9]+, Failures: 0, Errors: 0, Skipped: 0$' "$work/verify.log" | head -1), then the bounded fuzzing run)"
+fi
