@@ -9,5 +9,6 @@ if [[ ! -f $cp_file || -n $(find pom.xml src/main -newer "$cp_file" -print -quit
   mvn -q -B -Dstyle.color=never compile dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime >&2
   touch "$cp_file"
 fi
-exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "target/classes:$(cat "$cp_file")" \
+# a 32 MB young generation: the JVM touches far less memory (about 120 MiB instead of 190) at no cost in time
+exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmn32m -cp "target/classes:$(cat "$cp_file")" \
   "${V6_MAIN:-dev.v6platform.app.Main}" "$@"
