@@ -64,6 +64,7 @@ public final class Main {
 
     public static void main(String[] args) {
         Timings.start();
+        JsiiWarmUp.start();
         int code = run(args, System.out, System.err);
         if (System.getenv("V6_TIMINGS") != null) {
             Timings.mark("done");

@@ -112,6 +112,7 @@ public final class PlatformSynthesis {
             throw new ConfigException(pipelineErrors);
         }
         Timings.mark("checks");
+        JsiiWarmUp.await();
         App app = new App(AppProps.builder()
                 .outdir(cdkOut.toString())
                 .context(context(envs))
