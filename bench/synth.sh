@@ -3,7 +3,7 @@
 #   bash bench/synth.sh [--runs N] [--sizes "1 4 16 32"] [--no-peer] [--no-verify]
 # Measures, on this machine:
 #   1. `npx cdk synth -q` of the four sample environments: cold (empty jsii package cache, first synth) and warm
-#      (median of N), wall time and peak memory of the whole process tree (CLI + JVM + node);
+#      (median of N), wall time, and in separate runs the peak memory of the whole process tree (CLI + JVM + node);
 #   2. the same for the peer (bench/peer: AWS eks-blueprints, four comparable environments, same aws-cdk-lib);
 #   3. synth of 1, 4, 16 and 32 generated environments (one JVM each), to show the cost per environment;
 #   4. where the time of a 4-environment synth goes (V6_TIMINGS=1);
@@ -25,11 +25,19 @@ done
 work=$(mktemp -d "${TMPDIR:-/tmp}/v6-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# Runs "$@" in its own session; prints "<wall seconds> <peak MiB>" where peak is the largest sum of the resident
-# memory of every process in the session, sampled every 50 ms.
-measure() {
-  local start end peak=0 rss sid
+# Runs "$@"; prints its wall seconds. No sampling runs beside it, so the time is not disturbed.
+timed() {
+  local start end
   start=$(date +%s.%N)
+  "$@" >"$work/out.log" 2>&1 || { echo "failed: $*" >&2; tail -20 "$work/out.log" >&2; exit 1; }
+  end=$(date +%s.%N)
+  awk -v s="$start" -v e="$end" 'BEGIN {printf "%.2f\n", e - s}'
+}
+
+# Runs "$@" in its own session; prints its peak MiB: the largest sum of the resident memory of every process in the
+# session, sampled every 50 ms (the sampling slows the run a little, so its time is not reported).
+peak() {
+  local peak=0 rss sid
   setsid "$@" >"$work/out.log" 2>&1 &
   sid=$!
   while kill -0 "$sid" 2>/dev/null; do
@@ -38,8 +46,7 @@ measure() {
     sleep 0.05
   done
   wait "$sid" || { echo "failed: $*" >&2; tail -20 "$work/out.log" >&2; exit 1; }
-  end=$(date +%s.%N)
-  awk -v s="$start" -v e="$end" -v p="$peak" 'BEGIN {printf "%.2f %d\n", e - s, p / 1024}'
+  echo $((peak / 1024))
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
@@ -54,18 +61,18 @@ bash scripts/app.sh --help >/dev/null   # a current build and classpath: `cdk sy
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
 
 synth_table() {   # $1 label, $2 directory
-  local cold warm walls=() mems=() r line
+  local cold cold_peak warm walls=() r
   export JSII_RUNTIME_PACKAGE_CACHE_ROOT="$work/jsii-cache-$1"
   rm -rf "$JSII_RUNTIME_PACKAGE_CACHE_ROOT" "$2/cdk.out"
-  cold=$(cd "$2" && measure npx cdk synth -q)
+  cold=$(cd "$2" && timed npx cdk synth -q)
+  rm -rf "$JSII_RUNTIME_PACKAGE_CACHE_ROOT" "$2/cdk.out"
+  cold_peak=$(cd "$2" && peak npx cdk synth -q)
   for ((r = 0; r < runs; r++)); do
-    line=$(cd "$2" && measure npx cdk synth -q)
-    walls+=("${line% *}") mems+=("${line#* }")
+    walls+=("$(cd "$2" && timed npx cdk synth -q)")
   done
   unset JSII_RUNTIME_PACKAGE_CACHE_ROOT
   warm=$(printf '%s\n' "${walls[@]}" | median)
-  printf '| %s | %s | %s | %s | %s |\n' "$1" "${cold% *}" "${cold#* }" "$warm" \
-    "$(printf '%s\n' "${mems[@]}" | sort -n | tail -1)"
+  printf '| %s | %s | %s | %s | %s |\n' "$1" "$cold" "$cold_peak" "$warm" "$(cd "$2" && peak npx cdk synth -q)"
 }
 
 echo "## cdk synth -q, four environments (warm: median of $runs)"
@@ -93,9 +100,10 @@ for n in $sizes; do
     name=$base; [ "$i" -ge 4 ] && name="$base-$i"
     sed "s/^name: $base\$/name: $name/" "stacks/$base.yaml" >"$stacks/$name.yaml"
   done
-  bash scripts/app.sh --stacks "$stacks" --out "$work/out-$n/cdk.out" --dist "$work/out-$n/dist" >/dev/null 2>&1
-  line=$(measure bash scripts/app.sh --stacks "$stacks" --out "$work/out-$n/cdk.out" --dist "$work/out-$n/dist")
-  printf '| %d | %s | %s | %.2f |\n' "$n" "${line% *}" "${line#* }" "$(awk -v w="${line% *}" -v n="$n" 'BEGIN {print w / n}')"
+  app=(bash scripts/app.sh --stacks "$stacks" --out "$work/out-$n/cdk.out" --dist "$work/out-$n/dist")
+  "${app[@]}" >/dev/null 2>&1
+  wall=$(timed "${app[@]}")
+  printf '| %d | %s | %s | %.2f |\n' "$n" "$wall" "$(peak "${app[@]}")" "$(awk -v w="$wall" -v n="$n" 'BEGIN {print w / n}')"
   rm -rf "$work/out-$n"
 done
 echo
