@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The committed facts of one environment, {@code stacks/context/<environment>.json}: keys sorted and lists in a
@@ -28,6 +29,9 @@ public final class ContextFile {
     static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    /** Files already read in this JVM (synth reads each context once for the loader, the planner and Karpenter). */
+    private static final Map<String, EnvironmentContext> READ = new ConcurrentHashMap<>();
 
     private ContextFile() {
     }
@@ -111,6 +115,22 @@ public final class ContextFile {
      * @throws ConfigException naming the file, the field and the fix when it is not what the refresh step writes
      */
     public static EnvironmentContext read(Path file) {
+        String key;
+        try {
+            key = file.toAbsolutePath().normalize() + "|" + Files.getLastModifiedTime(file).toMillis() + "|"
+                    + Files.size(file);
+        } catch (IOException e) {
+            return parse(file);
+        }
+        EnvironmentContext cached = READ.get(key);
+        if (cached == null) {
+            cached = parse(file);
+            READ.put(key, cached);
+        }
+        return cached;
+    }
+
+    private static EnvironmentContext parse(Path file) {
         String field = "";
         try {
             JsonNode doc = JSON.readTree(file.toFile());
