@@ -7,6 +7,7 @@ package dev.v6platform.app;
  */
 final class JsiiWarmUp {
     private static Thread thread;
+    private static volatile LinkageError broken;
 
     private JsiiWarmUp() {
     }
@@ -19,23 +20,38 @@ final class JsiiWarmUp {
         thread = new Thread(() -> {
             try {
                 software.amazon.awscdk.Token.isUnresolved("v6-platform");
-            } catch (RuntimeException | LinkageError e) {
+            } catch (RuntimeException e) {
                 // the main thread's first jsii call fails the same way and reports it
+            } catch (LinkageError e) {
+                // a class that failed to initialize here would only say "could not initialize" there
+                broken = e;
             }
         }, "jsii-warm-up");
         thread.setDaemon(true);
         thread.start();
     }
 
-    /** Waits for the warm-up, if one was started; jsii is not used from two threads at once. */
+    /**
+     * Waits for the warm-up, if one was started (jsii is never used from two threads at once), and rethrows a
+     * linkage error it met, with its cause.
+     */
     static synchronized void await() {
         if (thread == null) {
             return;
         }
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+        if (broken != null) {
+            throw broken;
         }
     }
 }

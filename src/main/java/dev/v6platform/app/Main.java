@@ -107,21 +107,27 @@ public final class Main {
     }
 
     /**
-     * The IPv4 blocks of VPCs the platform did not create, as the refresh step found them in the environments'
-     * accounts and regions: used space for the planner. Each block once (environments can share an account and
+     * The IPv4 blocks the refresh step found in the environments' accounts and regions that this lock does not hold:
+     * used space for the planner. That is every block of a VPC the platform did not create, and every block of one it
+     * did (tagged {@code v6-platform:managed-by}) that is not a block in the lock: a released environment's VPC that
+     * still exists, or one planned by another checkout. Each block once (environments can share an account and
      * region), sorted.
      */
     static List<AddressRange> discoveredRanges(List<EnvironmentConfig> envs,
-            Map<String, Optional<EnvironmentContext>> contexts) {
+            Map<String, Optional<EnvironmentContext>> contexts, AddressLock lock) {
+        Set<Ipv4Cidr> locked = new TreeSet<>();
+        lock.vpcs().values().forEach(v -> locked.addAll(v.blocks()));
         Map<Ipv4Cidr, AddressRange> out = new TreeMap<>();
         for (EnvironmentConfig env : envs) {
-            contexts.get(env.name()).ifPresent(ctx -> ctx.vpcRanges().stream().filter(r -> !r.managed())
-                    .forEach(r -> {
-                        Ipv4Cidr cidr = Ipv4Cidr.parse(r.cidr());
-                        out.putIfAbsent(cidr, new AddressRange(cidr, "VPC " + r.vpcId() + " of account "
-                                + ctx.account() + " in " + ctx.region(), EnvironmentLoader.display(
-                                        ContextFile.of(env)), 0));
-                    }));
+            contexts.get(env.name()).ifPresent(ctx -> ctx.vpcRanges().forEach(r -> {
+                Ipv4Cidr cidr = Ipv4Cidr.parse(r.cidr());
+                if (r.managed() && locked.contains(cidr)) {
+                    return;
+                }
+                out.putIfAbsent(cidr, new AddressRange(cidr, "VPC " + r.vpcId() + " of account " + ctx.account()
+                        + " in " + ctx.region() + (r.managed() ? ", tagged v6-platform:managed-by but not in this "
+                        + "lock" : ""), EnvironmentLoader.display(ContextFile.of(env)), 0));
+            }));
         }
         return List.copyOf(out.values());
     }
@@ -179,7 +185,8 @@ public final class Main {
             LockFile.Read read = LockFile.readLocated(lockPath);
             AddressLock lock = read.lock();
             Timings.mark("load_stacks");
-            AddressPlan plan = AddressPlanner.plan(network, envs, read, release, discoveredRanges(envs, contexts));
+            AddressPlan plan = AddressPlanner.plan(network, envs, read, release, discoveredRanges(envs, contexts,
+                    lock));
             Timings.mark("address_plan");
             if (frozen && !plan.changes().isEmpty()) {
                 throw new ConfigException(new ConfigError(EnvironmentLoader.display(lockPath), 0, "",

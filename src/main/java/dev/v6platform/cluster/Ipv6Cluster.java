@@ -11,6 +11,7 @@ import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnTag;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Token;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.ec2.CfnLaunchTemplate;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
@@ -348,9 +349,10 @@ public final class Ipv6Cluster extends Construct implements PlatformCluster {
         return addon;
     }
 
-    /** Every network interface of the account in the region. */
-    static final String NETWORK_INTERFACES = "arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION + ":" + Aws.ACCOUNT_ID
-            + ":network-interface/*";
+    /** Every network interface of the account in the region (a method: Aws's constants are jsii calls). */
+    static String networkInterfaces() {
+        return "arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":network-interface/*";
+    }
 
     /**
      * The statements of the IPv6 CNI policy: the EKS user guide's, with AssignIpv6Addresses and CreateTags scoped to
@@ -364,7 +366,7 @@ public final class Ipv6Cluster extends Construct implements PlatformCluster {
                         .resources(List.of("*")).build(),
                 PolicyStatement.Builder.create().sid("AssignIpv6AndTagNetworkInterfaces").effect(Effect.ALLOW)
                         .actions(List.of("ec2:AssignIpv6Addresses", "ec2:CreateTags"))
-                        .resources(List.of(NETWORK_INTERFACES)).build());
+                        .resources(List.of(networkInterfaces())).build());
     }
 
     /** EKS Pod Identity's trust: AssumeRole and TagSession by the service, for this account only. */
@@ -470,6 +472,13 @@ public final class Ipv6Cluster extends Construct implements PlatformCluster {
      * @param cniPolicy   its {@code <cluster>-vpc-cni-ipv6} policy, in this account
      */
     public record Imported(ICluster cluster, String literalName, IManagedPolicy cniPolicy) implements PlatformCluster {
+        public Imported {
+            if (Token.isUnresolved(literalName)) {
+                throw new IllegalArgumentException("an imported cluster needs its name as a literal (it names roles "
+                        + "and IAM condition keys), not a token");
+            }
+        }
+
         @Override
         public String clusterName() {
             return literalName;

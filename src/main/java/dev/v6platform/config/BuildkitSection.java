@@ -98,16 +98,21 @@ final class BuildkitSection {
         long total = 0;
         var m = Pattern.compile("(\\d+)([smh])").matcher(duration);
         while (m.find()) {
-            // longer than a century either way; saturate instead of overflowing
-            long n = m.group(1).length() > 12 ? 1_000_000_000_000L : Long.parseLong(m.group(1));
-            total += switch (m.group(2)) {
-                case "h" -> n * 3600;
-                case "m" -> n * 60;
-                default -> n;
+            // anything past 10^12 s (30,000 years) saturates there instead of overflowing
+            String digits = m.group(1).replaceFirst("^0+(?=.)", "");
+            long n = digits.length() > 12 ? CAP : Long.parseLong(digits);
+            long unit = switch (m.group(2)) {
+                case "h" -> 3600;
+                case "m" -> 60;
+                default -> 1;
             };
+            total = Math.min(CAP, total + Math.min(CAP, n * unit));
         }
         return total;
     }
+
+    /** Where {@link #seconds} saturates: 10^12 s; n * 3600 stays far below Long.MAX_VALUE for n up to it. */
+    static final long CAP = 1_000_000_000_000L;
 
     private static Optional<BuildkitSpec.Pool> pool(YamlObject p, Optional<KarpenterSpec> karpenter,
             Set<String> architectures, boolean certManager) {

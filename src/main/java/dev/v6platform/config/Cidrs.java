@@ -74,7 +74,8 @@ public final class Cidrs {
         }
         try {
             String host = cidr.substring(0, slash);
-            if (!host.matches("[0-9a-fA-F:.]+")) {
+            // literal addresses only: anything else could make InetAddress resolve a name
+            if (!host.matches("\\d{1,3}(\\.\\d{1,3}){3}") && !(host.contains(":") && host.matches("[0-9a-fA-F:.]+"))) {
                 return null;
             }
             byte[] bytes = InetAddress.getByName(host).getAddress();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -147,8 +148,16 @@ public final class ContextFile {
             for (JsonNode t : list(doc, field)) {
                 List<String> typeZones = new ArrayList<>();
                 list(t, "zones").forEach(n -> typeZones.add(n.asText()));
-                types.add(new InstanceTypeFacts(text(t, "name"), text(t, "architecture"), t.path("hypervisor")
-                        .asText(""), t.path("vcpus").asInt(), t.path("memoryMiB").asLong(),
+                String name = text(t, "name");
+                if (!INSTANCE_TYPE.matcher(name).matches()) {
+                    throw new IOException("'" + name + "' is not an instance type name such as m7g.large");
+                }
+                String architecture = text(t, "architecture");
+                if (!architecture.equals("arm64") && !architecture.equals("amd64")) {
+                    throw new IOException(name + " has architecture '" + architecture + "'; expected arm64 or amd64");
+                }
+                types.add(new InstanceTypeFacts(name, architecture, t.path("hypervisor").asText(""),
+                        positive(t, "vcpus", name), t.path("memoryMiB").asLong(),
                         t.path("maxNetworkInterfaces").asInt(), t.path("ipv6AddressesPerInterface").asInt(),
                         typeZones));
             }
@@ -187,6 +196,17 @@ public final class ContextFile {
                     "the context file cannot be read: " + e.getMessage(), "run " + REFRESH_COMMAND
                             + " for this environment again, review the diff and commit it"));
         }
+    }
+
+    private static final Pattern INSTANCE_TYPE = Pattern.compile(
+            "[a-z0-9-]+\\.[a-z0-9-]+");
+
+    private static int positive(JsonNode parent, String field, String what) throws IOException {
+        JsonNode n = parent.get(field);
+        if (n == null || !n.canConvertToInt() || n.asInt() <= 0) {
+            throw new IOException(what + " has no positive '" + field + "'");
+        }
+        return n.asInt();
     }
 
     private static JsonNode list(JsonNode parent, String field) throws IOException {

@@ -38,15 +38,18 @@ public final class ContextRules {
     }
 
     /**
-     * The context file refers to another account or region than the environment: its facts would be wrong.
+     * Whether the context was recorded for the environment's account and region; if not, a problem at the
+     * environment's {@code account} line says so, and the context must not be used (its facts would be wrong).
      */
-    static void checkBelongs(YamlObject y, String environment, String account, String region,
+    static boolean checkBelongs(YamlObject y, String environment, String account, String region,
             EnvironmentContext ctx, String file) {
         if (account != null && region != null && (!ctx.account().equals(account) || !ctx.region().equals(region))) {
-            y.problems().add(file, 0, "account", "the context was recorded for account " + ctx.account() + ", "
-                    + ctx.region() + " but " + environment + " is in account " + account + ", " + region,
+            y.problem(y.lineOf("account"), "account", file + " was recorded for account " + ctx.account() + ", "
+                    + ctx.region() + ", but " + environment + " is in account " + account + ", " + region,
                     refreshFix(environment));
+            return false;
         }
+        return true;
     }
 
     /**
@@ -99,7 +102,8 @@ public final class ContextRules {
     private static String describe(EnvironmentContext ctx) {
         List<String> out = new ArrayList<>();
         ctx.zones().forEach(z -> out.add(z.name() + " (" + z.id() + ")"));
-        return String.join(", ", out);
+        return out.isEmpty() ? "the zones the refresh step finds (it recorded none; " + refreshFix(ctx.environment())
+                + ")" : String.join(", ", out);
     }
 
     /**
@@ -113,6 +117,9 @@ public final class ContextRules {
         }
         Optional<EnvironmentContext> ctx = view.context();
         boolean word = VERSION_WORDS.contains(v.value());
+        if (version == null) {
+            return word ? Optional.empty() : Optional.of(v.value());
+        }
         Optional<AddonFacts> facts = ctx.filter(c -> version != null && c.kubernetesVersion().equals(
                 version.toString())).flatMap(c -> c.addons().stream().filter(f -> f.name().equals(addon))
                 .findFirst());

@@ -269,8 +269,8 @@ public final class EnvironmentLoader {
         String region = y.string("region", "us-east-1").map(s -> check(y, s, REGION.matcher(s.value()).matches(),
                 "'" + s.value() + "' is not an AWS region name", "use a region code such as 'us-east-1' or "
                         + "'eu-west-1'")).orElse(null);
-        ContextRules.View ctx = useContext && name != null ? new ContextRules.View(true,
-                context(y, name, account, region), display(contextPath(y, name))) : ContextRules.View.UNCHECKED;
+        ContextRules.View ctx = useContext && name != null ? context(y, name, account, region)
+                : ContextRules.View.UNCHECKED;
         List<String> zones = y.stringList("availabilityZones", "[" + (region == null ? "us-east-1" : region) + "a, "
                 + (region == null ? "us-east-1" : region) + "b]").map(list -> zones(y, list, region, name, ctx))
                 .orElse(List.of());
@@ -390,24 +390,28 @@ public final class EnvironmentLoader {
         return out;
     }
 
-    /** The environment's committed context, if any; a broken or foreign one is a problem. */
-    private static Path contextPath(YamlObject y, String name) {
-        return Path.of(y.file()).resolveSibling(ContextFile.DIRECTORY).resolve(name + ".json");
-    }
-
-    private static Optional<EnvironmentContext> context(YamlObject y, String name, String account, String region) {
+    /**
+     * How to treat the environment's committed context: checked against it when it is there and sound, checked
+     * without it (warnings) when there is none, and unchecked when it is broken or recorded for another account or
+     * region, after a problem that says so.
+     */
+    private static ContextRules.View context(YamlObject y, String name, String account, String region) {
         Path file = contextPath(y, name);
         if (!Files.isRegularFile(file)) {
-            return Optional.empty();
+            return new ContextRules.View(true, Optional.empty(), display(file));
         }
         try {
             EnvironmentContext ctx = ContextFile.read(file);
-            ContextRules.checkBelongs(y, name, account, region, ctx, display(file));
-            return Optional.of(ctx);
+            return ContextRules.checkBelongs(y, name, account, region, ctx, display(file))
+                    ? new ContextRules.View(true, Optional.of(ctx), display(file)) : ContextRules.View.UNCHECKED;
         } catch (ConfigException e) {
             e.errors().forEach(y.problems()::add);
-            return Optional.empty();
+            return ContextRules.View.UNCHECKED;
         }
+    }
+
+    private static Path contextPath(YamlObject y, String name) {
+        return Path.of(y.file()).resolveSibling(ContextFile.DIRECTORY).resolve(name + ".json");
     }
 
     private static List<String> zones(YamlObject y, List<Scalar> list, String region, String name,
@@ -763,7 +767,8 @@ public final class EnvironmentLoader {
             }
         }
         int slash = text.indexOf('/');
-        if (slash < 0 || !text.substring(0, slash).matches("[0-9a-fA-F:]+")) {
+        // a literal IPv6 address only: anything else could make InetAddress resolve a name
+        if (slash < 0 || !text.substring(0, slash).contains(":") || !text.substring(0, slash).matches("[0-9a-fA-F:]+")) {
             return false;
         }
         try {
@@ -861,10 +866,11 @@ public final class EnvironmentLoader {
                     "use " + NEWEST_GENERATION + " or lower, e.g. 7 for c7g/m7i and newer");
         }
         List<String> capacity = new ArrayList<>();
-        p.stringList("capacityTypes", null).filter(List::isEmpty).ifPresent(empty -> p.problem(
+        Optional<List<Scalar>> capacityTypes = p.stringList("capacityTypes", null);
+        capacityTypes.filter(List::isEmpty).ifPresent(empty -> p.problem(
                 p.lineOf("capacityTypes"), p.field("capacityTypes"), "no capacity type, so no node could be launched",
                 "list spot and/or on-demand, or leave capacityTypes out for on-demand"));
-        p.stringList("capacityTypes", null).ifPresent(list -> list.forEach(c -> {
+        capacityTypes.ifPresent(list -> list.forEach(c -> {
             if (c.value().equals("reserved")) {
                 p.problem(c.line(), c.field(), "capacity type 'reserved' needs capacity reservations selected in the "
                         + "EC2NodeClass, which the platform does not configure", "use spot or on-demand");
@@ -883,7 +889,8 @@ public final class EnvironmentLoader {
             return w.intValue();
         });
         Map<String, String> limits = new LinkedHashMap<>();
-        p.stringMap("limits", "{cpu: \"1000\", memory: 4000Gi}").ifPresent(map -> map.forEach((key, value) -> {
+        Optional<Map<Scalar, Scalar>> limitMap = p.stringMap("limits", "{cpu: \"1000\", memory: 4000Gi}");
+        limitMap.ifPresent(map -> map.forEach((key, value) -> {
             if (!key.value().equals("cpu") && !key.value().equals("memory")) {
                 p.problem(key.line(), key.field(), "unknown limit '" + key.value() + "'", "limit cpu and memory");
             } else if (!QUANTITY.matcher(value.value()).matches()) {
@@ -896,9 +903,8 @@ public final class EnvironmentLoader {
                 limits.put(key.value(), value.value());
             }
         }));
-        boolean cpuGiven = p.stringMap("limits", null).map(m -> m.keySet().stream()
-                .anyMatch(k -> k.value().equals("cpu"))).orElse(false);
-        if (p.has("limits") && !cpuGiven) {
+        // a cpu key with a wrong value is already reported; only a missing one means "no cpu limit"
+        if (limitMap.isPresent() && !p.object("limits", null).map(o -> o.has("cpu")).orElse(false)) {
             p.problem(p.lineOf("limits"), p.field("limits"), "no cpu limit, so the pool could grow without bound",
                     "set limits.cpu, e.g. cpu: \"1000\"");
         }

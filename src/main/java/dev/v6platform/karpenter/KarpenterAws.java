@@ -148,8 +148,9 @@ public final class KarpenterAws extends Construct {
                 + "spot-instances-request/*");
         List<PolicyStatement> s = new ArrayList<>();
         s.add(statement("AllowScopedEC2InstanceAccessActions", List.of("ec2:RunInstances", "ec2:CreateFleet"),
-                List.of(ec2 + "::image/*", ec2 + "::snapshot/*", ec2 + account + "security-group/*", ec2 + account
-                        + "subnet/*", ec2 + account + "capacity-reservation/*", ec2 + account + "placement-group/*"),
+                // subnets and capacity reservations may be shared through RAM: their ARNs carry the owner's account
+                List.of(ec2 + "::image/*", ec2 + "::snapshot/*", ec2 + account + "security-group/*", ec2
+                        + ":*:subnet/*", ec2 + ":*:capacity-reservation/*", ec2 + account + "placement-group/*"),
                 Map.of()));
         s.add(statement("AllowScopedEC2LaunchTemplateAccessActions", List.of("ec2:RunInstances", "ec2:CreateFleet"),
                 List.of(ec2 + account + "launch-template/*"), Map.of(
@@ -243,10 +244,15 @@ public final class KarpenterAws extends Construct {
                 + "and placement groups the EC2NodeClass selects (this account, the region) and the AMIs and "
                 + "snapshots it resolves (owned by AWS, so no account); the ids are not known when the policy is "
                 + "written";
-        for (String type : List.of(":<AWS::AccountId>:security-group/*", ":<AWS::AccountId>:subnet/*", "::image/*",
-                "::snapshot/*", ":<AWS::AccountId>:capacity-reservation/*", ":<AWS::AccountId>:placement-group/*")) {
+        for (String type : List.of(":<AWS::AccountId>:security-group/*", "::image/*", "::snapshot/*",
+                ":<AWS::AccountId>:placement-group/*")) {
             reasons.put(ec2 + type, referenced);
         }
+        String shared = "RunInstances and CreateFleet name the subnets and capacity reservations the EC2NodeClass "
+                + "selects; in a shared VPC or with reservations shared through RAM they belong to the owner's "
+                + "account, so the account is open; limited to the region";
+        reasons.put(ec2 + ":*:subnet/*", shared);
+        reasons.put(ec2 + ":*:capacity-reservation/*", shared);
         reasons.put("arn:<AWS::Partition>:iam::<AWS::AccountId>:instance-profile/*", "Karpenter names the instance "
                 + "profiles it creates; creation, tagging and role changes require the cluster's, region's and "
                 + "EC2NodeClass's tags");

@@ -88,8 +88,8 @@ public final class EksLookups {
         try {
             for (ClusterVersionInformation v : eks.describeClusterVersionsPaginator(DescribeClusterVersionsRequest
                     .builder().clusterType("eks").build()).clusterVersions()) {
-                String status = v.versionStatusAsString() != null ? v.versionStatusAsString()
-                        : String.valueOf(v.statusAsString());
+                String status = status(v.versionStatusAsString() != null ? v.versionStatusAsString()
+                        : v.statusAsString());
                 out.add(new ClusterVersionFacts(v.clusterVersion(), status, Boolean.TRUE.equals(v.defaultVersion()),
                         date(v.endOfStandardSupportDate()), date(v.endOfExtendedSupportDate())));
             }
@@ -98,6 +98,14 @@ public final class EksLookups {
         }
         out.sort(Comparator.comparing((ClusterVersionFacts v) -> minorKey(v.version())).reversed());
         return out;
+    }
+
+    /**
+     * The support status in one spelling: {@code versionStatus} is STANDARD_SUPPORT, the older {@code status} is
+     * standard-support; an absent one is UNKNOWN.
+     */
+    static String status(String raw) {
+        return raw == null || raw.isBlank() ? "UNKNOWN" : raw.trim().toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     private static String date(Instant instant) {

@@ -25,6 +25,8 @@ class ConfigFuzzTest {
     void numbers_too_long_for_an_int_are_refused_or_saturated_not_thrown() {
         assertThat(BuildkitSection.seconds("99999999999999999999h")).isPositive();
         assertThat(BuildkitSection.seconds("1h30m")).isEqualTo(5400);
+        assertThat(BuildkitSection.seconds("999999999999h".repeat(3000))).isEqualTo(BuildkitSection.CAP);
+        assertThat(BuildkitSection.seconds("0000000000000001h")).isEqualTo(3600);
         assertThat(EnvironmentLoader.ADDON_VERSION.matcher("v2222222222222.1.1-eksbuild.1").matches()).isFalse();
     }
 

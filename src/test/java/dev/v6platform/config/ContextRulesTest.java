@@ -148,11 +148,36 @@ class ContextRulesTest {
                 c.region(), c.zones(), c.instanceTypes(), c.vpcRanges(), c.kubernetesVersion(), c.addons(),
                 c.clusterVersions()));
 
+        assertThat(errors(dir)).as("its facts are not used, so nothing else is reported").singleElement()
+                .satisfies(e -> {
+                    assertThat(e.file()).endsWith("ctx-foreign/dev-use1.yaml");
+                    assertThat(e.line()).isEqualTo(4);
+                    assertThat(e.field()).isEqualTo("account");
+                    assertThat(e.problem()).endsWith("ctx-foreign/context/dev-use1.json was recorded for account "
+                            + "999999999999, us-east-1, but dev-use1 is in account 314159265358, us-east-1");
+                });
+    }
+
+    @Test
+    void an_instance_type_without_a_size_or_vcpus_in_the_context_is_a_located_error() throws IOException {
+        Path dir = stacks("ctx-bad-type", t -> t, null);
+        Files.createDirectories(dir.resolve("context"));
+        Files.writeString(dir.resolve("context/dev-use1.json"), ContextFile.render(Contexts.of(DEV, List.of(),
+                "m7g.large:arm64")).replace("\"m7g.large\"", "\"m7g\""));
+
         assertThat(errors(dir)).singleElement().satisfies(e -> {
-            assertThat(e.file()).endsWith("ctx-foreign/context/dev-use1.json");
-            assertThat(e.problem()).isEqualTo("the context was recorded for account 999999999999, us-east-1 but "
-                    + "dev-use1 is in account 314159265358, us-east-1");
+            assertThat(e.field()).isEqualTo("instanceTypes");
+            assertThat(e.problem()).isEqualTo("the context file cannot be read: 'm7g' is not an instance type name "
+                    + "such as m7g.large");
         });
+    }
+
+    @Test
+    void an_invalid_kubernetes_version_with_a_version_word_gives_one_error() throws IOException {
+        Path dir = stacks("ctx-bad-version", t -> t.replace("kubernetesVersion: \"1.34\"", "kubernetesVersion: \"1.99\"")
+                .replace("coredns: v1.12.4-eksbuild.1", "coredns: default"), c -> c);
+
+        assertThat(errors(dir)).extracting(ConfigError::field).containsExactly("kubernetesVersion");
     }
 
     @Test

@@ -200,6 +200,20 @@ class EnvironmentLoaderTest {
     }
 
     @Test
+    void a_wrong_type_in_capacity_types_or_limits_is_reported_once_without_a_false_second_error(@TempDir Path dir)
+            throws IOException {
+        String base = Files.readString(BAD.resolve("karpenter-family-contradicts-arch.yaml"))
+                .replace("families: [m7g, c7i]", "capacityTypes: spot").replace("limits: {cpu: \"100\"}",
+                        "limits: {cpu: 100}");
+        Path file = dir.resolve("bad-env.yaml");
+        Files.writeString(file, base);
+
+        assertThatThrownBy(() -> EnvironmentLoader.loadFile(file)).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).errors()).extracting(ConfigError::field)
+                        .containsExactly("karpenter.pools[0].capacityTypes", "karpenter.pools[0].limits.cpu"));
+    }
+
+    @Test
     void rejects_a_file_that_is_not_utf8_naming_the_line(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("latin1.yaml");
         byte[] text = "name: caf\u00e9\nowner: x\n".getBytes(StandardCharsets.ISO_8859_1);

@@ -114,6 +114,13 @@ class EksLookupsTest {
     }
 
     @Test
+    void both_spellings_of_the_support_status_become_one() {
+        assertThat(EksLookups.status("extended-support")).isEqualTo("EXTENDED_SUPPORT");
+        assertThat(EksLookups.status("STANDARD_SUPPORT")).isEqualTo("STANDARD_SUPPORT");
+        assertThat(EksLookups.status(null)).isEqualTo("UNKNOWN");
+    }
+
+    @Test
     void versions_compare_numerically_not_as_text() {
         assertThat(EksLookups.NEWEST_LAST.compare("v1.10.0-eksbuild.1", "v1.9.9-eksbuild.9")).isPositive();
         assertThat(EksLookups.NEWEST_LAST.compare("v1.20.4-eksbuild.10", "v1.20.4-eksbuild.2")).isPositive();

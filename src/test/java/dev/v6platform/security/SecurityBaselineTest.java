@@ -57,6 +57,12 @@ class SecurityBaselineTest {
                     + "examples drop none");
 
     static final Pattern WILDCARD_ACCOUNT_OR_REGION = Pattern.compile("arn:[^:]*:[^:]+:(\\*|[^:]*:\\*):");
+
+    /** ARNs whose account stays open, and why. */
+    static final Map<String, String> OPEN_ACCOUNT = Map.of(
+            "arn:${AWS_Partition}:ec2:${AWS_Region}:*:subnet/*", "a shared VPC's subnets belong to its owner",
+            "arn:${AWS_Partition}:ec2:${AWS_Region}:*:capacity-reservation/*", "capacity reservations can be "
+                    + "shared through RAM and belong to their owner");
     static final Pattern PINNED_IMAGE = Pattern.compile("[^:@]+(:v?\\d+(\\.\\d+)*[-.\\w]*|@sha256:[0-9a-f]{64})");
 
     static Map<String, JsonNode> templates = new TreeMap<>();
@@ -119,7 +125,7 @@ class SecurityBaselineTest {
                             actions.stream().filter(a -> !UNSCOPABLE.contains(a)).forEach(a -> out.add(at
                                     + ": " + a + " on Resource * (it supports resource-level permissions)"));
                         }
-                        if (WILDCARD_ACCOUNT_OR_REGION.matcher(arn).find()) {
+                        if (WILDCARD_ACCOUNT_OR_REGION.matcher(arn).find() && !OPEN_ACCOUNT.containsKey(arn)) {
                             out.add(at + ": " + arn + " leaves the account or region open");
                         }
                     }
