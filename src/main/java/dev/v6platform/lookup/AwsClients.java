@@ -13,6 +13,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * The refresh step's SDK clients: the default credential chain (or the given provider), the environment's region,
@@ -31,6 +32,10 @@ public final class AwsClients {
 
     public static Ec2Client ec2(String region, Optional<URI> endpoint, Optional<AwsCredentialsProvider> credentials) {
         return configure(Ec2Client.builder(), region, endpoint, credentials).build();
+    }
+
+    public static StsClient sts(String region, Optional<URI> endpoint, Optional<AwsCredentialsProvider> credentials) {
+        return configure(StsClient.builder(), region, endpoint, credentials).build();
     }
 
     public static EksClient eks(String region, Optional<URI> endpoint, Optional<AwsCredentialsProvider> credentials) {

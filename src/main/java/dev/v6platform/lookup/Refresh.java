@@ -23,7 +23,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * The refresh step: asks AWS about each environment (the SDK's default credential chain, the environment's region)
@@ -44,6 +47,24 @@ public final class Refresh {
         String endpoint = System.getenv("V6_AWS_ENDPOINT");
         System.exit(run(args, endpoint == null ? Optional.empty() : Optional.of(URI.create(endpoint)),
                 Optional.empty(), System.err));
+    }
+
+    /**
+     * The credentials must belong to the environment's account: otherwise another account's zones and VPCs would be
+     * recorded as this one's.
+     */
+    static void checkAccount(StsClient sts, EnvironmentConfig env) {
+        String account;
+        try {
+            account = sts.getCallerIdentity().account();
+        } catch (AwsServiceException | SdkClientException e) {
+            throw LookupException.of(env.name(), "sts:GetCallerIdentity", e);
+        }
+        if (!env.account().equals(account)) {
+            throw new LookupException(env.name(), "sts:GetCallerIdentity", "the credentials belong to account "
+                    + account + ", but " + env.name() + " is in account " + env.account() + "; use credentials for "
+                    + env.account() + " (e.g. AWS_PROFILE) and refresh " + env.name() + " on its own", null);
+        }
     }
 
     /** Runs the refresh; returns the exit code (0 done, 1 AWS failed, 2 bad input). */
@@ -72,8 +93,10 @@ public final class Refresh {
                 if (!names.isEmpty() && !names.contains(env.name())) {
                     continue;
                 }
-                try (Ec2Client ec2 = AwsClients.ec2(env.region(), endpoint, credentials);
+                try (StsClient sts = AwsClients.sts(env.region(), endpoint, credentials);
+                        Ec2Client ec2 = AwsClients.ec2(env.region(), endpoint, credentials);
                         EksClient eks = AwsClients.eks(env.region(), endpoint, credentials)) {
+                    checkAccount(sts, env);
                     Ec2Lookups lookups = new Ec2Lookups(ec2, env.name());
                     List<ZoneFacts> zones = lookups.availabilityZones();
                     List<InstanceTypeFacts> types = lookups.instanceTypes();

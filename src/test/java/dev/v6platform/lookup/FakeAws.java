@@ -59,6 +59,15 @@ final class FakeAws implements AutoCloseable {
         return reply(status, "application/json", body);
     }
 
+    /** STS's answer to GetCallerIdentity for credentials of {@code account}. */
+    FakeAws sts(String account) {
+        return xml(200, "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+                + "<GetCallerIdentityResult><Arn>arn:aws:iam::" + account + ":role/platform-admins</Arn>"
+                + "<UserId>AROATEST</UserId><Account>" + account + "</Account></GetCallerIdentityResult>"
+                + "<ResponseMetadata><RequestId>test-request</RequestId></ResponseMetadata>"
+                + "</GetCallerIdentityResponse>");
+    }
+
     /** An EC2 Query-protocol error. */
     FakeAws ec2Error(int status, String code, String message) {
         return xml(status, "<Response><Errors><Error><Code>" + code + "</Code><Message>" + message

@@ -23,11 +23,11 @@ class RefreshTest {
     }
 
     /**
-     * The replies one environment's refresh reads: zones, one page of offerings, types, VPCs, add-on versions,
-     * cluster versions.
+     * The replies one environment's refresh reads: whose credentials, zones, one page of offerings, types, VPCs,
+     * add-on versions, cluster versions.
      */
     static FakeAws answerOneEnvironment(FakeAws aws) {
-        return aws.xml(200, Ec2LookupsTest.ZONES).xml(200, Ec2LookupsTest.OFFERINGS_PAGE_2)
+        return aws.sts("314159265358").xml(200, Ec2LookupsTest.ZONES).xml(200, Ec2LookupsTest.OFFERINGS_PAGE_2)
                 .xml(200, Ec2LookupsTest.TYPES).xml(200, Ec2LookupsTest.VPCS).json(200, EksLookupsTest.PAGE_2)
                 .json(200, EksLookupsTest.VERSIONS_PAGE_2);
     }
@@ -115,7 +115,8 @@ class RefreshTest {
         Path stacks = stacks("refresh-denied");
         Files.createDirectories(stacks.resolve("context"));
         Files.writeString(stacks.resolve("context/dev-use1.json"), "committed\n");
-        try (FakeAws aws = answerOneEnvironment(new FakeAws()).ec2Error(403, "UnauthorizedOperation",
+        try (FakeAws aws = answerOneEnvironment(new FakeAws()).sts("314159265358").ec2Error(403,
+                "UnauthorizedOperation",
                 "You are not authorized to perform this operation.")) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -128,6 +129,21 @@ class RefreshTest {
             try (var files = Files.list(stacks.resolve("context"))) {
                 assertThat(files.map(p -> p.getFileName().toString())).containsExactly("dev-use1.json");
             }
+        }
+    }
+
+    @Test
+    void credentials_of_another_account_are_refused_before_anything_is_asked_or_written() throws Exception {
+        Path stacks = stacks("refresh-wrong-account");
+        try (FakeAws aws = new FakeAws().sts("999999999999")) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+            assertThat(run(aws, stacks, err, "prod-use1")).isEqualTo(1);
+
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: prod-use1: sts:GetCallerIdentity failed: "
+                    + "the credentials belong to account 999999999999, but prod-use1 is in account 314159265358");
+            assertThat(aws.requests).hasSize(1);
+            assertThat(stacks.resolve("context")).doesNotExist();
         }
     }
 

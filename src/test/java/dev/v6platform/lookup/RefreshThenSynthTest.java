@@ -93,7 +93,7 @@ class RefreshThenSynthTest {
 
     static int refresh(Path stacks, String legacyCidr, ByteArrayOutputStream err) throws IOException {
         try (FakeAws aws = new FakeAws()) {
-            aws.xml(200, ZONES).xml(200, offerings()).xml(200, Ec2LookupsTest.TYPES).xml(200, vpcs(legacyCidr))
+            aws.sts("314159265358").xml(200, ZONES).xml(200, offerings()).xml(200, Ec2LookupsTest.TYPES).xml(200, vpcs(legacyCidr))
                     .json(200, ADDONS).json(200, EksLookupsTest.VERSIONS_PAGE_2);
             return Refresh.run(new String[] {"--stacks", stacks.toString(), "dev-use1"}, aws.endpoint(),
                     FakeAws.credentials(), new PrintStream(err, true, StandardCharsets.UTF_8));
