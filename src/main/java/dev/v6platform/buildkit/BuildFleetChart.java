@@ -382,7 +382,7 @@ public final class BuildFleetChart extends Chart {
      * Deployments in it; this policy keeps those Deployments to what the buildx kubernetes driver creates: the
      * pinned rootless image on a builder pool, only configMap and emptyDir volumes, no secrets in the environment,
      * no privileged containers, added capabilities, root user or host ports (init containers included), no host
-     * namespaces, no service-account token and no other service account.
+     * namespaces, no service-account token, no other service account, runtime class or sysctls.
      */
     static Map<String, Object> driverPolicy(BuildkitSpec spec) {
         String pod = "object.spec.template.spec";
@@ -418,7 +418,9 @@ public final class BuildFleetChart extends Chart {
                         + pod + ".serviceAccount) || " + pod + ".serviceAccount == 'default')",
                         "builders run as the namespace's default service account"),
                 rule("!has(" + pod + ".automountServiceAccountToken) || !" + pod + ".automountServiceAccountToken",
-                        "builders mount no service-account token"));
+                        "builders mount no service-account token"),
+                rule("!has(" + pod + ".runtimeClassName) && (!has(" + pod + ".securityContext) || !has(" + pod
+                        + ".securityContext.sysctls))", "builders use the default runtime and set no sysctls"));
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("apiVersion", "admissionregistration.k8s.io/v1");
         o.put("kind", "ValidatingAdmissionPolicy");

@@ -929,7 +929,7 @@ public final class EnvironmentLoader {
         String expireAfter = duration(p, "expireAfter", "720h");
         Optional<String> gracePeriod = p.string("terminationGracePeriod", null).map(g -> check(p, g,
                 GRACE_PERIOD.matcher(g.value()).matches(), "'" + g.value() + "' is not a duration",
-                "write e.g. 2h or 90m"));
+                "write e.g. 2h or 90m")).map(v -> withinGo(p, "terminationGracePeriod", v));
         List<KarpenterSpec.Budget> budgets = new ArrayList<>();
         p.objectList("budgets", null).ifPresent(items -> items.forEach(b -> {
             Optional<Scalar> nodes = b.string("nodes", "\"10%\"");
@@ -999,7 +999,21 @@ public final class EnvironmentLoader {
 
     private static String duration(YamlObject y, String key, String defaultValue) {
         return y.string(key, null).map(d -> check(y, d, DURATION.matcher(d.value()).matches(), "'" + d.value()
-                + "' is not a duration", "write e.g. 30s, 5m, 720h or Never")).orElse(defaultValue);
+                + "' is not a duration", "write e.g. 30s, 5m, 720h or Never")).map(v -> withinGo(y, key, v))
+                .orElse(defaultValue);
+    }
+
+    /** The longest duration Go (and so Karpenter) parses: 2562047h47m16s. */
+    static final long GO_MAX_SECONDS = Long.MAX_VALUE / 1_000_000_000L;
+
+    /** A duration Karpenter could not parse is refused here, not at apply time. */
+    private static String withinGo(YamlObject y, String key, String value) {
+        if (!value.equals("Never") && BuildkitSection.seconds(value) > GO_MAX_SECONDS) {
+            y.problem(y.lineOf(key), y.field(key), "'" + value + "' is longer than Kubernetes can hold (about 292 "
+                    + "years)", "write a shorter duration, or Never");
+            return null;
+        }
+        return value;
     }
 
     private static List<NamespaceConfig> namespaces(List<YamlObject> items) {

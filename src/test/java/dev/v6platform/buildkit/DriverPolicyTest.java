@@ -122,6 +122,11 @@ class DriverPolicyTest {
         assertThat(denied(buildxDeployment(pod -> ((List<Map<String, Object>>) pod.get("containers")).get(0).put(
                 "ports", List.of(Map.of("containerPort", 1234, "hostPort", 1234)))))).containsExactly(
                 "builders open no host ports");
+        assertThat(denied(buildxDeployment(pod -> pod.put("runtimeClassName", "unsandboxed")))).containsExactly(
+                "builders use the default runtime and set no sysctls");
+        assertThat(denied(buildxDeployment(pod -> pod.put("securityContext", Map.of("sysctls", List.of(Map.of(
+                "name", "kernel.shm_rmid_forced", "value", "0"))))))).containsExactly(
+                "builders use the default runtime and set no sysctls");
     }
 
     @Test
