@@ -204,18 +204,62 @@ public final class ReplacementGuard {
                     Property p = spec.property(type, name).orElse(new Property(Causes.NO, null, false));
                     references(p, name, props.get(name), refs);
                 }
+                Replacement found = null;
                 for (Map.Entry<String, Boolean> ref : refs.entrySet()) {
                     String[] parts = ref.getKey().split(" ", 2);
-                    Replacement target = out.get(parts[1]);
-                    if (target != null) {
-                        out.put(id, new Replacement(id, type, parts[0] + " refers to " + parts[1] + ", which is "
-                                + "replaced", ref.getValue() || target.maybe()));
-                        changed = true;
+                    String target = parts[1].startsWith(ATTRIBUTE) ? parts[1].substring(1) : parts[1];
+                    Replacement replaced = out.get(target);
+                    if (replaced != null) {
+                        found = new Replacement(id, type, parts[0] + " refers to " + target + ", which is replaced",
+                                ref.getValue() || replaced.maybe());
                         break;
                     }
                 }
+                if (found == null) {
+                    found = attributeChange(id, type, e.getValue(), refs, out);
+                }
+                if (found != null) {
+                    out.put(id, found);
+                    changed = true;
+                }
             }
         }
+    }
+
+    /** Marks a reference made through Fn::GetAtt in the keys {@link #references} collects. */
+    private static final String ATTRIBUTE = "@";
+
+    /**
+     * A replacing property that reads an attribute of another resource may change without that resource being
+     * replaced: when a resource it depends on is (e.g. a VPC's IPv6 block, which changes the VPC's Ipv6CidrBlocks
+     * that subnets read). Judged from the resource's DependsOn; reported as "may be replaced".
+     */
+    private Replacement attributeChange(String id, String type, JsonNode resource, Map<String, Boolean> refs,
+            Map<String, Replacement> out) {
+        for (JsonNode dependency : list(resource.path("DependsOn"))) {
+            Replacement replaced = out.get(dependency.asText());
+            if (replaced == null) {
+                continue;
+            }
+            for (String key : refs.keySet()) {
+                String[] parts = key.split(" ", 2);
+                if (parts[1].startsWith(ATTRIBUTE)) {
+                    return new Replacement(id, type, parts[0] + " reads " + parts[1].substring(1) + "'s attributes, "
+                            + "which may change: it depends on " + replaced.logicalId() + ", which is replaced", true);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static List<JsonNode> list(JsonNode n) {
+        List<JsonNode> out = new ArrayList<>();
+        if (n.isArray()) {
+            n.forEach(out::add);
+        } else if (n.isTextual()) {
+            out.add(n);
+        }
+        return out;
     }
 
     /**
@@ -261,7 +305,7 @@ public final class ReplacementGuard {
             }
             JsonNode getAtt = n.get("Fn::GetAtt");
             if (getAtt != null && getAtt.isArray() && getAtt.size() > 0) {
-                ids.add(getAtt.get(0).asText());
+                ids.add(ATTRIBUTE + getAtt.get(0).asText());
             }
             JsonNode sub = n.get("Fn::Sub");
             if (sub != null) {

@@ -95,6 +95,29 @@ class ReplacementGuardTest {
     }
 
     @Test
+    void a_subnet_that_reads_the_vpcs_ipv6_blocks_may_be_replaced_when_the_block_it_depends_on_is() throws IOException {
+        String template = """
+                {"Resources": {
+                  "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/20"}},
+                  "Ipv6Block": {"Type": "AWS::EC2::VPCCidrBlock", "Properties": {"VpcId": {"Ref": "Vpc"},
+                    "AmazonProvidedIpv6CidrBlock": true}},
+                  "Subnet": {"Type": "AWS::EC2::Subnet", "DependsOn": ["Ipv6Block"], "Properties": {
+                    "VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.0.0/23",
+                    "Ipv6CidrBlock": {"Fn::Select": [3, {"Fn::Cidr": [{"Fn::Select": [0, {"Fn::GetAtt": ["Vpc",
+                      "Ipv6CidrBlocks"]}]}, 256, "64"]}]}}}
+                }}
+                """;
+        List<Replacement> r = ReplacementGuard.compare(JSON.readTree(template), JSON.readTree(template.replace(
+                "\"AmazonProvidedIpv6CidrBlock\": true", "\"Ipv6IpamPoolId\": \"ipam-pool-0abc\"")), SPEC);
+
+        assertThat(r).extracting(Replacement::format).containsExactly(
+                "Ipv6Block (AWS::EC2::VPCCidrBlock): AmazonProvidedIpv6CidrBlock changed: true -> (none); "
+                        + "Ipv6IpamPoolId changed: (none) -> \"ipam-pool-0abc\"",
+                "Subnet (AWS::EC2::Subnet) may be replaced: Ipv6CidrBlock reads Vpc's attributes, which may change: "
+                        + "it depends on Ipv6Block, which is replaced");
+    }
+
+    @Test
     void a_missing_database_names_itself_and_the_fix() {
         assertThatThrownBy(() -> ReplacementSpec.load(Path.of("target/no-such-db.json.gz")))
                 .hasMessage("target/no-such-db.json.gz is missing; run 'npm ci' (package.json pins "
