@@ -948,6 +948,7 @@ public final class EnvironmentLoader {
                     + "weekday), e.g. \"0 9 * * mon-fri\", or @daily");
             valid &= matches(b, duration, BUDGET_DURATION, "a budget duration", "write hours and minutes, e.g. 8h, "
                     + "90m or 1h30m");
+            valid &= duration.map(d -> withinGo(b, "duration", d.value()) != null).orElse(true);
             if (valid) {
                 nodes.ifPresent(n -> budgets.add(new KarpenterSpec.Budget(n.value(), schedule.map(Scalar::value),
                         duration.map(Scalar::value))));

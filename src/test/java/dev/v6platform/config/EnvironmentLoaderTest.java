@@ -99,6 +99,7 @@ class EnvironmentLoaderTest {
             karpenter-unknown-family | 18 | karpenter.pools[0].families | instance family q7g does not exist: 'q' is not an EC2 instance category
             karpenter-generation-beyond-newest | 18 | karpenter.pools[0].minGeneration | no instance type could join the pool: the newest EC2 generation is 8, below minGeneration 42
             karpenter-no-capacity-type | 18 | karpenter.pools[0].capacityTypes | no capacity type, so no node could be launched
+            karpenter-budget-duration-beyond-go | 20 | karpenter.pools[0].budgets[0].duration | '9999999h' is longer than Kubernetes can hold
             karpenter-expire-beyond-go | 18 | karpenter.pools[0].expireAfter | '9999999h' is longer than Kubernetes can hold
             karpenter-zero-cpu-limit | 18 | karpenter.pools[0].limits.cpu | a cpu limit of 0 lets the pool launch no node at all
             cluster-overlapping-public-cidrs | 10 | cluster.endpoint.publicAccessCidrs[1] | '198.51.100.128/25' overlaps 198.51.100.0/24, listed before it

@@ -40,6 +40,7 @@ class SchemaAgreementTest {
             Map.entry("zone-of-another-region", "relates two fields (zone prefix = region)"),
             Map.entry("karpenter-unknown-family", "needs EC2's list of instance categories"),
             Map.entry("karpenter-expire-beyond-go", "adds up a duration"),
+            Map.entry("karpenter-budget-duration-beyond-go", "adds up a duration"),
             Map.entry("cluster-overlapping-public-cidrs", "compares ranges"),
             Map.entry("zone-ids-without-context", "needs the committed context (stacks/context/)"),
             Map.entry("cluster-addon-default-without-context", "needs the committed context (stacks/context/)"),
