@@ -66,7 +66,7 @@ public final class Main {
         Timings.start();
         JsiiWarmUp.start();
         int code = run(args, System.out, System.err);
-        if (System.getenv("V6_TIMINGS") != null) {
+        if (Timings.enabled()) {
             Timings.mark("done");
             System.err.println("v6-platform: timings (ms): " + Timings.line());
         }
@@ -94,8 +94,7 @@ public final class Main {
             if (ctx.isEmpty() && required) {
                 missing.add(new ConfigError(env.source(), env.line(), "name", "there is no "
                         + EnvironmentLoader.display(ContextFile.of(env)) + " and the context is required "
-                        + "(--require-context)", "run " + ContextFile.REFRESH_COMMAND + " " + env.name()
-                        + ", review the diff and commit it"));
+                        + "(--require-context)", ContextRules.refreshFix(env.name())));
             } else {
                 warnings.addAll(ContextRules.warnings(env, ctx));
             }

@@ -99,8 +99,12 @@ public final class PlatformSynthesis {
     public static Result build(List<EnvironmentConfig> envs, AddressPlan plan, Path cdkOut, Path dist) {
         List<ConfigError> pipelineErrors = new ArrayList<>();
         Map<String, SeriesEstimate> estimates = new LinkedHashMap<>();
+        Map<String, KarpenterPools> karpenterPools = new LinkedHashMap<>();
         for (EnvironmentConfig env : envs) {
-            pipelineErrors.addAll(offeringsProblems(env));
+            karpenterPools(env).ifPresent(pools -> {
+                karpenterPools.put(env.name(), pools);
+                pipelineErrors.addAll(offeringsProblems(env, pools));
+            });
             env.metrics().ifPresent(m -> {
                 SeriesEstimate estimate = SeriesEstimate.of(env, m);
                 estimates.put(env.name(), estimate);
@@ -121,9 +125,14 @@ public final class PlatformSynthesis {
                 .stackTraces(false)
                 .build());
         Timings.mark("jsii_start");
-        Validations.of(app).addPlugins(new TimedPlugin(new AwsSolutionsChecks(app), (name, nanos) -> Timings.add(
-                "validate_cdk_nag", nanos)), new TimedPlugin(new PlatformRulesPlugin(), (name, nanos) -> Timings.add(
-                        "validate_platform_rules", nanos)));
+        if (Timings.enabled()) {
+            // the wrapper costs cdk-nag's report a round trip through Java: only when timings are asked for
+            Validations.of(app).addPlugins(new TimedPlugin(new AwsSolutionsChecks(app), (name, nanos) -> Timings.add(
+                    "validate_cdk_nag", nanos)), new TimedPlugin(new PlatformRulesPlugin(), (name, nanos) ->
+                            Timings.add("validate_platform_rules", nanos)));
+        } else {
+            Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new PlatformRulesPlugin());
+        }
         Map<String, PlatformStack> stacks = new LinkedHashMap<>();
         Map<String, ManagedPrometheus> regional = new LinkedHashMap<>();
         Map<String, org.cdk8s.App> charts = new LinkedHashMap<>();
@@ -141,9 +150,8 @@ public final class PlatformSynthesis {
                     : null;
             if (env.karpenter().isPresent()) {
                 KarpenterAws aws = stack.karpenter().orElseThrow();
-                KarpenterPools pools = KarpenterPools.of(env, env.karpenter().get(), PlatformStack.clusterName(env),
-                        KarpenterAws.nodeRoleName(PlatformStack.clusterName(env)), PlatformStack.instanceTags(env));
-                KarpenterPoolsChart chart = new KarpenterPoolsChart(k8s, KARPENTER_POOLS_CHART, pools);
+                KarpenterPoolsChart chart = new KarpenterPoolsChart(k8s, KARPENTER_POOLS_CHART,
+                        karpenterPools.get(env.name()));
                 if (kubectl) {
                     KarpenterController.install(stack.cluster(), aws, stack.cluster().apply(KARPENTER_POOLS_CHART,
                             chart));
@@ -282,15 +290,21 @@ public final class PlatformSynthesis {
      * file the check is skipped (the README says so): synth never asks AWS.
      */
     static List<ConfigError> offeringsProblems(EnvironmentConfig env) {
-        if (env.karpenter().isEmpty()) {
-            return List.of();
-        }
+        return karpenterPools(env).map(pools -> offeringsProblems(env, pools)).orElse(List.of());
+    }
+
+    /** The environment's EC2NodeClass and NodePools, checked; empty without a karpenter section. */
+    static Optional<KarpenterPools> karpenterPools(EnvironmentConfig env) {
+        String cluster = PlatformStack.clusterName(env);
+        return env.karpenter().map(k -> KarpenterPools.of(env, k, cluster, KarpenterAws.nodeRoleName(cluster),
+                PlatformStack.instanceTags(env)));
+    }
+
+    private static List<ConfigError> offeringsProblems(EnvironmentConfig env, KarpenterPools pools) {
         Optional<EnvironmentContext> ctx = ContextFile.find(env);
         if (ctx.isEmpty()) {
             return List.of();
         }
-        KarpenterPools pools = KarpenterPools.of(env, env.karpenter().get(), PlatformStack.clusterName(env),
-                KarpenterAws.nodeRoleName(PlatformStack.clusterName(env)), PlatformStack.instanceTags(env));
         List<ConfigError> out = new ArrayList<>();
         String recorded = " (offerings recorded in " + EnvironmentLoader.display(ContextFile.of(env)) + ")";
         Set<String> offeredFamilies = new TreeSet<>();

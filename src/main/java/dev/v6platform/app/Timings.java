@@ -29,6 +29,11 @@ public final class Timings {
         NANOS.merge(phase, nanos, Long::sum);
     }
 
+    /** Whether the timings are printed ({@code V6_TIMINGS} is set): only then is anything extra measured. */
+    public static boolean enabled() {
+        return System.getenv("V6_TIMINGS") != null;
+    }
+
     /** Starts timing from now (the JVM's own start-up is reported as jvm_start). */
     public static synchronized void start() {
         NANOS.clear();

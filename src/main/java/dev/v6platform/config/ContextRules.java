@@ -33,7 +33,8 @@ public final class ContextRules {
         public static final View UNCHECKED = new View(false, Optional.empty(), "");
     }
 
-    static String refreshFix(String environment) {
+    /** The fix for a missing, stale or foreign context. */
+    public static String refreshFix(String environment) {
         return "run " + ContextFile.REFRESH_COMMAND + " " + environment + ", review the diff and commit it";
     }
 

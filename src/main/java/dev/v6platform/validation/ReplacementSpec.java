@@ -44,9 +44,14 @@ public final class ReplacementSpec {
         this.types = types;
     }
 
-    /** Reads the database at {@link #DEFAULT_DB}. */
-    public static ReplacementSpec load() {
-        return load(DEFAULT_DB);
+    private static ReplacementSpec defaultSpec;
+
+    /** Reads the database at {@link #DEFAULT_DB}, once per JVM (15 MB of JSON). */
+    public static synchronized ReplacementSpec load() {
+        if (defaultSpec == null) {
+            defaultSpec = load(DEFAULT_DB);
+        }
+        return defaultSpec;
     }
 
     /**
