@@ -64,7 +64,8 @@ public final class PlatformStack extends Stack {
                 .terminationProtection(true)
                 .build());
         this.environment = env;
-        instanceTags(env).forEach((k, v) -> Tags.of(this).add(k, v));
+        Tags tags = Tags.of(this);
+        instanceTags(env).forEach(tags::add);
         this.key = new PlatformKey(this, "PlatformKey", new PlatformKeyProps(
                 "alias/v6-platform/" + env.name(),
                 "v6-platform " + env.name() + ": encrypts Kubernetes secrets, logs, queues and metrics"));

@@ -73,14 +73,14 @@ public final class BuildCache extends Construct {
                     + stack.getRegion() + ":" + stack.getAccount() + ":repository/" + r).toList();
             role.addToPolicy(PolicyStatement.Builder.create().sid("PushPullImages").effect(Effect.ALLOW)
                     .actions(PUSH_PULL).resources(arns).build());
-            for (String arn : arns) {
-                if (arn.endsWith("/*")) {
-                    Validations.of(role).acknowledge(Acknowledgment.builder()
+            Acknowledgment[] prefixes = arns.stream().filter(arn -> arn.endsWith("/*"))
+                    .map(arn -> Acknowledgment.builder()
                             .id("AwsSolutions-IAM5[Resource::" + stack.resolve(arn) + "]")
                             .reason("buildkit.imageRepositories lists this prefix: the clients push built images to "
                                     + "any repository under it, in this account and region only")
-                            .build());
-                }
+                            .build()).toArray(Acknowledgment[]::new);
+            if (prefixes.length > 0) {
+                Validations.of(role).acknowledge(prefixes);
             }
         }
         role.addToPolicy(PolicyStatement.Builder.create().sid("RegistryLogin").effect(Effect.ALLOW)

@@ -388,12 +388,10 @@ public final class Ipv6Cluster extends Construct implements PlatformCluster {
 
     /** Records cdk-nag acknowledgements, with the reason, for the AWS-managed policies of an EKS node role. */
     public static void acknowledgeNodeRolePolicies(IRole role) {
-        for (String policy : NODE_MANAGED_POLICIES) {
-            Validations.of(role).acknowledge(Acknowledgment.builder()
-                    .id("AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/" + policy + "]")
-                    .reason("EKS nodes need the AWS-managed " + policy + "; AWS keeps it current as EKS changes")
-                    .build());
-        }
+        Validations.of(role).acknowledge(NODE_MANAGED_POLICIES.stream().map(policy -> Acknowledgment.builder()
+                .id("AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/" + policy + "]")
+                .reason("EKS nodes need the AWS-managed " + policy + "; AWS keeps it current as EKS changes")
+                .build()).toArray(Acknowledgment[]::new));
     }
 
     /**
