@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -22,6 +24,10 @@ final class OutputDirectories {
     private static final Pattern ASSEMBLY_ENTRY = Pattern.compile(
             "manifest\\.json|tree\\.json|cdk\\.out|policy-validation-report\\.json|.*\\.template\\.json"
                     + "|.*\\.assets\\.json|.*\\.metadata\\.json|asset\\..*|.*\\.report\\.json");
+    /** A file asset staged in a cloud assembly: named by the hash of its content. */
+    private static final Pattern ASSET_FILE = Pattern.compile("asset\\.[0-9a-f]{64}\\.[A-Za-z0-9.]+");
+    /** Where an asset manifest ({@code *.assets.json}) names a staged asset. */
+    private static final Pattern ASSET_SOURCE = Pattern.compile("\"path\"\\s*:\\s*\"(asset\\.[^\"]+)\"");
 
     private OutputDirectories() {
     }
@@ -37,6 +43,30 @@ final class OutputDirectories {
             throw new UncheckedIOException("cannot create " + staging, e);
         }
         return staging;
+    }
+
+    /**
+     * Links each file asset of the assembly already in {@code target} into {@code staging}. The CDK does not stage an
+     * asset whose file is already there, and its validation step hashes every file of the assembly before and after
+     * the plugins, a link as its path: without the links each synth copies the kubectl, AWS CLI and proxy layers
+     * (95 MB) and reads them twice. {@link #replaceAssembly} keeps the files the new assembly uses, in place, and
+     * removes the others. Where links cannot be made, the CDK copies as usual.
+     */
+    static void linkPreviousAssets(Path staging, Path target) {
+        Path abs = target.toAbsolutePath().normalize();
+        if (!Files.isDirectory(abs)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(abs)) {
+            for (Path entry : entries.sorted().toList()) {
+                String name = entry.getFileName().toString();
+                if (ASSET_FILE.matcher(name).matches() && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createSymbolicLink(staging.resolve(name), entry);
+                }
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // no links here: the CDK copies the assets not linked yet
+        }
     }
 
     /** Replaces the whole {@code target} directory by {@code staged}. */
@@ -63,11 +93,23 @@ final class OutputDirectories {
         try {
             Files.createDirectories(target);
             Set<String> fresh = new HashSet<>();
+            Set<String> used = assetSources(staged);
             try (Stream<Path> entries = Files.list(staged)) {
                 for (Path entry : entries.sorted().toList()) {
                     String name = entry.getFileName().toString();
-                    fresh.add(name);
                     Path dest = target.resolve(name);
+                    if (Files.isSymbolicLink(entry)) {
+                        // linked by linkPreviousAssets: the file is in target already
+                        if (used.contains(name)) {
+                            if (!Files.readSymbolicLink(entry).equals(dest.toAbsolutePath().normalize())) {
+                                Files.copy(entry, dest, StandardCopyOption.REPLACE_EXISTING);
+                            }
+                            fresh.add(name);
+                        }
+                        Files.delete(entry);
+                        continue;
+                    }
+                    fresh.add(name);
                     if (Files.isDirectory(dest)) {
                         deleteRecursively(dest);
                     }
@@ -86,6 +128,20 @@ final class OutputDirectories {
             throw new UncheckedIOException("cannot put the cloud assembly in " + target, e);
         }
         deleteRecursively(staged);
+    }
+
+    /** The staged assets the asset manifests in {@code assembly} name. */
+    private static Set<String> assetSources(Path assembly) throws IOException {
+        Set<String> used = new HashSet<>();
+        try (Stream<Path> entries = Files.list(assembly)) {
+            for (Path manifest : entries.filter(p -> p.getFileName().toString().endsWith(".assets.json")).toList()) {
+                Matcher m = ASSET_SOURCE.matcher(Files.readString(manifest));
+                while (m.find()) {
+                    used.add(m.group(1));
+                }
+            }
+        }
+        return used;
     }
 
     private static void move(Path from, Path to) throws IOException {

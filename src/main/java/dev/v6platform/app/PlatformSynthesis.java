@@ -52,6 +52,7 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.AssetStaging;
 import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.eks_v2.KubernetesManifest;
 
@@ -117,6 +118,8 @@ public final class PlatformSynthesis {
         }
         Timings.mark("checks");
         JsiiWarmUp.await();
+        // the CDK remembers staged assets per process; a second synth in this JVM stages into a new directory
+        AssetStaging.clearAssetHashCache();
         App app = new App(AppProps.builder()
                 .outdir(cdkOut.toString())
                 .context(context(envs))
@@ -204,6 +207,7 @@ public final class PlatformSynthesis {
         Path stagedAssembly = OutputDirectories.staging(cdkOut);
         Path stagedDist = OutputDirectories.staging(dist);
         try {
+            OutputDirectories.linkPreviousAssets(stagedAssembly, cdkOut);
             Result result = build(envs, plan, stagedAssembly, stagedDist);
             extend.accept(result);
             Timings.mark("constructs");

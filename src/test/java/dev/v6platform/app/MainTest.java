@@ -46,6 +46,35 @@ class MainTest {
     }
 
     @Test
+    void a_second_synth_keeps_the_asset_files_of_the_first_in_place_and_writes_the_same_bytes() throws IOException {
+        Path dir = SampleSynthesis.fresh("main-twice");
+        String[] args = {"--frozen-plan", "--dist", dir.resolve("dist").toString(), "--out",
+            dir.resolve("cdk.out").toString()};
+        assertThat(main(args).code()).isZero();
+        Map<String, byte[]> first = SampleSynthesis.files(dir);
+        Map<String, Object> inodes = new java.util.TreeMap<>();
+        try (Stream<Path> entries = Files.list(dir.resolve("cdk.out"))) {
+            for (Path p : entries.filter(p -> p.getFileName().toString().matches("asset\\..*\\.zip")).toList()) {
+                inodes.put(p.getFileName().toString(), Files.getAttribute(p, "unix:ino"));
+            }
+        }
+
+        assertThat(main(args).code()).isZero();
+
+        assertThat(inodes).as("the kubectl, AWS CLI and proxy layers").hasSize(3);
+        inodes.forEach((name, inode) -> {
+            Path file = dir.resolve("cdk.out").resolve(name);
+            assertThat(Files.isSymbolicLink(file)).as(name).isFalse();
+            try {
+                assertThat(Files.getAttribute(file, "unix:ino")).as(name + " was not copied again").isEqualTo(inode);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        SynthesisTest.assertSameContent(SampleSynthesis.files(dir), first);
+    }
+
+    @Test
     void bad_config_exits_2_with_located_errors_no_stack_trace_and_output_untouched() throws IOException {
         Path dir = SampleSynthesis.fresh("main-bad");
         Path stacks = Files.createDirectories(dir.resolve("stacks"));
