@@ -76,6 +76,9 @@ public final class DualStackVpc extends Construct {
     public static final String DISCOVERY_TAG = "karpenter.sh/discovery";
 
     private final CfnVPC vpc;
+    /** The VPC's Ref and the /64s of its IPv6 block, each asked of jsii once, not once per subnet. */
+    private final String vpcRef;
+    private final List<String> ipv6Subnets;
     private final CfnVPCCidrBlock ipv6Block;
     private final Map<SubnetTier, Map<String, CfnSubnet>> subnets = new EnumMap<>(SubnetTier.class);
     private IVpc imported;
@@ -90,15 +93,17 @@ public final class DualStackVpc extends Construct {
                 .enableDnsSupport(true)
                 .tags(List.of(tag("Name", name)))
                 .build();
+        this.vpcRef = vpc.getRef();
+        this.ipv6Subnets = Fn.cidr(Fn.select(0, vpc.getAttrIpv6CidrBlocks()), 256, "64");
         List<CfnResource> ipv4Blocks = new ArrayList<>();
         List<Ipv4Cidr> blocks = props.allocation().blocks();
         for (int i = 1; i < blocks.size(); i++) {
             ipv4Blocks.add(CfnVPCCidrBlock.Builder.create(this, "Ipv4Block" + i)
-                    .vpcId(vpc.getRef())
+                    .vpcId(vpcRef)
                     .cidrBlock(blocks.get(i).toString())
                     .build());
         }
-        CfnVPCCidrBlock.Builder v6 = CfnVPCCidrBlock.Builder.create(this, "Ipv6Block").vpcId(vpc.getRef());
+        CfnVPCCidrBlock.Builder v6 = CfnVPCCidrBlock.Builder.create(this, "Ipv6Block").vpcId(vpcRef);
         if (props.ipv6IpamPoolId().isPresent()) {
             v6.ipv6IpamPoolId(props.ipv6IpamPoolId().get()).ipv6NetmaskLength(56);
         } else {
@@ -109,16 +114,17 @@ public final class DualStackVpc extends Construct {
         CfnInternetGateway igw = CfnInternetGateway.Builder.create(this, "InternetGateway")
                 .tags(List.of(tag("Name", name))).build();
         CfnVPCGatewayAttachment attachment = CfnVPCGatewayAttachment.Builder.create(this, "InternetGatewayAttachment")
-                .vpcId(vpc.getRef()).internetGatewayId(igw.getRef()).build();
+                .vpcId(vpcRef).internetGatewayId(igw.getRef()).build();
         CfnEgressOnlyInternetGateway eigw = CfnEgressOnlyInternetGateway.Builder.create(this,
-                "EgressOnlyInternetGateway").vpcId(vpc.getRef()).build();
+                "EgressOnlyInternetGateway").vpcId(vpcRef).build();
 
         Set<String> zones = new LinkedHashSet<>();
         for (SubnetAllocation s : props.subnets()) {
             zones.add(s.zone());
             CfnSubnet subnet = subnet(props, s);
-            subnet.getNode().addDependency(ipv6Block);
-            ipv4Blocks.forEach(b -> subnet.getNode().addDependency(b));
+            List<CfnResource> dependsOn = new ArrayList<>(ipv4Blocks);
+            dependsOn.add(0, ipv6Block);
+            subnet.getNode().addDependency(dependsOn.toArray(CfnResource[]::new));
             subnets.computeIfAbsent(s.tier(), t -> new LinkedHashMap<>()).put(s.zone(), subnet);
         }
 
@@ -170,10 +176,10 @@ public final class DualStackVpc extends Construct {
             tags.add(tag(DISCOVERY_TAG, props.discoveryTag()));
         }
         return CfnSubnet.Builder.create(this, tierId(s.tier()) + "Subnet-" + s.zone())
-                .vpcId(vpc.getRef())
+                .vpcId(vpcRef)
                 .availabilityZone(s.zone())
                 .cidrBlock(s.cidr().toString())
-                .ipv6CidrBlock(Fn.select(s.ipv6Index(), Fn.cidr(Fn.select(0, vpc.getAttrIpv6CidrBlocks()), 256, "64")))
+                .ipv6CidrBlock(Fn.select(s.ipv6Index(), ipv6Subnets))
                 .assignIpv6AddressOnCreation(true)
                 .mapPublicIpOnLaunch(false)
                 .enableDns64(false)
@@ -195,7 +201,7 @@ public final class DualStackVpc extends Construct {
     }
 
     private CfnRouteTable routeTable(String id, String name) {
-        return CfnRouteTable.Builder.create(this, id).vpcId(vpc.getRef()).tags(List.of(tag("Name", name))).build();
+        return CfnRouteTable.Builder.create(this, id).vpcId(vpcRef).tags(List.of(tag("Name", name))).build();
     }
 
     private CfnRoute.Builder route(String id, CfnRouteTable table) {
@@ -245,7 +251,7 @@ public final class DualStackVpc extends Construct {
                 .resources(List.of(group.getLogGroupArn()))
                 .build());
         CfnFlowLog flowLog = CfnFlowLog.Builder.create(this, "FlowLog")
-                .resourceId(vpc.getRef())
+                .resourceId(vpcRef)
                 .resourceType("VPC")
                 .trafficType("ALL")
                 .logDestinationType("cloud-watch-logs")
@@ -289,7 +295,7 @@ public final class DualStackVpc extends Construct {
         if (imported == null) {
             List<String> zones = new ArrayList<>(subnets(SubnetTier.PUBLIC).keySet());
             VpcAttributes.Builder attributes = VpcAttributes.builder()
-                    .vpcId(vpc.getRef())
+                    .vpcId(vpcRef)
                     .vpcCidrBlock(vpc.getCidrBlock())
                     .availabilityZones(zones)
                     .publicSubnetIds(refs(SubnetTier.PUBLIC, zones))
