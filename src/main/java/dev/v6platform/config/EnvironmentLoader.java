@@ -249,6 +249,11 @@ public final class EnvironmentLoader {
             problems.add(file, 0, "", "broken YAML: " + e.getMessage(),
                     "fix the syntax: check indentation, quotes and brackets");
             return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            // SnakeYAML refuses some '!' tags (such as '!%d') this way, without a position
+            problems.add(file, 0, "", "broken YAML: a '!' tag that cannot be read (" + e.getMessage().trim() + ")",
+                    "remove the tag: these files are plain YAML and use no '!' tags");
+            return Optional.empty();
         }
         if (root == null) {
             problems.add(file, 0, "", "the file is empty", "write its content; see README.md for the format");

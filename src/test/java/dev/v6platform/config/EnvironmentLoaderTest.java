@@ -46,6 +46,17 @@ class EnvironmentLoaderTest {
     }
 
     @Test
+    void a_tag_snakeyaml_cannot_read_is_broken_yaml_not_a_crash() {
+        Problems problems = new Problems();
+
+        assertThat(EnvironmentLoader.compose("x.yaml", "!%d", problems)).isEmpty();
+
+        assertThatThrownBy(problems::throwIfAny).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("x.yaml: broken YAML: a '!' tag that cannot be read")
+                .hasMessageContaining("remove the tag");
+    }
+
+    @Test
     void optional_sections_default_to_empty() {
         Problems problems = new Problems();
         EnvironmentConfig env = EnvironmentLoader.parse("x.yaml", """
