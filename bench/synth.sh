@@ -2,9 +2,12 @@
 # Synth benchmark: prints tables, asserts nothing. Usage:
 #   bash bench/synth.sh [--runs N] [--sizes "1 4 16 32"] [--no-peer] [--no-verify]
 # Measures, on this machine:
-#   1. `npx cdk synth -q` of the four sample environments: cold (empty jsii package cache, first synth) and warm
-#      (median of N), wall time, and in separate runs the peak memory of the whole process tree (CLI + JVM + node);
-#   2. the same for the peer (bench/peer: AWS eks-blueprints, four comparable environments, same aws-cdk-lib);
+#   1. `npx cdk synth -q` of the four sample environments: cold (empty jsii package cache, first synth after a build)
+#      and warm (median of N), wall time, and in separate runs the peak memory of the whole process tree (CLI + JVM +
+#      node);
+#   2. the same for the peer (bench/peer: AWS eks-blueprints, four comparable environments, same aws-cdk-lib), as
+#      its users run it and with the node flags scripts/app.sh gives jsii's node; then each app with and without
+#      aws-cdk-lib's default CloudFormation Validate plugin;
 #   3. synth of 1, 4, 16 and 32 generated environments (one JVM each), to show the cost per environment;
 #   4. where the time of a 4-environment synth goes (V6_TIMINGS=1);
 #   5. `mvn -B verify` wall time.
@@ -54,27 +57,31 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 
 echo "# v6-platform synth benchmark"
 echo
+bash scripts/app.sh --help >/dev/null   # a current build and classpath: `cdk synth` starts no Maven
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)," \
-  "$(java -version 2>&1 | head -1), node $(node --version), $(date -u +%Y-%m-%d)"
+  "$(java -version 2>&1 | head -1), node $(node --version), $(date -u +%Y-%m-%d); jsii's node flags:" \
+  "$(cat target/jsii-node)"
 echo
 
-bash scripts/app.sh --help >/dev/null   # a current build and classpath: `cdk synth` starts no Maven
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
 
-synth_table() {   # $1 label, $2 directory
-  local cold cold_peak warm warm_peak walls=() r
-  export JSII_RUNTIME_PACKAGE_CACHE_ROOT="$work/jsii-cache-$1"
-  rm -rf "$JSII_RUNTIME_PACKAGE_CACHE_ROOT" "$2/cdk.out"
-  cold=$(cd "$2" && timed npx cdk synth -q)
-  rm -rf "$JSII_RUNTIME_PACKAGE_CACHE_ROOT" "$2/cdk.out"
-  cold_peak=$(cd "$2" && peak npx cdk synth -q)
+synth_table() {   # $1 label, $2 directory, then extra `cdk synth` arguments
+  local label=$1 dir=$2 cold cold_peak warm warm_peak walls=() r
+  shift 2
+  export JSII_RUNTIME_PACKAGE_CACHE_ROOT="$work/jsii-cache-$label"
+  # cold: an empty jsii package cache, no previous assembly and no class-data archive, as on a first synth after a
+  # build (that synth also records the archive)
+  rm -rf "$JSII_RUNTIME_PACKAGE_CACHE_ROOT" "$dir/cdk.out" "$dir/target/app/synth.jsa"
+  cold=$(cd "$dir" && timed npx cdk synth -q "$@")
+  rm -rf "$JSII_RUNTIME_PACKAGE_CACHE_ROOT" "$dir/cdk.out" "$dir/target/app/synth.jsa"
+  cold_peak=$(cd "$dir" && peak npx cdk synth -q "$@")
   for ((r = 0; r < runs; r++)); do
-    walls+=("$(cd "$2" && timed npx cdk synth -q)")
+    walls+=("$(cd "$dir" && timed npx cdk synth -q "$@")")
   done
   unset JSII_RUNTIME_PACKAGE_CACHE_ROOT
   warm=$(printf '%s\n' "${walls[@]}" | median)
-  warm_peak=$(cd "$2" && peak npx cdk synth -q)
-  printf '| %s | %s | %s | %s | %s |\n' "$1" "$cold" "$cold_peak" "$warm" "$warm_peak"
+  warm_peak=$(cd "$dir" && peak npx cdk synth -q "$@")
+  printf '| %s | %s | %s | %s | %s |\n' "$label" "$cold" "$cold_peak" "$warm" "$warm_peak"
 }
 
 echo "## cdk synth -q, four environments (warm: median of $runs)"
@@ -85,8 +92,30 @@ synth_table v6-platform .
 if [ "$peer" = 1 ]; then
   (cd bench/peer && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   synth_table peer bench/peer
+  # the node flags scripts/app.sh gives jsii's node, given to the peer's node too
+  synth_table "peer, node $(cat target/jsii-node)" bench/peer --app "node $(cat target/jsii-node) app.js"
 fi
 echo
+
+if [ "$peer" = 1 ]; then
+  echo "## Validation's share (each app run directly, median of 3 warm runs, s)"
+  echo
+  echo "CDK_VALIDATION=false turns off aws-cdk-lib's default CloudFormation Validate plugin; cdk-nag and the platform"
+  echo "rules, which v6-platform registers itself, still run."
+  echo
+  echo "| app | validated | CDK_VALIDATION=false |"
+  echo "|---|---:|---:|"
+  for app in v6-platform peer; do
+    if [ "$app" = peer ]; then cmd=(env CDK_OUTDIR="$work/peer-out" node app.js); dir=bench/peer; else cmd=(bash scripts/app.sh); dir=.; fi
+    on=() off=()
+    for ((r = 0; r < 3; r++)); do
+      on+=("$(cd "$dir" && timed "${cmd[@]}")")
+      off+=("$(cd "$dir" && CDK_VALIDATION=false timed "${cmd[@]}")")
+    done
+    printf '| %s | %s | %s |\n' "$app" "$(printf '%s\n' "${on[@]}" | median)" "$(printf '%s\n' "${off[@]}" | median)"
+  done
+  echo
+fi
 
 echo "## Cost per environment (one JVM, scripts/app.sh, warm)"
 echo
@@ -113,14 +142,16 @@ echo
 
 echo "## Where the time goes (four environments, ms, one warm run)"
 echo
+bash scripts/app.sh --out "$work/t/cdk.out" --dist "$work/t/dist" >/dev/null 2>&1   # warm: a previous assembly
 V6_TIMINGS=1 bash scripts/app.sh --out "$work/t/cdk.out" --dist "$work/t/dist" 2>&1 >/dev/null \
   | sed -n 's/^v6-platform: timings (ms): //p' | tr ' ' '\n' \
   | awk -F= 'BEGIN {print "| phase | ms |"; print "|---|---:|"} {printf "| %s | %s |\n", $1, $2}'
 echo
 echo "validate_* run inside cdk_synth_and_validation. AWS's CloudFormation Validate engine, also inside it, measured"
-echo "alone on the same templates (bench/cfn-validate-cost.js):"
+echo "alone on the same templates, with the same node flags (bench/cfn-validate-cost.js):"
 echo
-node bench/cfn-validate-cost.js "$work/t/cdk.out" | awk 'BEGIN {print "| CloudFormation Validate | ms |"; print "|---|---:|"} {printf "| %s | %s |\n", $1, $2}'
+# shellcheck disable=SC2046
+node $(cat target/jsii-node) bench/cfn-validate-cost.js "$work/t/cdk.out" | awk 'BEGIN {print "| CloudFormation Validate | ms |"; print "|---|---:|"} {printf "| %s | %s |\n", $1, $2}'
 echo
 
 if [ "$verify" = 1 ]; then
