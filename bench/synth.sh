@@ -60,7 +60,7 @@ echo
 bash scripts/app.sh --help >/dev/null   # a current build and classpath: `cdk synth` starts no Maven
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)," \
   "$(java -version 2>&1 | head -1), node $(node --version), $(date -u +%Y-%m-%d); jsii's node flags:" \
-  "$(cat target/jsii-node)"
+  "$(sed -n 2p target/jsii-node)"
 echo
 
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
@@ -71,9 +71,9 @@ synth_table() {   # $1 label, $2 directory, then extra `cdk synth` arguments
   export JSII_RUNTIME_PACKAGE_CACHE_ROOT="$work/jsii-cache-$label"
   # cold: an empty jsii package cache, no previous assembly and no class-data archive, as on a first synth after a
   # build (that synth also records the archive)
-  rm -rf "$JSII_RUNTIME_PACKAGE_CACHE_ROOT" "$dir/cdk.out" "$dir/target/app/synth.jsa"
+  rm -rf "$JSII_RUNTIME_PACKAGE_CACHE_ROOT" "$dir/cdk.out" "$dir"/target/app/synth-*
   cold=$(cd "$dir" && timed npx cdk synth -q "$@")
-  rm -rf "$JSII_RUNTIME_PACKAGE_CACHE_ROOT" "$dir/cdk.out" "$dir/target/app/synth.jsa"
+  rm -rf "$JSII_RUNTIME_PACKAGE_CACHE_ROOT" "$dir/cdk.out" "$dir"/target/app/synth-*
   cold_peak=$(cd "$dir" && peak npx cdk synth -q "$@")
   for ((r = 0; r < runs; r++)); do
     walls+=("$(cd "$dir" && timed npx cdk synth -q "$@")")
@@ -93,7 +93,8 @@ if [ "$peer" = 1 ]; then
   (cd bench/peer && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   synth_table peer bench/peer
   # the node flags scripts/app.sh gives jsii's node, given to the peer's node too
-  synth_table "peer, node $(cat target/jsii-node)" bench/peer --app "node $(cat target/jsii-node) app.js"
+  flags=$(sed -n 2p target/jsii-node)
+  synth_table "peer, node $flags" bench/peer --app "node $flags app.js"
 fi
 echo
 
@@ -151,7 +152,7 @@ echo "validate_* run inside cdk_synth_and_validation. AWS's CloudFormation Valid
 echo "alone on the same templates, with the same node flags (bench/cfn-validate-cost.js):"
 echo
 # shellcheck disable=SC2046
-node $(cat target/jsii-node) bench/cfn-validate-cost.js "$work/t/cdk.out" | awk 'BEGIN {print "| CloudFormation Validate | ms |"; print "|---|---:|"} {printf "| %s | %s |\n", $1, $2}'
+node $(sed -n 2p target/jsii-node) bench/cfn-validate-cost.js "$work/t/cdk.out" | awk 'BEGIN {print "| CloudFormation Validate | ms |"; print "|---|---:|"} {printf "| %s | %s |\n", $1, $2}'
 echo
 
 if [ "$verify" = 1 ]; then

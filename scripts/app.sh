@@ -19,14 +19,17 @@ fi
 #   kernel about 150 MiB smaller. JavaScript is compiled as usual.
 # - --single-threaded-gc: no garbage-collector helper threads. They took about 2 s of CPU from the JVM on a 2-core
 #   machine; synth is about 0.3 s faster.
-# Checked once per build (target/jsii-node), so a node without them still works.
+# Checked once per build and per JSII_NODE (target/jsii-node: the node, then its flags), so a node without them
+# still works.
 node_file=target/jsii-node
-if [[ ! -f $node_file || $node_file -ot $cp_file ]]; then
+node_base=${JSII_NODE:-node}
+if [[ ! -f $node_file || $node_file -ot $cp_file || $(head -1 "$node_file") != "$node_base" ]]; then
   flags="--liftoff-only --single-threaded-gc"
   # shellcheck disable=SC2086
-  if node $flags -e 0 2>/dev/null; then echo "$flags" >"$node_file"; else : >"$node_file"; fi
+  if $node_base $flags -e 0 2>/dev/null; then printf '%s\n%s\n' "$node_base" "$flags" >"$node_file"
+  else printf '%s\n\n' "$node_base" >"$node_file"; fi
 fi
-export JSII_NODE="${JSII_NODE:-node} $(cat "$node_file")"
+export JSII_NODE="$node_base $(sed -n 2p "$node_file")"
 # a 32 MB young generation: the JVM touches far less memory (about 120 MiB instead of 190) at no cost in time
 jvm=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmn32m -Xlog:cds*=off)
 main=${V6_MAIN:-dev.v6platform.app.Main}
@@ -35,17 +38,25 @@ if [[ ! -f $app_jar ]]; then
 fi
 classpath="$app_jar:$(cat "$cp_file")"
 # Class-data sharing: the first successful synth after a build records the classes it loaded (about 2,900: the CDK's,
-# jsii's, Jackson's, ours) in target/app/synth.jsa; later synths map them instead of loading them, about 0.2 s
-# faster (bench/RESULTS.md). Only the synth records, and a JDK newer than the archive makes a new one.
-archive=target/app/synth.jsa
+# jsii's, Jackson's, ours), and later synths map them instead of loading them: about 0.2 s faster (bench/RESULTS.md).
+# The archive is named after the JDK (its java binary's inode and change time), so another or an upgraded JDK records
+# its own. The JVM always replaces this script (exec), so signals reach it: a recording (synth-<jdk>.<pid>.recording)
+# becomes the archive at the next start, and only if its synth left the success marker (<pid>.ok); --help and the
+# refresh step record nothing.
 if [[ $main != dev.v6platform.app.Main || " $* " == *" --help "* || " $* " == *" -h "* ]]; then
   exec "${jvm[@]}" -cp "$classpath" "$main" "$@"
 fi
-if [[ -f $archive && $archive -nt $(readlink -f "$(command -v java)") ]]; then
-  exec "${jvm[@]}" -XX:SharedArchiveFile="$archive" -cp "$classpath" "$main" "$@"
+key="target/app/synth-$(stat -c '%i-%Z' "$(readlink -f "$(command -v java)")")"
+for recording in target/app/synth-*.recording; do
+  [[ -e $recording ]] || continue
+  base=${recording%.recording}
+  pid=${base##*.}
+  if kill -0 "$pid" 2>/dev/null; then continue; fi   # still recording
+  if [[ -f $base.ok ]]; then mv -f "$recording" "${base%.*}.jsa"; else rm -f "$recording"; fi
+  rm -f "$base.ok"
+done
+if [[ -f $key.jsa ]]; then
+  exec "${jvm[@]}" -XX:SharedArchiveFile="$key.jsa" -cp "$classpath" "$main" "$@"
 fi
-recording="$archive.$$"
-rc=0
-"${jvm[@]}" -XX:ArchiveClassesAtExit="$recording" -cp "$classpath" "$main" "$@" || rc=$?
-if [[ $rc == 0 && -f $recording ]]; then mv -f "$recording" "$archive"; else rm -f "$recording"; fi
-exit "$rc"
+exec "${jvm[@]}" -XX:ArchiveClassesAtExit="$key.$$.recording" -Dv6.success.marker="$key.$$.ok" -cp "$classpath" \
+  "$main" "$@"

@@ -70,10 +70,28 @@ public final class Main {
             Timings.mark("done");
             System.err.println("v6-platform: timings (ms): " + Timings.line());
         }
+        markSuccess(code, System.getProperty(SUCCESS_MARKER));
         System.out.flush();
         System.err.flush();
         // jsii keeps a node child process; exit explicitly so the JVM does not wait on it.
         System.exit(code);
+    }
+
+    /**
+     * System property naming a file to create when the app succeeds: scripts/app.sh promotes the class-data archive a
+     * synth records only once that synth has succeeded.
+     */
+    static final String SUCCESS_MARKER = "v6.success.marker";
+
+    static void markSuccess(int code, String marker) {
+        if (code != 0 || marker == null) {
+            return;
+        }
+        try {
+            Files.writeString(Path.of(marker), "");
+        } catch (IOException e) {
+            // without the marker the recording is dropped, and the next synth records again
+        }
     }
 
     /** Runs the app; returns the exit code. */

@@ -26,8 +26,9 @@ final class OutputDirectories {
                     + "|.*\\.assets\\.json|.*\\.metadata\\.json|asset\\..*|.*\\.report\\.json");
     /** A file asset staged in a cloud assembly: named by the hash of its content. */
     private static final Pattern ASSET_FILE = Pattern.compile("asset\\.[0-9a-f]{64}\\.[A-Za-z0-9.]+");
-    /** Where an asset manifest ({@code *.assets.json}) names a staged asset. */
-    private static final Pattern ASSET_SOURCE = Pattern.compile("\"path\"\\s*:\\s*\"(asset\\.[^\"]+)\"");
+    /** Where an asset manifest ({@code *.assets.json}) names a staged asset; a nested assembly's starts with ../ */
+    private static final Pattern ASSET_SOURCE = Pattern.compile(
+            "\"path\"\\s*:\\s*\"(?:\\.\\./)*(asset\\.[^\"/]+)\"");
 
     private OutputDirectories() {
     }
@@ -51,6 +52,11 @@ final class OutputDirectories {
      * the plugins, a link as its path: without the links each synth copies the kubectl, AWS CLI and proxy layers
      * (95 MB) and reads them twice. {@link #replaceAssembly} keeps the files the new assembly uses, in place, and
      * removes the others. Where links cannot be made, the CDK copies as usual.
+     *
+     * <p>An asset is identified by its asset hash, as aws-cdk-lib (which does not stage an asset whose file exists)
+     * and cdk-assets (which does not upload an object that exists) identify it. The layers' hashes come from their
+     * sources (a Dockerfile, a layer directory), as upstream computes them, not from the zips: a zip that changed
+     * under an unchanged hash would not be deployed either. Deleting {@code cdk.out} stages every asset afresh.
      */
     static void linkPreviousAssets(Path staging, Path target) {
         Path abs = target.toAbsolutePath().normalize();
@@ -130,10 +136,10 @@ final class OutputDirectories {
         deleteRecursively(staged);
     }
 
-    /** The staged assets the asset manifests in {@code assembly} name. */
+    /** The staged assets the asset manifests in {@code assembly} and its nested assemblies name. */
     private static Set<String> assetSources(Path assembly) throws IOException {
         Set<String> used = new HashSet<>();
-        try (Stream<Path> entries = Files.list(assembly)) {
+        try (Stream<Path> entries = Files.walk(assembly)) {
             for (Path manifest : entries.filter(p -> p.getFileName().toString().endsWith(".assets.json")).toList()) {
                 Matcher m = ASSET_SOURCE.matcher(Files.readString(manifest));
                 while (m.find()) {

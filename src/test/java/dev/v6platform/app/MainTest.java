@@ -75,6 +75,18 @@ class MainTest {
     }
 
     @Test
+    void only_a_successful_run_leaves_the_success_marker_scripts_app_sh_asks_for() throws IOException {
+        Path dir = SampleSynthesis.fresh("main-marker");
+
+        Main.markSuccess(2, dir.resolve("failed.ok").toString());
+        Main.markSuccess(0, null);
+        Main.markSuccess(0, dir.resolve("synth.ok").toString());
+
+        assertThat(dir.resolve("failed.ok")).doesNotExist();
+        assertThat(dir.resolve("synth.ok")).exists();
+    }
+
+    @Test
     void bad_config_exits_2_with_located_errors_no_stack_trace_and_output_untouched() throws IOException {
         Path dir = SampleSynthesis.fresh("main-bad");
         Path stacks = Files.createDirectories(dir.resolve("stacks"));

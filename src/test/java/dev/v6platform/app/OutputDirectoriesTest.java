@@ -56,6 +56,20 @@ class OutputDirectoriesTest {
     }
 
     @Test
+    void an_asset_a_nested_assembly_uses_stays_too() throws IOException {
+        Path target = previousAssembly();
+        Path staging = OutputDirectories.staging(target);
+        OutputDirectories.linkPreviousAssets(staging, target);
+        Path nested = Files.createDirectories(staging.resolve("assembly-v6-Stage"));
+        Files.writeString(nested.resolve("v6-Stage-dev.assets.json"), "{\"path\": \"../" + KEPT + "\"}");
+
+        OutputDirectories.replaceAssembly(staging, target);
+
+        assertThat(target.resolve(KEPT)).hasContent("layer");
+        assertThat(target.resolve(DROPPED)).doesNotExist();
+    }
+
+    @Test
     void an_asset_linked_from_elsewhere_is_copied_in() throws IOException {
         Path target = Files.createDirectories(dir.resolve("cdk.out"));
         Path elsewhere = Files.writeString(dir.resolve("layer.zip"), "other layer");
