@@ -127,7 +127,8 @@ public final class PlatformStack extends Stack {
             } else {
                 this.prometheus = null;
             }
-            this.collectorAccess = new CollectorAccess(this, "PrometheusCollector", env.name(),
+            // under a PrometheusCollector node: the ids (PrometheusCollector/Role, .../PodIdentity) stay as they were
+            this.collectorAccess = new CollectorAccess(new Construct(this, "PrometheusCollector"), "", env.name(),
                     owner.workspace().getAttrArn(), cluster.cluster());
             this.remoteWriteUrl = owner.remoteWriteUrl();
         }

@@ -14,21 +14,28 @@ import software.constructs.Construct;
 /**
  * One environment's right to remote-write: a role allowed {@code aps:RemoteWrite} on one workspace only (its own, or
  * the regional one it shares), given to the collector's service account through EKS Pod Identity.
+ *
+ * <p>Not a construct of its own: the role and the association are {@code <prefix>Role} and
+ * {@code <prefix>PodIdentity} in {@code scope}, so a workspace's own collector keeps the logical ids it had before
+ * this class existed ({@code Prometheus/CollectorRole}, {@code Prometheus/CollectorPodIdentity}). A new level in the
+ * construct path would rename them, and a deploy would replace the role and fail to create a second Pod Identity
+ * association for the same service account.
  */
-public final class CollectorAccess extends Construct {
+public final class CollectorAccess {
     private final Role role;
     private final CfnPodIdentityAssociation association;
 
-    public CollectorAccess(Construct scope, String id, String environment, String workspaceArn, ICluster cluster) {
-        super(scope, id);
-        this.role = Role.Builder.create(this, "Role")
-                .assumedBy(Ipv6Cluster.podIdentity(Stack.of(this).getAccount()))
+    public CollectorAccess(Construct scope, String prefix, String environment, String workspaceArn,
+            ICluster cluster) {
+        this.role = Role.Builder.create(scope, prefix + "Role")
+                .assumedBy(Ipv6Cluster.podIdentity(Stack.of(scope).getAccount()))
                 .description("Remote-writes the metrics of " + environment + " (" + CollectorChart.NAMESPACE + "/"
                         + CollectorChart.NAME + ")")
                 .build();
         role.addToPolicy(PolicyStatement.Builder.create().sid("RemoteWriteThisWorkspace")
                 .effect(Effect.ALLOW).actions(List.of("aps:RemoteWrite")).resources(List.of(workspaceArn)).build());
-        this.association = cluster == null ? null : CfnPodIdentityAssociation.Builder.create(this, "PodIdentity")
+        this.association = cluster == null ? null : CfnPodIdentityAssociation.Builder.create(scope,
+                        prefix + "PodIdentity")
                 .clusterName(cluster.getClusterName())
                 .namespace(CollectorChart.NAMESPACE)
                 .serviceAccount(CollectorChart.NAME)
