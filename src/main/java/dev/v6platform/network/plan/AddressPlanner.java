@@ -265,23 +265,23 @@ public final class AddressPlanner {
     /** A supernet's free space: everything but the blocked ranges, the pools and the VPC blocks. */
     private FreeSpace supernetSpace(Ipv4Cidr supernet) {
         return supernetSpaces.computeIfAbsent(supernet, s -> {
-            List<Ipv4Cidr> used = new ArrayList<>();
-            blocked.forEach(r -> used.add(r.cidr()));
-            discovered.forEach(r -> used.add(r.cidr()));
+            List<Ipv4Cidr> used = takenOutsidePools();
             used.addAll(pools.values());
-            vpcs.values().forEach(v -> used.addAll(v.blocks()));
             return new FreeSpace(s, used);
         });
     }
 
     private FreeSpace poolSpace(Ipv4Cidr pool) {
-        return poolSpaces.computeIfAbsent(pool, p -> {
-            List<Ipv4Cidr> used = new ArrayList<>();
-            blocked.forEach(r -> used.add(r.cidr()));
-            discovered.forEach(r -> used.add(r.cidr()));
-            vpcs.values().forEach(v -> used.addAll(v.blocks()));
-            return new FreeSpace(p, used);
-        });
+        return poolSpaces.computeIfAbsent(pool, p -> new FreeSpace(p, takenOutsidePools()));
+    }
+
+    /** The blocked ranges, the ranges found in use in AWS, and every VPC block of the lock. */
+    private List<Ipv4Cidr> takenOutsidePools() {
+        List<Ipv4Cidr> used = new ArrayList<>();
+        blocked.forEach(r -> used.add(r.cidr()));
+        discovered.forEach(r -> used.add(r.cidr()));
+        vpcs.values().forEach(v -> used.addAll(v.blocks()));
+        return used;
     }
 
     private void planPools(Iterable<EnvironmentConfig> envs) {
