@@ -385,8 +385,9 @@ public final class EnvironmentLoader {
             } else if (!seen.add(id.get().value())) {
                 r.problem(id.get().line(), id.get().field(), "'" + id.get().value() + "' is acknowledged twice",
                         "list each replacement once");
-            } else if (reason.get().value().isBlank()) {
-                r.problem(reason.get().line(), reason.get().field(), "the reason is empty", "say why replacing "
+            } else if (reason.get().value().isBlank() || reason.get().value().startsWith("TODO")) {
+                r.problem(reason.get().line(), reason.get().field(), reason.get().value().isBlank() ? "the reason "
+                        + "is empty" : "the reason is still the snapshot test's placeholder", "say why replacing "
                         + id.get().value() + " is acceptable");
             } else {
                 out.add(new AcknowledgedReplacement(id.get().value(), reason.get().value(), id.get().line()));
@@ -506,11 +507,14 @@ public final class EnvironmentLoader {
                 s.value().matches("ipam-pool-[0-9a-f]{8,32}"), "'" + s.value() + "' is not an IPAM pool id",
                 "write the pool id, e.g. ipam-pool-0123456789abcdef0, or remove the key for an Amazon-provided /56"));
         Map<SubnetTier, Integer> tiers = new EnumMap<>(SubnetTier.class);
+        Map<SubnetTier, Integer> tierLines = new EnumMap<>(SubnetTier.class);
         n.object("subnets", "{public: {prefixLength: 26}, nodes: {prefixLength: 22}}").ifPresent(sub -> {
             for (SubnetTier tier : SubnetTier.values()) {
                 String example = tier == SubnetTier.INTRA ? null : "{prefixLength: 24}";
-                sub.object(tier.label(), example).flatMap(t -> tierPrefix(t, tier, vpc)).ifPresent(
-                        p -> tiers.put(tier, p));
+                sub.object(tier.label(), example).flatMap(t -> {
+                    tierLines.put(tier, sub.lineOf(tier.label()));
+                    return tierPrefix(t, tier, vpc);
+                }).ifPresent(p -> tiers.put(tier, p));
             }
             sub.finish();
             // whether the subnets fit is the planner's question: a grown VPC takes secondary blocks
@@ -519,7 +523,7 @@ public final class EnvironmentLoader {
         if (vpc == null || !tiers.containsKey(SubnetTier.PUBLIC) || !tiers.containsKey(SubnetTier.NODES)) {
             return null;
         }
-        return new NetworkSpec(vpc, nat, retention, tiers, ipam, n.line());
+        return new NetworkSpec(vpc, nat, retention, tiers, ipam, n.line(), tierLines);
     }
 
     /** A tier's prefix length from {@code prefixLength} or {@code hosts}, checked against AWS and EKS rules. */

@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param subnetPrefixLengths  prefix length of each tier's subnets; {@code public} and {@code nodes} are required
  * @param ipv6IpamPoolId       IPAM pool for the VPC's IPv6 /56; empty for an Amazon-provided /56 (the default)
  * @param line                 line of the {@code network:} key, for messages
+ * @param tierLines            line of each tier's key under {@code subnets:}, for messages; a tier without one
+ *                             is reported at {@code line}
  */
 public record NetworkSpec(
         int vpcPrefixLength,
@@ -34,7 +36,8 @@ public record NetworkSpec(
         int flowLogRetentionDays,
         Map<SubnetTier, Integer> subnetPrefixLengths,
         Optional<String> ipv6IpamPoolId,
-        int line) {
+        int line,
+        Map<SubnetTier, Integer> tierLines) {
 
     public static final int DEFAULT_FLOW_LOG_RETENTION_DAYS = 90;
 
@@ -42,5 +45,17 @@ public record NetworkSpec(
         Objects.requireNonNull(natGateways, "natGateways");
         Objects.requireNonNull(ipv6IpamPoolId, "ipv6IpamPoolId");
         subnetPrefixLengths = Collections.unmodifiableMap(new EnumMap<>(subnetPrefixLengths));
+        tierLines = tierLines.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(tierLines));
+    }
+
+    /** A network section whose tiers are reported at the section's line. */
+    public NetworkSpec(int vpcPrefixLength, NatGatewayMode natGateways, int flowLogRetentionDays,
+            Map<SubnetTier, Integer> subnetPrefixLengths, Optional<String> ipv6IpamPoolId, int line) {
+        this(vpcPrefixLength, natGateways, flowLogRetentionDays, subnetPrefixLengths, ipv6IpamPoolId, line, Map.of());
+    }
+
+    /** The line of {@code tier}'s key, or of the section. */
+    public int tierLine(SubnetTier tier) {
+        return tierLines.getOrDefault(tier, line);
     }
 }

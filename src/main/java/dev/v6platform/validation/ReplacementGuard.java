@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.v6platform.validation.ReplacementSpec.Causes;
 import dev.v6platform.validation.ReplacementSpec.Property;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,12 +37,55 @@ public final class ReplacementGuard {
      * @param type      its CloudFormation type
      * @param reason    why, e.g. {@code CidrBlock changed: "10.0.0.0/20" -> "10.0.16.0/20"}
      * @param maybe     whether CloudFormation replaces it only in some cases ("maybe" in the database)
+     * @param blocker   why CloudFormation cannot perform the replacement at all (the deploy would fail and roll
+     *                  back), or empty: see {@link ReplacementGuard#UNIQUE_KEYS}
      */
-    public record Replacement(String logicalId, String type, String reason, boolean maybe) {
+    public record Replacement(String logicalId, String type, String reason, boolean maybe, String blocker) {
+        public Replacement {
+            blocker = blocker == null ? "" : blocker;
+        }
+
+        public Replacement(String logicalId, String type, String reason, boolean maybe) {
+            this(logicalId, type, reason, maybe, "");
+        }
+
+        /** Whether CloudFormation cannot perform this replacement, so acknowledging it does not help. */
+        public boolean impossible() {
+            return !blocker.isEmpty();
+        }
+
         /** One line for a report. */
         public String format() {
-            return logicalId + " (" + type + ")" + (maybe ? " may be replaced: " : ": ") + reason;
+            return logicalId + " (" + type + ")" + (maybe ? " may be replaced: " : ": ") + reason
+                    + (impossible() ? "; CLOUDFORMATION CANNOT DO THIS: " + blocker : "");
         }
+    }
+
+    /**
+     * Properties whose values must be unique among the live resources of a type (a custom physical name, or the
+     * key EKS allows once per cluster). CloudFormation creates a replacement before it deletes the old resource, so
+     * replacing one whose key stays the same fails ("already exists"; for a custom name CloudFormation refuses
+     * outright), and the stack rolls back.
+     */
+    static final Map<String, List<String>> UNIQUE_KEYS = uniqueKeys();
+
+    private static Map<String, List<String>> uniqueKeys() {
+        Map<String, List<String>> keys = new TreeMap<>();
+        keys.put("AWS::APS::RuleGroupsNamespace", List.of("Workspace", "Name"));
+        keys.put("AWS::ECR::Repository", List.of("RepositoryName"));
+        keys.put("AWS::EKS::AccessEntry", List.of("ClusterName", "PrincipalArn"));
+        keys.put("AWS::EKS::Addon", List.of("ClusterName", "AddonName"));
+        keys.put("AWS::EKS::Cluster", List.of("Name"));
+        keys.put("AWS::EKS::Nodegroup", List.of("ClusterName", "NodegroupName"));
+        keys.put("AWS::EKS::PodIdentityAssociation", List.of("ClusterName", "Namespace", "ServiceAccount"));
+        keys.put("AWS::Events::Rule", List.of("EventBusName", "Name"));
+        keys.put("AWS::IAM::ManagedPolicy", List.of("ManagedPolicyName"));
+        keys.put("AWS::IAM::Role", List.of("RoleName"));
+        keys.put("AWS::KMS::Alias", List.of("AliasName"));
+        keys.put("AWS::Logs::LogGroup", List.of("LogGroupName"));
+        keys.put("AWS::SNS::Topic", List.of("TopicName"));
+        keys.put("AWS::SQS::Queue", List.of("QueueName"));
+        return Collections.unmodifiableMap(keys);
     }
 
     private final ReplacementSpec spec;
@@ -91,7 +135,136 @@ public final class ReplacementGuard {
             }
         }
         propagate(out);
+        blockers(out);
         return List.copyOf(out.values());
+    }
+
+    /**
+     * Marks the replacements CloudFormation cannot perform: the new resource would collide with the old one, which
+     * still exists while the new one is created (same unique key, or a subnet CIDR overlapping one of the VPC's
+     * subnets).
+     */
+    private void blockers(Map<String, Replacement> out) {
+        for (Map.Entry<String, Replacement> e : out.entrySet()) {
+            JsonNode old = before.get(e.getKey());
+            String type = e.getValue().type();
+            String blocker = "";
+            List<String> key = UNIQUE_KEYS.get(type);
+            if (key != null && !missingKey(old, key)) {
+                blocker = collision(e.getKey(), old, key, out);
+            } else if (type.equals("AWS::EC2::Subnet")) {
+                blocker = subnetCollision(e.getKey(), out);
+            }
+            if (!blocker.isEmpty()) {
+                Replacement r = e.getValue();
+                e.setValue(new Replacement(r.logicalId(), r.type(), r.reason(), r.maybe(), blocker));
+            }
+        }
+    }
+
+    private static boolean missingKey(JsonNode resource, List<String> key) {
+        JsonNode props = resource.path("Properties");
+        return key.stream().anyMatch(k -> !k.equals("EventBusName") && props.path(k).isMissingNode());
+    }
+
+    /** A created resource of the same type whose unique key equals the old one's, which still exists then. */
+    private String collision(String id, JsonNode old, List<String> key, Map<String, Replacement> out) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = after.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            boolean created = !before.has(e.getKey()) || out.containsKey(e.getKey());
+            if (!created || !e.getValue().path("Type").equals(old.path("Type"))) {
+                continue;
+            }
+            List<String> same = new ArrayList<>();
+            for (String k : key) {
+                JsonNode a = old.path("Properties").path(k);
+                JsonNode b = e.getValue().path("Properties").path(k);
+                if (!a.equals(b) || refersToReplaced(b, out)) {
+                    same = null;
+                    break;
+                }
+                if (!a.isMissingNode()) {
+                    same.add(k + " " + shown(a));
+                }
+            }
+            if (same != null) {
+                String created2 = e.getKey().equals(id) ? "its replacement" : e.getKey();
+                return created2 + " would have the same " + String.join(", ", same) + " while " + id + " still "
+                        + "exists, so the deploy fails and rolls back; change the name (or key) too, or remove the "
+                        + "resource in one deploy and add it back in the next";
+            }
+        }
+        return "";
+    }
+
+    private static boolean refersToReplaced(JsonNode value, Map<String, Replacement> out) {
+        List<String> ids = new ArrayList<>();
+        collectRefs(value, ids);
+        return ids.stream().anyMatch(i -> out.containsKey(i.startsWith(ATTRIBUTE) ? i.substring(1) : i));
+    }
+
+    /**
+     * A subnet of a VPC that stays, replaced with (or removed for) a subnet created in the same deploy whose IPv4
+     * CIDR overlaps, or whose IPv6 block equals, a subnet of the old template: those all still exist while the new
+     * subnets are created.
+     */
+    private String subnetCollision(String id, Map<String, Replacement> out) {
+        JsonNode self = before.get(id).path("Properties");
+        for (Iterator<Map.Entry<String, JsonNode>> it = after.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> c = it.next();
+            boolean mine = c.getKey().equals(id);
+            boolean created = mine || !before.has(c.getKey());
+            JsonNode now = c.getValue().path("Properties");
+            if (!created || !c.getValue().path("Type").asText().equals("AWS::EC2::Subnet")
+                    || refersToReplaced(now.path("VpcId"), out)) {
+                continue;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> old = before.fields(); old.hasNext();) {
+                Map.Entry<String, JsonNode> e = old.next();
+                JsonNode was = e.getValue().path("Properties");
+                if (!e.getValue().path("Type").asText().equals("AWS::EC2::Subnet")
+                        || !was.path("VpcId").equals(now.path("VpcId")) || !mine && !e.getKey().equals(id)) {
+                    continue;
+                }
+                String who = e.getKey().equals(id) ? "the old subnet (" + was.path("CidrBlock").asText() + ")"
+                        : e.getKey() + " (" + was.path("CidrBlock").asText() + ")";
+                String what = mine ? "the new CIDR " : "new subnet " + c.getKey() + "'s CIDR ";
+                if (overlaps(was.path("CidrBlock").asText(), now.path("CidrBlock").asText())) {
+                    return what + now.path("CidrBlock").asText() + " overlaps " + who + ", which still exists "
+                            + "while the new subnet is created, so the deploy fails and rolls back; move the tier "
+                            + "in two deploys (new subnets beside the old, then remove the old) or renumber the VPC";
+                }
+                if (!now.path("Ipv6CidrBlock").isMissingNode() && now.path("Ipv6CidrBlock").equals(
+                        was.path("Ipv6CidrBlock")) && !refersToReplaced(now.path("Ipv6CidrBlock"), out)) {
+                    return (mine ? "its new IPv6 /64" : "new subnet " + c.getKey() + "'s IPv6 /64") + " is the one "
+                            + who + " holds, which still exists while the new subnet is created, so the deploy "
+                            + "fails and rolls back; give the new subnet another /64 index";
+                }
+            }
+        }
+        return "";
+    }
+
+    /** Whether two IPv4 CIDRs (a.b.c.d/n) overlap; false when either is not a literal CIDR. */
+    static boolean overlaps(String a, String b) {
+        long[] x = range(a);
+        long[] y = range(b);
+        return x != null && y != null && x[0] <= y[1] && y[0] <= x[1];
+    }
+
+    private static long[] range(String cidr) {
+        Matcher m = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)\\.(\\d+)/(\\d+)").matcher(cidr);
+        if (!m.matches()) {
+            return null;
+        }
+        long ip = 0;
+        for (int i = 1; i <= 4; i++) {
+            ip = ip << 8 | Long.parseLong(m.group(i));
+        }
+        int bits = Integer.parseInt(m.group(5));
+        long size = 1L << (32 - Math.min(bits, 32));
+        long start = ip & ~(size - 1) & 0xFFFFFFFFL;
+        return new long[] {start, start + size - 1};
     }
 
     /** A new logical id of the same type and identical properties: the resource was renamed. */

@@ -7,6 +7,7 @@ import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.UsedRange;
 import dev.v6platform.network.plan.LockFile;
 import dev.v6platform.testing.Contexts;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ class DiscoveredRangesTest {
 
         List<AddressRange> ranges = Main.discoveredRanges(List.of(dev, prod), Map.of(
                 "dev-use1", Optional.of(Contexts.of(dev, vpcs)), "prod-use1", Optional.of(Contexts.of(prod, vpcs))),
-                LockFile.read(Path.of("stacks/address-plan.lock.yaml")));
+                LockFile.read(FixtureSynthesis.STACKS.resolve("address-plan.lock.yaml")));
 
         assertThat(ranges).extracting(r -> r.cidr() + " " + r.note()).containsExactly(
                 "10.16.0.0/16 VPC vpc-legacy of account 314159265358 in us-east-1",

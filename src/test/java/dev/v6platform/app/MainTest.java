@@ -2,7 +2,7 @@ package dev.v6platform.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,9 +33,9 @@ class MainTest {
 
     @Test
     void synthesizes_every_environment_and_says_where_the_output_is() {
-        Path dir = SampleSynthesis.fresh("main-ok");
+        Path dir = FixtureSynthesis.fresh("main-ok");
 
-        Run run = main("--stacks", "stacks", "--frozen-plan", "--dist", dir.resolve("dist").toString(),
+        Run run = main("--stacks", FixtureSynthesis.STACKS.toString(), "--frozen-plan", "--dist", dir.resolve("dist").toString(),
                 "--out", dir.resolve("cdk.out").toString());
 
         assertThat(run.code()).isZero();
@@ -47,11 +47,11 @@ class MainTest {
 
     @Test
     void a_second_synth_keeps_the_asset_files_of_the_first_in_place_and_writes_the_same_bytes() throws IOException {
-        Path dir = SampleSynthesis.fresh("main-twice");
+        Path dir = FixtureSynthesis.fresh("main-twice");
         String[] args = {"--frozen-plan", "--dist", dir.resolve("dist").toString(), "--out",
             dir.resolve("cdk.out").toString()};
         assertThat(main(args).code()).isZero();
-        Map<String, byte[]> first = SampleSynthesis.files(dir);
+        Map<String, byte[]> first = FixtureSynthesis.files(dir);
         Map<String, Object> inodes = new java.util.TreeMap<>();
         try (Stream<Path> entries = Files.list(dir.resolve("cdk.out"))) {
             for (Path p : entries.filter(p -> p.getFileName().toString().matches("asset\\..*\\.zip")).toList()) {
@@ -71,12 +71,12 @@ class MainTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        SynthesisTest.assertSameContent(SampleSynthesis.files(dir), first);
+        SynthesisTest.assertSameContent(FixtureSynthesis.files(dir), first);
     }
 
     @Test
     void only_a_successful_run_leaves_the_success_marker_scripts_app_sh_asks_for() throws IOException {
-        Path dir = SampleSynthesis.fresh("main-marker");
+        Path dir = FixtureSynthesis.fresh("main-marker");
 
         Main.markSuccess(2, dir.resolve("failed.ok").toString());
         Main.markSuccess(0, null);
@@ -88,15 +88,15 @@ class MainTest {
 
     @Test
     void bad_config_exits_2_with_located_errors_no_stack_trace_and_output_untouched() throws IOException {
-        Path dir = SampleSynthesis.fresh("main-bad");
+        Path dir = FixtureSynthesis.fresh("main-bad");
         Path stacks = Files.createDirectories(dir.resolve("stacks"));
-        Files.copy(Path.of("stacks/dev-use1.yaml"), stacks.resolve("dev-use1.yaml"));
+        Files.copy(FixtureSynthesis.STACKS.resolve("dev-use1.yaml"), stacks.resolve("dev-use1.yaml"));
         Files.copy(Path.of("src/test/resources/bad-stacks/version-unquoted.yaml"), stacks.resolve("bad-env.yaml"));
         Path dist = Files.createDirectories(dir.resolve("dist/dev-use1"));
         Files.writeString(dist.resolve("namespaces.k8s.yaml"), "previous output");
         Path cdkOut = Files.createDirectories(dir.resolve("cdk.out"));
         Files.writeString(cdkOut.resolve("manifest.json"), "{}");
-        Map<String, byte[]> before = SampleSynthesis.files(dir);
+        Map<String, byte[]> before = FixtureSynthesis.files(dir);
 
         Run run = main("--stacks", stacks.toString(), "--dist", dir.resolve("dist").toString(),
                 "--out", cdkOut.toString());
@@ -108,16 +108,16 @@ class MainTest {
                         + "quote it to make it a string: \"1.34\"")
                 .doesNotContain("Exception")
                 .doesNotContain("\tat ");
-        SynthesisTest.assertSameContent(SampleSynthesis.files(dir), before);
+        SynthesisTest.assertSameContent(FixtureSynthesis.files(dir), before);
     }
 
     @Test
     void a_validation_failure_exits_1_without_a_stack_trace_and_output_untouched() throws IOException {
-        Path dir = SampleSynthesis.fresh("main-nag");
+        Path dir = FixtureSynthesis.fresh("main-nag");
         String[] args = {"--frozen-plan", "--dist", dir.resolve("dist").toString(), "--out",
             dir.resolve("cdk.out").toString()};
         assertThat(main(args).code()).isZero();
-        Map<String, byte[]> before = SampleSynthesis.files(dir);
+        Map<String, byte[]> before = FixtureSynthesis.files(dir);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
         int code = Main.run(args, System.out, new PrintStream(err, true, StandardCharsets.UTF_8),
@@ -127,7 +127,7 @@ class MainTest {
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("error: synthesis failed; nothing was written: validation failed")
                 .doesNotContain("\tat ");
-        SynthesisTest.assertSameContent(SampleSynthesis.files(dir), before);
+        SynthesisTest.assertSameContent(FixtureSynthesis.files(dir), before);
     }
 
     static Stream<String> badFiles() throws IOException {
@@ -139,14 +139,14 @@ class MainTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badFiles")
     void every_bad_file_exits_2_with_its_location_and_leaves_dist_and_cdk_out_untouched(String bad) throws IOException {
-        Path dir = SampleSynthesis.fresh("main-bad-file");
+        Path dir = FixtureSynthesis.fresh("main-bad-file");
         Path stacks = Files.createDirectories(dir.resolve("stacks"));
         Files.copy(Path.of("src/test/resources/bad-stacks", bad), stacks.resolve(bad));
         Files.createDirectories(dir.resolve("dist/bad-env"));
         Files.writeString(dir.resolve("dist/bad-env/namespaces.k8s.yaml"), "previous output");
         Files.createDirectories(dir.resolve("cdk.out"));
         Files.writeString(dir.resolve("cdk.out/v6-bad-env.template.json"), "{\"previous\": \"assembly\"}");
-        Map<String, byte[]> before = SampleSynthesis.files(dir);
+        Map<String, byte[]> before = FixtureSynthesis.files(dir);
 
         Run run = main("--stacks", stacks.toString(), "--dist", dir.resolve("dist").toString(),
                 "--out", dir.resolve("cdk.out").toString());
@@ -154,13 +154,13 @@ class MainTest {
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains(stacks.resolve(bad).toString().replace('\\', '/') + ":")
                 .doesNotContain("\tat ").doesNotContain("Exception");
-        SynthesisTest.assertSameContent(SampleSynthesis.files(dir), before);
+        SynthesisTest.assertSameContent(FixtureSynthesis.files(dir), before);
     }
 
     /** A copy of stacks/ to change. */
     static Path copyOfStacks(Path dir) throws IOException {
         Path stacks = Files.createDirectories(dir.resolve("stacks"));
-        try (Stream<Path> files = Files.list(Path.of("stacks"))) {
+        try (Stream<Path> files = Files.list(FixtureSynthesis.STACKS)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 Files.copy(f, stacks.resolve(f.getFileName()));
             }
@@ -177,7 +177,7 @@ class MainTest {
 
     @Test
     void without_a_lock_synth_writes_the_same_lock_that_is_committed() throws IOException {
-        Path dir = SampleSynthesis.fresh("main-lock");
+        Path dir = FixtureSynthesis.fresh("main-lock");
         Path stacks = copyOfStacks(dir);
         Files.delete(stacks.resolve("address-plan.lock.yaml"));
 
@@ -187,12 +187,12 @@ class MainTest {
         assertThat(run.err()).contains("address plan changed; review and commit")
                 .contains("dev-use1: allocated VPC block");
         assertThat(Files.readString(stacks.resolve("address-plan.lock.yaml")))
-                .isEqualTo(Files.readString(Path.of("stacks/address-plan.lock.yaml")));
+                .isEqualTo(Files.readString(FixtureSynthesis.STACKS.resolve("address-plan.lock.yaml")));
     }
 
     @Test
     void a_new_environment_is_added_to_the_lock_and_nothing_else_moves() throws IOException {
-        Path dir = SampleSynthesis.fresh("main-new-env");
+        Path dir = FixtureSynthesis.fresh("main-new-env");
         Path stacks = copyOfStacks(dir);
         Files.writeString(stacks.resolve("staging-use1.yaml"), Files.readString(stacks.resolve("dev-use1.yaml"))
                 .replace("name: dev-use1", "name: staging-use1"));
@@ -212,7 +212,7 @@ class MainTest {
 
     @Test
     void frozen_plan_refuses_to_change_the_lock_and_writes_nothing() throws IOException {
-        Path dir = SampleSynthesis.fresh("main-frozen");
+        Path dir = FixtureSynthesis.fresh("main-frozen");
         Path stacks = copyOfStacks(dir);
         Files.writeString(stacks.resolve("staging-use1.yaml"), Files.readString(stacks.resolve("dev-use1.yaml"))
                 .replace("name: dev-use1", "name: staging-use1"));
@@ -229,7 +229,7 @@ class MainTest {
 
     @Test
     void a_removed_environment_keeps_its_space_until_released_with_the_flag() throws IOException {
-        Path dir = SampleSynthesis.fresh("main-release");
+        Path dir = FixtureSynthesis.fresh("main-release");
         Path stacks = copyOfStacks(dir);
         Files.delete(stacks.resolve("dev-euw1.yaml"));
 
@@ -248,7 +248,7 @@ class MainTest {
 
     @Test
     void a_damaged_lock_or_network_file_exits_2_with_its_location_and_writes_nothing() throws IOException {
-        Path dir = SampleSynthesis.fresh("main-bad-plan");
+        Path dir = FixtureSynthesis.fresh("main-bad-plan");
         Path stacks = copyOfStacks(dir);
         String lock = Files.readString(stacks.resolve("address-plan.lock.yaml"));
         Files.writeString(stacks.resolve("address-plan.lock.yaml"), lock.replaceFirst("ipv6Index: 4", "ipv6Index: 3"));
@@ -272,7 +272,7 @@ class MainTest {
 
     @Test
     void require_context_refuses_environments_without_a_context_file_and_writes_nothing() throws IOException {
-        Path dir = SampleSynthesis.fresh("main-require-context");
+        Path dir = FixtureSynthesis.fresh("main-require-context");
         Path stacks = copyOfStacks(dir);
 
         Run run = synth(dir, stacks, "--require-context");

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.v6platform.config.ConfigError;
 import dev.v6platform.config.ConfigException;
+import dev.v6platform.config.ContextFile;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
-import dev.v6platform.config.ContextFile;
 import dev.v6platform.testing.Contexts;
-import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 /** Synth checks the NodePools against the offerings the refresh step recorded, when it recorded any. */
 class OfferingsCheckTest {
     static Path prodStacks(String name) throws IOException {
-        Path dir = SampleSynthesis.fresh(name);
+        Path dir = FixtureSynthesis.fresh(name);
         for (String f : List.of("prod-use1.yaml", "network.yaml", "address-plan.lock.yaml")) {
-            Files.copy(Path.of("stacks", f), dir.resolve(f));
+            Files.copy(FixtureSynthesis.STACKS.resolve(f), dir.resolve(f));
         }
         return dir;
     }
@@ -45,9 +45,9 @@ class OfferingsCheckTest {
                         + "satisfies its requirements").contains("(offerings recorded in "))
                 .anySatisfy(p -> assertThat(p).startsWith("NodePool 'buildkit-arm64'"));
         assertThat(errors).noneMatch(e -> e.problem().startsWith("NodePool 'x86'"));
-        assertThatThrownBy(() -> PlatformSynthesis.build(List.of(env), SampleSynthesis.plan(),
-                SampleSynthesis.fresh("offerings-out").resolve("cdk.out"),
-                SampleSynthesis.fresh("offerings-dist"))).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> PlatformSynthesis.build(List.of(env), FixtureSynthesis.plan(),
+                FixtureSynthesis.fresh("offerings-out").resolve("cdk.out"),
+                FixtureSynthesis.fresh("offerings-dist"))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("NodePool 'graviton'");
     }
 

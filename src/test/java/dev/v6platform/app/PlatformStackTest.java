@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
-import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +21,9 @@ class PlatformStackTest {
 
     @BeforeAll
     static void synth() {
-        EnvironmentConfig env = EnvironmentLoader.loadFile(Path.of("stacks/prod-use1.yaml"));
-        Path dir = SampleSynthesis.fresh("platform-stack");
-        built = PlatformSynthesis.build(List.of(env), SampleSynthesis.plan(List.of(env)), dir.resolve("cdk.out"),
+        EnvironmentConfig env = EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("prod-use1.yaml"));
+        Path dir = FixtureSynthesis.fresh("platform-stack");
+        built = PlatformSynthesis.build(List.of(env), FixtureSynthesis.plan(List.of(env)), dir.resolve("cdk.out"),
                 dir.resolve("dist"));
         stack = built.stacks().get("prod-use1");
         template = Template.fromStack(stack);

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.v6platform.config.EnvironmentConfig;
-import dev.v6platform.config.EnvironmentLoader;
-import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.testing.FixtureSynthesis;
 import dev.v6platform.testing.TextDiff;
-import dev.v6platform.validation.ReplacementGuard;
+import dev.v6platform.testing.UserStacks;
 import dev.v6platform.validation.ReplacementGuard.Replacement;
+import dev.v6platform.validation.ReplacementGuard;
+import dev.v6platform.validation.ReplacementReview;
 import dev.v6platform.validation.ReplacementSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,45 +30,56 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every environment's output compared with the approved copy in {@code snapshots/<environment>/}:
- * {@code cloudformation/<stack>.template.json} and {@code kubernetes/<chart>.k8s.yaml}. A missing, extra or
- * different file fails with a readable diff. Only {@code -Dsnapshots.update=true} rewrites them.
+ * Every environment in the user's {@code stacks/} (whatever they are, see {@link UserStacks}) compared with the
+ * approved copy in {@code snapshots/<environment>/}: {@code cloudformation/<stack>.template.json} and
+ * {@code kubernetes/<chart>.k8s.yaml}. A missing, extra or different file fails with a readable diff, as does a
+ * deploy that would replace resources (see {@link ReplacementReview}). Only {@code -Dsnapshots.update=true} rewrites
+ * them.
  */
 class SnapshotTest {
-    static final Path SNAPSHOTS = Path.of("snapshots");
-    static final boolean UPDATE = Boolean.parseBoolean(System.getProperty("snapshots.update", "false"));
+    static final Path SNAPSHOTS = Path.of(System.getProperty("v6.snapshots", "snapshots"));
+    static final boolean UPDATE = UserStacks.UPDATE;
+    static final String UPDATE_COMMAND = "mvn -B verify -Dsnapshots.update=true";
 
     static Stream<String> environments() {
-        return EnvironmentLoader.loadDirectory(Path.of("stacks")).stream().map(EnvironmentConfig::name);
+        return UserStacks.names().stream();
     }
 
     /** The output of one environment, by its path under snapshots/<environment>/. */
-    static Map<String, byte[]> output(String env) {
-        PlatformSynthesis.Result r = SampleSynthesis.get();
+    static Map<String, byte[]> output(UserStacks.Output r, String env) {
         Map<String, byte[]> out = new TreeMap<>();
         String template = "v6-" + env + ".template.json";
-        out.put("cloudformation/" + template, SampleSynthesis.files(r.cdkOut()).get(template));
-        SampleSynthesis.files(r.dist().resolve(env)).forEach((name, bytes) -> out.put("kubernetes/" + name, bytes));
+        out.put("cloudformation/" + template, FixtureSynthesis.files(r.cdkOut()).get(template));
+        FixtureSynthesis.files(r.dist().resolve(env)).forEach((name, bytes) -> out.put("kubernetes/" + name, bytes));
         return out;
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
     @MethodSource("environments")
     void output_matches_the_approved_snapshot(String env) throws IOException {
         Path dir = SNAPSHOTS.resolve(env);
-        Map<String, byte[]> actual = output(env);
+        UserStacks.Output user = UserStacks.get();
+        Map<String, byte[]> actual = output(user, env);
+        EnvironmentConfig config = user.environments().stream().filter(e -> e.name().equals(env)).findFirst()
+                .orElseThrow();
         Path approvedTemplate = dir.resolve("cloudformation/v6-" + env + ".template.json");
-        if (Files.isRegularFile(approvedTemplate)) {
-            EnvironmentConfig config = SampleSynthesis.get().stacks().get(env).config();
-            List<String> replaced = unacknowledgedReplacements(config, Files.readAllBytes(approvedTemplate),
-                    actual.get("cloudformation/v6-" + env + ".template.json"));
-            if (!replaced.isEmpty()) {
-                fail(env + ": deploying this change would replace " + replaced.size() + " resource(s) of the "
-                        + "approved snapshot; CloudFormation creates new ones and deletes (or, when retained, "
-                        + "orphans) the old:\n  " + String.join("\n  ", replaced) + "\nUndo the change, or "
-                        + "acknowledge each in " + config.source() + " under acknowledgedReplacements: "
-                        + "[{logicalId: ..., reason: ...}] (even with -Dsnapshots.update=true)");
-            }
+        if (!Files.isDirectory(dir) && !UPDATE) {
+            fail(env + " (" + config.source() + ") has no approved snapshot in " + dir + "/. Review its output in "
+                    + "cdk.out/v6-" + env + ".template.json and dist/" + env + "/ (npx cdk synth), then run '"
+                    + UPDATE_COMMAND + "' and commit " + dir + "/");
+        }
+        Path recordFile = dir.resolve(ReplacementReview.RECORD_FILE);
+        Map<String, String> recorded = Files.isRegularFile(recordFile)
+                ? ReplacementReview.parseRecord(Files.readString(recordFile)) : Map.of();
+        List<Replacement> replacements = Files.isRegularFile(approvedTemplate) ? ReplacementGuard.compare(
+                JSON.readTree(Files.readAllBytes(approvedTemplate)),
+                JSON.readTree(actual.get("cloudformation/v6-" + env + ".template.json")), SPEC) : List.of();
+        ReplacementReview review = ReplacementReview.of(replacements, config.acknowledgedReplacements(), recorded);
+        if (!review.ok()) {
+            fail(review.message(env, config.source()));
+        }
+        if (!review.recordText().isEmpty()) {
+            actual.put(ReplacementReview.RECORD_FILE, review.recordText().getBytes(StandardCharsets.UTF_8));
         }
         if (UPDATE) {
             write(dir, actual);
@@ -75,29 +87,17 @@ class SnapshotTest {
         }
         List<String> problems = compare(dir, actual);
         if (!problems.isEmpty()) {
-            fail(env + " differs from its approved snapshot. Review the diff; if every change is intended, run "
-                    + "'mvn -B verify -Dsnapshots.update=true' and commit snapshots/.\n" + String.join("\n", problems));
+            fail(env + " differs from its approved snapshot. Review the diff; if every change is intended, run '"
+                    + UPDATE_COMMAND + "' and commit snapshots/.\n" + String.join("\n", problems));
         }
     }
 
     static final ReplacementSpec SPEC = ReplacementSpec.load();
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /**
-     * The replacements deploying {@code actual} over {@code approved} would cause that {@code env} does not
-     * acknowledge, one line each.
-     */
-    static List<String> unacknowledgedReplacements(EnvironmentConfig env, byte[] approved, byte[] actual)
-            throws IOException {
-        Set<String> acknowledged = new HashSet<>();
-        env.acknowledgedReplacements().forEach(a -> acknowledged.add(a.logicalId()));
-        return ReplacementGuard.compare(JSON.readTree(approved), JSON.readTree(actual), SPEC).stream()
-                .filter(r -> !acknowledged.contains(r.logicalId())).map(Replacement::format).toList();
-    }
-
     /** Every difference between the approved files in {@code dir} and {@code actual}, with diffs. */
     static List<String> compare(Path dir, Map<String, byte[]> actual) {
-        Map<String, byte[]> approved = SampleSynthesis.files(dir);
+        Map<String, byte[]> approved = FixtureSynthesis.files(dir);
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, byte[]> e : actual.entrySet()) {
             byte[] expected = approved.get(e.getKey());
@@ -120,7 +120,7 @@ class SnapshotTest {
     void the_address_plan_report_and_picture_match_the_approved_snapshot() throws IOException {
         Path dir = SNAPSHOTS.resolve("address-plan");
         Map<String, byte[]> actual = new TreeMap<>();
-        Map<String, byte[]> dist = SampleSynthesis.files(SampleSynthesis.get().dist());
+        Map<String, byte[]> dist = FixtureSynthesis.files(UserStacks.get().dist());
         for (String name : List.of(PlatformSynthesis.PLAN_REPORT, PlatformSynthesis.PLAN_PICTURE)) {
             actual.put(name, dist.get(name));
         }
@@ -150,19 +150,22 @@ class SnapshotTest {
         }
         if (UPDATE) {
             for (String d : stale) {
-                SampleSynthesis.delete(Path.of(d));
+                FixtureSynthesis.delete(Path.of(d));
             }
             return;
         }
-        assertThat(stale).as("snapshot directories without an environment in stacks/; run with "
-                + "-Dsnapshots.update=true to remove them").isEmpty();
+        assertThat(stale).as("snapshot directories without an environment in " + UserStacks.STACKS + "/; run '"
+                + UPDATE_COMMAND + "' to remove them").isEmpty();
     }
 
     @Test
     void a_changed_or_missing_file_is_reported_with_a_numbered_diff(@TempDir Path approved) throws IOException {
         Path dir = approved.resolve("dev-use1");
-        write(dir, output("dev-use1"));
-        Map<String, byte[]> tampered = new TreeMap<>(output("dev-use1"));
+        PlatformSynthesis.Result fixtures = FixtureSynthesis.get();
+        UserStacks.Output fixtureOutput = new UserStacks.Output(FixtureSynthesis.environments(), fixtures.cdkOut(),
+                fixtures.dist());
+        write(dir, output(fixtureOutput, "dev-use1"));
+        Map<String, byte[]> tampered = new TreeMap<>(output(fixtureOutput, "dev-use1"));
         String yaml = new String(tampered.get("kubernetes/namespaces.k8s.yaml"), StandardCharsets.UTF_8);
         tampered.put("kubernetes/namespaces.k8s.yaml",
                 yaml.replace("enforce: privileged", "enforce: baseline").getBytes(StandardCharsets.UTF_8));
@@ -182,7 +185,7 @@ class SnapshotTest {
     }
 
     private static void write(Path dir, Map<String, byte[]> files) throws IOException {
-        SampleSynthesis.delete(dir);
+        FixtureSynthesis.delete(dir);
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
             Path file = dir.resolve(e.getKey());
             Files.createDirectories(file.getParent());

@@ -3,8 +3,8 @@ package dev.v6platform.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.v6platform.testing.FixtureSynthesis;
 import dev.v6platform.testing.KubernetesValidator;
-import dev.v6platform.testing.SampleSynthesis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +18,9 @@ class SynthesisTest {
 
     @Test
     void writes_one_template_per_environment_and_one_yaml_file_per_chart() {
-        PlatformSynthesis.Result r = SampleSynthesis.get();
+        PlatformSynthesis.Result r = FixtureSynthesis.get();
 
-        assertThat(SampleSynthesis.files(r.cdkOut()).keySet()).contains(
+        assertThat(FixtureSynthesis.files(r.cdkOut()).keySet()).contains(
                 "v6-dev-euw1.template.json", "v6-dev-use1.template.json",
                 "v6-prod-euw1.template.json", "v6-prod-use1.template.json", "manifest.json");
         List<String> expected = new ArrayList<>(List.of("address-plan.md", "address-plan.svg"));
@@ -30,15 +30,15 @@ class SynthesisTest {
                     env + "/karpenter-pools.k8s.yaml", env + "/metrics-budget.md", env + "/metrics-collector.k8s.yaml",
                     env + "/namespaces.k8s.yaml"));
         }
-        assertThat(SampleSynthesis.files(r.dist()).keySet()).containsExactlyElementsOf(expected);
+        assertThat(FixtureSynthesis.files(r.dist()).keySet()).containsExactlyElementsOf(expected);
     }
 
     @Test
     void two_synths_of_the_same_input_are_byte_identical() {
-        PlatformSynthesis.Result first = SampleSynthesis.get();
-        Path dir = SampleSynthesis.fresh("second");
+        PlatformSynthesis.Result first = FixtureSynthesis.get();
+        Path dir = FixtureSynthesis.fresh("second");
 
-        PlatformSynthesis.run(SampleSynthesis.environments(), SampleSynthesis.plan(), dir.resolve("cdk.out"), dir.resolve("dist"));
+        PlatformSynthesis.run(FixtureSynthesis.environments(), FixtureSynthesis.plan(), dir.resolve("cdk.out"), dir.resolve("dist"));
 
         assertSameFiles(first.cdkOut(), dir.resolve("cdk.out"));
         assertSameFiles(first.dist(), dir.resolve("dist"));
@@ -46,7 +46,7 @@ class SynthesisTest {
 
     @Test
     void every_kubernetes_object_passes_the_strict_schema_check() throws IOException {
-        PlatformSynthesis.Result r = SampleSynthesis.get();
+        PlatformSynthesis.Result r = FixtureSynthesis.get();
         List<String> problems = new ArrayList<>();
         int files = 0;
         try (var walk = Files.walk(r.dist())) {
@@ -62,40 +62,40 @@ class SynthesisTest {
 
     @Test
     void a_failing_validation_leaves_earlier_output_untouched() throws IOException {
-        Path dir = SampleSynthesis.fresh("failing");
+        Path dir = FixtureSynthesis.fresh("failing");
         Path cdkOut = dir.resolve("cdk.out");
         Path dist = dir.resolve("dist");
-        PlatformSynthesis.run(SampleSynthesis.environments(), SampleSynthesis.plan(), cdkOut, dist);
+        PlatformSynthesis.run(FixtureSynthesis.environments(), FixtureSynthesis.plan(), cdkOut, dist);
         Files.writeString(dist.resolve("operator-note.txt"), "kept");
-        Map<String, byte[]> assemblyBefore = SampleSynthesis.files(cdkOut);
-        Map<String, byte[]> distBefore = SampleSynthesis.files(dist);
+        Map<String, byte[]> assemblyBefore = FixtureSynthesis.files(cdkOut);
+        Map<String, byte[]> distBefore = FixtureSynthesis.files(dist);
 
-        assertThatThrownBy(() -> PlatformSynthesis.run(SampleSynthesis.environments(), SampleSynthesis.plan(), cdkOut, dist,
+        assertThatThrownBy(() -> PlatformSynthesis.run(FixtureSynthesis.environments(), FixtureSynthesis.plan(), cdkOut, dist,
                 built -> Key.Builder.create(built.stacks().get("dev-use1"), "UnrotatedKey").build()))
                 .isInstanceOf(SynthesisException.class)
                 .hasMessageStartingWith("validation failed with 1 finding(s)").hasMessageContaining("AwsSolutions-KMS5");
 
-        assertSameContent(SampleSynthesis.files(cdkOut), assemblyBefore);
-        assertSameContent(SampleSynthesis.files(dist), distBefore);
+        assertSameContent(FixtureSynthesis.files(cdkOut), assemblyBefore);
+        assertSameContent(FixtureSynthesis.files(dist), distBefore);
         assertThat(dir.resolve(".cdk.out.staging")).doesNotExist();
         assertThat(dir.resolve(".dist.staging")).doesNotExist();
     }
 
     @Test
     void a_successful_synth_replaces_dist_whole() throws IOException {
-        Path dir = SampleSynthesis.fresh("replace");
+        Path dir = FixtureSynthesis.fresh("replace");
         Path dist = dir.resolve("dist");
         Files.createDirectories(dist.resolve("retired-env"));
         Files.writeString(dist.resolve("retired-env/namespaces.k8s.yaml"), "stale");
 
-        PlatformSynthesis.run(SampleSynthesis.environments(), SampleSynthesis.plan(), dir.resolve("cdk.out"), dist);
+        PlatformSynthesis.run(FixtureSynthesis.environments(), FixtureSynthesis.plan(), dir.resolve("cdk.out"), dist);
 
         assertThat(dist.resolve("retired-env")).doesNotExist();
         assertThat(dist.resolve("dev-use1/namespaces.k8s.yaml")).exists();
     }
 
     static void assertSameFiles(Path a, Path b) {
-        assertSameContent(SampleSynthesis.files(b), SampleSynthesis.files(a));
+        assertSameContent(FixtureSynthesis.files(b), FixtureSynthesis.files(a));
     }
 
     static void assertSameContent(Map<String, byte[]> actual, Map<String, byte[]> expected) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.v6platform.config.EnvironmentConfig;
-import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -19,9 +19,9 @@ import software.amazon.awscdk.services.kms.Key;
 class ValidationPluginsTest {
 
     private static PlatformSynthesis.Result synth(String name, Consumer<PlatformSynthesis.Result> extend) {
-        List<EnvironmentConfig> one = List.of(SampleSynthesis.environments().get(0));
-        Path dir = SampleSynthesis.fresh("validation-" + name);
-        return PlatformSynthesis.run(one, SampleSynthesis.plan(one), dir.resolve("cdk.out"), dir.resolve("dist"), extend);
+        List<EnvironmentConfig> one = List.of(FixtureSynthesis.environments().get(0));
+        Path dir = FixtureSynthesis.fresh("validation-" + name);
+        return PlatformSynthesis.run(one, FixtureSynthesis.plan(one), dir.resolve("cdk.out"), dir.resolve("dist"), extend);
     }
 
     @Test
@@ -67,7 +67,7 @@ class ValidationPluginsTest {
 
     @Test
     void the_samples_pass_every_validation() {
-        assertThatCode(SampleSynthesis::get).doesNotThrowAnyException();
+        assertThatCode(FixtureSynthesis::get).doesNotThrowAnyException();
         assertThat(PlatformSynthesis.forcedContext())
                 .containsEntry("@aws-cdk/core:validateAgainstDefaultRules", true)
                 .containsEntry("aws:cdk:disable-stack-trace", true)

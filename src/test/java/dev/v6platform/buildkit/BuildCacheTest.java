@@ -2,7 +2,7 @@ package dev.v6platform.buildkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -10,7 +10,7 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 class BuildCacheTest {
-    static final Template PROD = SampleSynthesis.usEast().prod();
+    static final Template PROD = FixtureSynthesis.usEast().prod();
 
     @Test
     void the_cache_repository_is_encrypted_scanned_and_expires_stale_cache() {

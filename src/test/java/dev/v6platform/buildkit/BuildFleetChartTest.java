@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.v6platform.config.BuildkitSpec;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
+import dev.v6platform.testing.FixtureSynthesis;
 import dev.v6platform.testing.KubernetesValidator;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,7 +26,7 @@ class BuildFleetChartTest {
     @BeforeAll
     @SuppressWarnings("unchecked")
     static void render() {
-        prod = EnvironmentLoader.loadFile(Path.of("stacks/prod-use1.yaml"));
+        prod = EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("prod-use1.yaml"));
         objects = (List<Map<String, Object>>) (List<?>) new BuildFleetChart(new App(), "buildkit", prod).toJson();
     }
 

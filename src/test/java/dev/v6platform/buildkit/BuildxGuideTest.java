@@ -3,11 +3,12 @@ package dev.v6platform.buildkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.v6platform.config.EnvironmentLoader;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class BuildxGuideTest {
-    static final String GUIDE = BuildxGuide.markdown(EnvironmentLoader.loadFile(Path.of("stacks/dev-euw1.yaml")));
+    static final String GUIDE = BuildxGuide.markdown(EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("dev-euw1.yaml")));
 
     @Test
     void the_remote_driver_appends_one_native_node_per_architecture() {

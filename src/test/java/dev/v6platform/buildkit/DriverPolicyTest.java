@@ -8,6 +8,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.parser.CelStandardMacro;
 import dev.v6platform.config.BuildkitSpec;
 import dev.v6platform.config.EnvironmentLoader;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * kubernetes driver creates passes, and each way to escape the rootless sandbox is refused with its message.
  */
 class DriverPolicyTest {
-    static final BuildkitSpec SPEC = EnvironmentLoader.loadFile(Path.of("stacks/prod-use1.yaml")).buildkit()
+    static final BuildkitSpec SPEC = EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("prod-use1.yaml")).buildkit()
             .orElseThrow();
     static final Cel CEL = CelFactory.standardCelBuilder().setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addVar("object", SimpleType.DYN).build();

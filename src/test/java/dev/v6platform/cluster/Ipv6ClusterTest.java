@@ -10,7 +10,7 @@ import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.config.KubernetesDelivery;
 import dev.v6platform.config.KubernetesVersion;
-import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +31,8 @@ class Ipv6ClusterTest {
 
     @BeforeAll
     static void synth() {
-        prod = SampleSynthesis.usEast().prod();
-        dev = SampleSynthesis.usEast().dev();
+        prod = FixtureSynthesis.usEast().prod();
+        dev = FixtureSynthesis.usEast().dev();
     }
 
     @Test
@@ -208,13 +208,13 @@ class Ipv6ClusterTest {
 
     @Test
     void gitops_delivery_adds_no_kubectl_provider_and_refuses_to_apply() {
-        EnvironmentConfig base = EnvironmentLoader.loadFile(Path.of("stacks/prod-euw1.yaml"));
+        EnvironmentConfig base = EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("prod-euw1.yaml"));
         ClusterSpec c = base.cluster();
         EnvironmentConfig gitops = withCluster(base, new ClusterSpec(c.publicAccessCidrs(), c.publicAccessReason(),
                 c.privateAccessCidrs(), c.admins(), c.viewers(), c.addonVersions(), c.systemNodes(),
                 KubernetesDelivery.GITOPS, c.line()));
-        Path dir = SampleSynthesis.fresh("cluster-gitops");
-        PlatformSynthesis.Result built = PlatformSynthesis.build(List.of(gitops), SampleSynthesis.plan(
+        Path dir = FixtureSynthesis.fresh("cluster-gitops");
+        PlatformSynthesis.Result built = PlatformSynthesis.build(List.of(gitops), FixtureSynthesis.plan(
                 List.of(gitops)), dir.resolve("cdk.out"), dir.resolve("dist"));
         Template t = Template.fromStack(built.stacks().get("prod-euw1"));
 
@@ -268,10 +268,10 @@ class Ipv6ClusterTest {
 
     @Test
     void a_cluster_under_another_id_in_another_stack_synthesizes_with_its_own_acknowledgements() {
-        EnvironmentConfig env = EnvironmentLoader.loadFile(Path.of("stacks/prod-euw1.yaml"));
-        Path dir = SampleSynthesis.fresh("cluster-second");
+        EnvironmentConfig env = EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("prod-euw1.yaml"));
+        Path dir = FixtureSynthesis.fresh("cluster-second");
 
-        PlatformSynthesis.run(List.of(env), SampleSynthesis.plan(List.of(env)), dir.resolve("cdk.out"),
+        PlatformSynthesis.run(List.of(env), FixtureSynthesis.plan(List.of(env)), dir.resolve("cdk.out"),
                 dir.resolve("dist"), r -> {
                     software.amazon.awscdk.Stack other = new software.amazon.awscdk.Stack(r.app(), "team-eks",
                             software.amazon.awscdk.StackProps.builder().env(software.amazon.awscdk.Environment.builder()
@@ -294,13 +294,13 @@ class Ipv6ClusterTest {
 
     @Test
     void private_access_cidrs_may_reach_the_api_on_443() {
-        EnvironmentConfig base = EnvironmentLoader.loadFile(Path.of("stacks/prod-euw1.yaml"));
+        EnvironmentConfig base = EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("prod-euw1.yaml"));
         ClusterSpec c = base.cluster();
         EnvironmentConfig vpn = withCluster(base, new ClusterSpec(c.publicAccessCidrs(), c.publicAccessReason(),
                 List.of("10.0.0.0/12", "fd00:10::/56"), c.admins(), c.viewers(), c.addonVersions(), c.systemNodes(),
                 c.delivery(), c.line()));
-        Path dir = SampleSynthesis.fresh("cluster-vpn");
-        PlatformSynthesis.Result built = PlatformSynthesis.build(List.of(vpn), SampleSynthesis.plan(List.of(vpn)),
+        Path dir = FixtureSynthesis.fresh("cluster-vpn");
+        PlatformSynthesis.Result built = PlatformSynthesis.build(List.of(vpn), FixtureSynthesis.plan(List.of(vpn)),
                 dir.resolve("cdk.out"), dir.resolve("dist"));
 
         Template t = Template.fromStack(built.stacks().get("prod-euw1"));
@@ -335,9 +335,9 @@ class Ipv6ClusterTest {
     }
 
     static void failsWith(String rule, Consumer<PlatformSynthesis.Result> breakIt) {
-        List<EnvironmentConfig> one = List.of(EnvironmentLoader.loadFile(Path.of("stacks/prod-euw1.yaml")));
-        Path dir = SampleSynthesis.fresh("cluster-rule-" + rule);
-        assertThatThrownBy(() -> PlatformSynthesis.run(one, SampleSynthesis.plan(one), dir.resolve("cdk.out"),
+        List<EnvironmentConfig> one = List.of(EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("prod-euw1.yaml")));
+        Path dir = FixtureSynthesis.fresh("cluster-rule-" + rule);
+        assertThatThrownBy(() -> PlatformSynthesis.run(one, FixtureSynthesis.plan(one), dir.resolve("cdk.out"),
                 dir.resolve("dist"), breakIt)).isInstanceOf(SynthesisException.class)
                 .hasMessageContaining("validation failed with")
                 .hasMessageContaining("error " + rule + " (v6-platform) at v6-prod-euw1/Cluster/");
@@ -364,14 +364,14 @@ class Ipv6ClusterTest {
 
     @Test
     void an_open_public_endpoint_fails_synth_unless_acknowledged_with_a_reason() {
-        EnvironmentConfig base = EnvironmentLoader.loadFile(Path.of("stacks/prod-euw1.yaml"));
+        EnvironmentConfig base = EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("prod-euw1.yaml"));
         ClusterSpec c = base.cluster();
         EnvironmentConfig open = withCluster(base, new ClusterSpec(List.of("0.0.0.0/0"), Optional.of(
                 "break-glass access while the VPN is replaced"), c.privateAccessCidrs(), c.admins(), c.viewers(), c.addonVersions(),
                 c.systemNodes(), c.delivery(), c.line()));
-        Path dir = SampleSynthesis.fresh("cluster-open");
+        Path dir = FixtureSynthesis.fresh("cluster-open");
 
-        PlatformSynthesis.run(List.of(open), SampleSynthesis.plan(List.of(open)), dir.resolve("cdk.out"),
+        PlatformSynthesis.run(List.of(open), FixtureSynthesis.plan(List.of(open)), dir.resolve("cdk.out"),
                 dir.resolve("dist"));
         failsWith("V6-EKS-PUBLIC-ENDPOINT", r -> ((CfnCluster) r.stacks().get("prod-euw1").cluster().cluster()
                 .getNode().getDefaultChild()).addPropertyOverride("ResourcesVpcConfig.EndpointPublicAccess", true));

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.v6platform.testing.Contexts;
-import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +21,8 @@ class ContextRulesTest {
     /** dev-use1 with {@code edit} applied to its file, and a context (edited by {@code context}) beside it. */
     static Path stacks(String name, UnaryOperator<String> edit, UnaryOperator<EnvironmentContext> context)
             throws IOException {
-        Path dir = SampleSynthesis.fresh(name);
-        Files.writeString(dir.resolve("dev-use1.yaml"), edit.apply(Files.readString(Path.of("stacks/dev-use1.yaml"))));
+        Path dir = FixtureSynthesis.fresh(name);
+        Files.writeString(dir.resolve("dev-use1.yaml"), edit.apply(Files.readString(FixtureSynthesis.STACKS.resolve("dev-use1.yaml"))));
         if (context != null) {
             Contexts.write(dir, context.apply(Contexts.of(DEV, List.of(), "m7g.large:arm64")));
         }
@@ -184,7 +184,7 @@ class ContextRulesTest {
     void warnings_say_what_is_unchecked_without_context_and_when_a_version_is_in_extended_support()
             throws IOException {
         assertThat(ContextRules.warnings(DEV, Optional.empty())).singleElement().asString()
-                .startsWith("dev-use1: no stacks/context/dev-use1.json, so zones, instance type offerings, add-on "
+                .startsWith("dev-use1: no " + FixtureSynthesis.STACKS + "/context/dev-use1.json, so zones, instance type offerings, add-on "
                         + "versions, the Kubernetes version and VPC ranges in use are not checked against AWS; run "
                         + "scripts/refresh.sh dev-use1");
         EnvironmentContext extended = withVersions(Contexts.of(DEV, List.of()), new ClusterVersionFacts("1.34",

@@ -3,13 +3,14 @@ package dev.v6platform.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.v6platform.testing.FixtureSynthesis;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +21,7 @@ class EnvironmentLoaderTest {
 
     @Test
     void loads_the_four_sample_environments_sorted_by_name() {
-        List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(Path.of("stacks"));
+        List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(FixtureSynthesis.STACKS);
 
         assertThat(envs).extracting(EnvironmentConfig::name)
                 .containsExactly("dev-euw1", "dev-use1", "prod-euw1", "prod-use1");
@@ -30,7 +31,7 @@ class EnvironmentLoaderTest {
 
     @Test
     void parses_every_field_of_an_environment() {
-        EnvironmentConfig env = EnvironmentLoader.loadFile(Path.of("stacks/prod-use1.yaml"));
+        EnvironmentConfig env = EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("prod-use1.yaml"));
 
         assertThat(env.name()).isEqualTo("prod-use1");
         assertThat(env.account()).isEqualTo("314159265358");
@@ -42,7 +43,7 @@ class EnvironmentLoaderTest {
         assertThat(env.namespaces()).extracting(NamespaceConfig::name).containsExactly("ci", "ci-release");
         assertThat(env.namespaces().get(0).podSecurity()).isEqualTo(PodSecurityLevel.BASELINE);
         assertThat(env.namespaces().get(0).labels()).isEqualTo(Map.of("team", "developer-productivity"));
-        assertThat(env.source()).isEqualTo("stacks/prod-use1.yaml");
+        assertThat(env.source()).isEqualTo(FixtureSynthesis.STACKS + "/prod-use1.yaml");
     }
 
     @Test
@@ -91,7 +92,7 @@ class EnvironmentLoaderTest {
 
     @Test
     void records_are_immutable_copies() {
-        EnvironmentConfig env = EnvironmentLoader.loadFile(Path.of("stacks/dev-use1.yaml"));
+        EnvironmentConfig env = EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("dev-use1.yaml"));
 
         assertThatThrownBy(() -> env.availabilityZones().add("us-east-1f"))
                 .isInstanceOf(UnsupportedOperationException.class);
@@ -240,7 +241,7 @@ class EnvironmentLoaderTest {
 
     @Test
     void rejects_two_environments_with_the_same_name_naming_both_files(@TempDir Path dir) throws IOException {
-        String env = Files.readString(Path.of("stacks/dev-use1.yaml"));
+        String env = Files.readString(FixtureSynthesis.STACKS.resolve("dev-use1.yaml"));
         Files.writeString(dir.resolve("a.yaml"), env);
         Files.writeString(dir.resolve("b.yaml"), env);
 

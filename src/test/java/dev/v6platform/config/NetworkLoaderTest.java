@@ -8,6 +8,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import dev.v6platform.network.plan.Ipv4Cidr;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class NetworkLoaderTest {
 
     @Test
     void reads_the_sample_address_space() {
-        NetworkConfig n = NetworkLoader.load(Path.of("stacks/network.yaml"));
+        NetworkConfig n = NetworkLoader.load(FixtureSynthesis.STACKS.resolve("network.yaml"));
 
         assertThat(n.supernets()).containsExactly(Ipv4Cidr.parse("10.0.0.0/8"));
         assertThat(n.reserved()).extracting(AddressRange::cidr).contains(Ipv4Cidr.parse("10.200.0.0/13"));
@@ -71,7 +72,7 @@ class NetworkLoaderTest {
 
     @Test
     void the_schema_accepts_the_sample() throws IOException {
-        assertThat(schemaErrors(Path.of("stacks/network.yaml"))).isEmpty();
+        assertThat(schemaErrors(FixtureSynthesis.STACKS.resolve("network.yaml"))).isEmpty();
     }
 
     @Test

@@ -9,6 +9,8 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.v6platform.testing.FixtureSynthesis;
+import dev.v6platform.testing.UserStacks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,16 +76,24 @@ class SchemaAgreementTest {
         schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(node);
     }
 
+    /** The fixtures' environment files and the user's, whatever they are. */
     static Stream<Path> samples() throws IOException {
-        return Files.list(Path.of("stacks")).filter(p -> p.toString().endsWith(".yaml"))
-                .filter(p -> !EnvironmentLoader.SHARED_FILES.contains(p.getFileName().toString())).sorted();
+        return Stream.concat(environmentFiles(FixtureSynthesis.STACKS), environmentFiles(UserStacks.STACKS));
+    }
+
+    static Stream<Path> environmentFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".yaml"))
+                    .filter(p -> !EnvironmentLoader.SHARED_FILES.contains(p.getFileName().toString())).sorted()
+                    .toList().stream();
+        }
     }
 
     static Stream<Path> badFiles() throws IOException {
         return Files.list(EnvironmentLoaderTest.BAD).sorted();
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
     @MethodSource("samples")
     void schema_and_parser_accept_every_sample(Path sample) throws IOException {
         assertThat(EnvironmentLoader.loadFile(sample).name()).isNotBlank();

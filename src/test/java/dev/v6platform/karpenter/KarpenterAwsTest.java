@@ -2,7 +2,7 @@ package dev.v6platform.karpenter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +16,7 @@ class KarpenterAwsTest {
 
     @BeforeAll
     static void synth() {
-        prod = SampleSynthesis.usEast().prod();
+        prod = FixtureSynthesis.usEast().prod();
     }
 
     @SuppressWarnings("unchecked")

@@ -7,8 +7,8 @@ import dev.v6platform.config.ConfigException;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.config.KarpenterSpec;
+import dev.v6platform.testing.FixtureSynthesis;
 import dev.v6platform.testing.KubernetesValidator;
-import dev.v6platform.testing.SampleSynthesis;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 
 class KarpenterPoolsTest {
-    static final EnvironmentConfig PROD = EnvironmentLoader.loadFile(Path.of("stacks/prod-use1.yaml"));
+    static final EnvironmentConfig PROD = EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("prod-use1.yaml"));
 
     static KarpenterPools prodPools() {
         return KarpenterPools.of(PROD, PROD.karpenter().orElseThrow(), "v6-prod-use1", "v6-prod-use1-karpenter-node",
@@ -72,13 +72,13 @@ class KarpenterPoolsTest {
 
         assertThatThrownBy(() -> KarpenterPools.of(PROD, withBad, "c", "r", Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("stacks/prod-use1.yaml:77: karpenter: NodePool 'mixed': instance family c7i is "
+                .hasMessageContaining(FixtureSynthesis.STACKS + "/prod-use1.yaml:77: karpenter: NodePool 'mixed': instance family c7i is "
                         + "x86 (amd64) but the pool requires kubernetes.io/arch In [arm64]");
     }
 
     @Test
     void cdk_deploy_installs_the_pinned_charts_on_the_system_nodes_before_the_pools() {
-        var prod = SampleSynthesis.usEast().prod();
+        var prod = FixtureSynthesis.usEast().prod();
         Map<String, Map<String, Object>> crds = prod.findResources("Custom::AWSCDK-EKS-HelmChart", Match.objectLike(
                 Map.of("Properties", Match.objectLike(Map.of("Chart", "karpenter-crd",
                         "Repository", "oci://public.ecr.aws/karpenter/karpenter-crd", "Version", "1.14.1")))));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
+import dev.v6platform.testing.FixtureSynthesis;
 import dev.v6platform.testing.KubernetesValidator;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** The namespaces of an environment, as plain data (no synth). */
 class PlatformNamespacesChartTest {
-    static final EnvironmentConfig ENV = EnvironmentLoader.loadFile(Path.of("stacks/dev-use1.yaml"));
+    static final EnvironmentConfig ENV = EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("dev-use1.yaml"));
 
     @SuppressWarnings("unchecked")
     static Map<String, String> labels(String name) {

@@ -2,7 +2,7 @@ package dev.v6platform.lookup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 /** The refresh command end to end: the samples' us-east-1 environments against a local EC2 endpoint. */
 class RefreshTest {
     static Path stacks(String name) throws IOException {
-        Path dir = SampleSynthesis.fresh(name);
+        Path dir = FixtureSynthesis.fresh(name);
         for (String f : List.of("dev-use1.yaml", "prod-use1.yaml", "network.yaml", "address-plan.lock.yaml")) {
-            Files.copy(Path.of("stacks", f), dir.resolve(f));
+            Files.copy(FixtureSynthesis.STACKS.resolve(f), dir.resolve(f));
         }
         return dir;
     }

@@ -3,7 +3,7 @@ package dev.v6platform.lookup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.v6platform.app.Main;
-import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -78,12 +78,12 @@ class RefreshThenSynthTest {
 
     /** The samples' us-east-1 environments, dev-use1 written with zone ids and add-on words. */
     static Path stacks(String name) throws IOException {
-        Path stacks = SampleSynthesis.fresh(name).resolve("stacks");
+        Path stacks = FixtureSynthesis.fresh(name).resolve("stacks");
         Files.createDirectories(stacks);
         for (String f : List.of("prod-use1.yaml", "network.yaml", "address-plan.lock.yaml")) {
-            Files.copy(Path.of("stacks", f), stacks.resolve(f));
+            Files.copy(FixtureSynthesis.STACKS.resolve(f), stacks.resolve(f));
         }
-        Files.writeString(stacks.resolve("dev-use1.yaml"), Files.readString(Path.of("stacks/dev-use1.yaml"))
+        Files.writeString(stacks.resolve("dev-use1.yaml"), Files.readString(FixtureSynthesis.STACKS.resolve("dev-use1.yaml"))
                 .replace("availabilityZones: [us-east-1a, us-east-1b, us-east-1c]",
                         "availabilityZones: [use1-az4, use1-az6, use1-az1]   # us-east-1a, b, c in this account")
                 .replace("vpc-cni: v1.20.4-eksbuild.1", "vpc-cni: default")

@@ -12,7 +12,7 @@ import dev.v6platform.network.plan.AddressPlan;
 import dev.v6platform.network.plan.Ipv4Cidr;
 import dev.v6platform.network.plan.SubnetAllocation;
 import dev.v6platform.network.plan.VpcAllocation;
-import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +31,9 @@ class DualStackVpcTest {
 
     @BeforeAll
     static void synth() {
-        plan = SampleSynthesis.usEast().plan();
-        prod = SampleSynthesis.usEast().prod();
-        dev = SampleSynthesis.usEast().dev();
+        plan = FixtureSynthesis.usEast().plan();
+        prod = FixtureSynthesis.usEast().prod();
+        dev = FixtureSynthesis.usEast().dev();
     }
 
     @Test

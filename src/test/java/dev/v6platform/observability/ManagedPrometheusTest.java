@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.v6platform.config.MetricsSpec;
-import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,7 @@ import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.kms.Key;
 
 class ManagedPrometheusTest {
-    static final Template PROD = SampleSynthesis.usEast().prod();
+    static final Template PROD = FixtureSynthesis.usEast().prod();
 
     @Test
     void the_workspace_is_encrypted_logged_and_keeps_samples_as_configured() {

@@ -3,14 +3,14 @@ package dev.v6platform.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.v6platform.app.PlatformSynthesis;
 import dev.v6platform.config.ConfigError;
 import dev.v6platform.config.ConfigException;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
-import dev.v6platform.config.MetricsSpec;
 import dev.v6platform.config.MetricsSpec.LabelRule;
-import dev.v6platform.app.PlatformSynthesis;
-import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.config.MetricsSpec;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 class MetricsPipelineTest {
-    static final EnvironmentConfig PROD = EnvironmentLoader.loadFile(Path.of("stacks/prod-use1.yaml"));
+    static final EnvironmentConfig PROD = EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("prod-use1.yaml"));
 
     static MetricsSpec spec(List<String> allow, List<MetricsSpec.Rename> renames, List<LabelRule> labels) {
         return new MetricsSpec(150, List.of(), 1_000_000L, Map.of(), allow, renames, labels, false, false, 40);
@@ -60,7 +60,7 @@ class MetricsPipelineTest {
 
     @Test
     void the_sample_allowlists_keep_every_metric_the_alerting_rules_read() {
-        for (EnvironmentConfig env : SampleSynthesis.environments()) {
+        for (EnvironmentConfig env : FixtureSynthesis.environments()) {
             assertThat(PlatformRules.checkPipeline(env, env.metrics().orElseThrow())).as(env.name()).isEmpty();
         }
     }
@@ -72,14 +72,14 @@ class MetricsPipelineTest {
         List<ConfigError> errors = PlatformRules.checkPipeline(PROD, spec);
 
         assertThat(errors).extracting(ConfigError::format).contains(
-                "stacks/prod-use1.yaml:40: metrics.allow: the allowlist drops 'container_cpu_usage_seconds_total', "
+                FixtureSynthesis.STACKS + "/prod-use1.yaml:40: metrics.allow: the allowlist drops 'container_cpu_usage_seconds_total', "
                         + "which the platform's alerting rules read; add it to metrics.allow",
-                "stacks/prod-use1.yaml:40: metrics.rename: renaming 'up' to 'target_up' would blind the platform's "
+                FixtureSynthesis.STACKS + "/prod-use1.yaml:40: metrics.rename: renaming 'up' to 'target_up' would blind the platform's "
                         + "alerting rules, which read it; keep its name, or rename another metric");
         EnvironmentConfig blind = new EnvironmentConfig(PROD.name(), PROD.account(), PROD.region(),
                 PROD.availabilityZones(), PROD.kubernetesVersion(), PROD.tags(), PROD.network(), PROD.cluster(),
                 PROD.karpenter(), PROD.buildkit(), Optional.of(spec), PROD.namespaces(), PROD.source(), PROD.line());
-        assertThatThrownBy(() -> PlatformSynthesis.build(List.of(blind), SampleSynthesis.plan(),
+        assertThatThrownBy(() -> PlatformSynthesis.build(List.of(blind), FixtureSynthesis.plan(),
                 Path.of("target/blind/cdk.out"), Path.of("target/blind/dist")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("metrics.allow");
     }

@@ -8,7 +8,7 @@ import dev.v6platform.app.PlatformSynthesis;
 import dev.v6platform.config.ConfigException;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
-import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ class RegionalWorkspaceTest {
     static Path copyWithRegionalMetrics(Path dir, int prodRetention, String prodBudget) throws IOException {
         Files.createDirectories(dir);
         for (String f : List.of("dev-use1.yaml", "prod-use1.yaml", "network.yaml", "address-plan.lock.yaml")) {
-            String text = Files.readString(Path.of("stacks", f));
+            String text = Files.readString(FixtureSynthesis.STACKS.resolve(f));
             if (f.endsWith("-use1.yaml")) {
                 text = text.replaceFirst("(?m)^metrics:\\n  retentionDays: \\d+", "metrics:\n  workspace: region\n"
                         + "  retentionDays: " + (f.startsWith("prod") ? prodRetention : 400))
@@ -47,10 +47,10 @@ class RegionalWorkspaceTest {
 
     @BeforeAll
     static void synthesize() throws IOException {
-        Path dir = copyWithRegionalMetrics(SampleSynthesis.fresh("regional-stacks"), 400);
+        Path dir = copyWithRegionalMetrics(FixtureSynthesis.fresh("regional-stacks"), 400);
         List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(dir);
-        Path out = SampleSynthesis.fresh("regional-out");
-        PlatformSynthesis.run(envs, SampleSynthesis.plan(), out.resolve("cdk.out"), out.resolve("dist"));
+        Path out = FixtureSynthesis.fresh("regional-out");
+        PlatformSynthesis.run(envs, FixtureSynthesis.plan(), out.resolve("cdk.out"), out.resolve("dist"));
         owner = template(out.resolve("cdk.out/v6-dev-use1.template.json"));
         member = template(out.resolve("cdk.out/v6-prod-use1.template.json"));
     }
@@ -96,7 +96,7 @@ class RegionalWorkspaceTest {
 
     @Test
     void the_shared_workspace_must_hold_every_sharing_environments_budget() throws IOException {
-        Path dir = copyWithRegionalMetrics(SampleSynthesis.fresh("regional-budget"), 400, "9500000");
+        Path dir = copyWithRegionalMetrics(FixtureSynthesis.fresh("regional-budget"), 400, "9500000");
 
         assertThatThrownBy(() -> EnvironmentLoader.loadDirectory(dir)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("metrics.seriesBudget: the environments sharing the us-east-1 workspace would "
@@ -115,7 +115,7 @@ class RegionalWorkspaceTest {
 
     @Test
     void environments_sharing_a_workspace_must_agree_on_its_settings() throws IOException {
-        Path dir = copyWithRegionalMetrics(SampleSynthesis.fresh("regional-conflict"), 90);
+        Path dir = copyWithRegionalMetrics(FixtureSynthesis.fresh("regional-conflict"), 90);
 
         assertThatThrownBy(() -> EnvironmentLoader.loadDirectory(dir)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("prod-use1.yaml")

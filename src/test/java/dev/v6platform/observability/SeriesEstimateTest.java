@@ -6,13 +6,14 @@ import dev.v6platform.config.ConfigError;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.config.MetricsSpec;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SeriesEstimateTest {
-    static final EnvironmentConfig PROD = EnvironmentLoader.loadFile(Path.of("stacks/prod-use1.yaml"));
+    static final EnvironmentConfig PROD = EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("prod-use1.yaml"));
     static final MetricsSpec SPEC = PROD.metrics().orElseThrow();
 
     static MetricsSpec with(long budget, Map<String, Integer> jobs, List<String> allow) {
@@ -52,10 +53,10 @@ class SeriesEstimateTest {
         List<ConfigError> errors = SeriesEstimate.of(PROD, tight).check(PROD, tight);
 
         assertThat(errors).extracting(ConfigError::format).containsExactly(
-                "stacks/prod-use1.yaml:" + SPEC.line() + ": metrics.seriesBudget: the estimated 263,108 active series "
+                FixtureSynthesis.STACKS + "/prod-use1.yaml:" + SPEC.line() + ": metrics.seriesBudget: the estimated 263,108 active series "
                         + "exceed the seriesBudget of 100,000 (largest: apiserver_request_duration_seconds of job "
                         + "apiserver, 37,440 series); narrow metrics.allow, or raise seriesBudget",
-                "stacks/prod-use1.yaml:" + SPEC.line() + ": metrics.jobBudgets.cadvisor: one cadvisor scrape returns "
+                FixtureSynthesis.STACKS + "/prod-use1.yaml:" + SPEC.line() + ": metrics.jobBudgets.cadvisor: one cadvisor scrape returns "
                         + "about 4,481 samples before filtering, above its budget of 1,000, so every scrape would "
                         + "fail; raise it to at least 4,481");
         assertThat(SeriesEstimate.of(PROD, SPEC).check(PROD, SPEC)).isEmpty();

@@ -17,8 +17,8 @@ import dev.v6platform.karpenter.KarpenterRules;
 import dev.v6platform.karpenter.NodePoolSpec;
 import dev.v6platform.karpenter.Requirement;
 import dev.v6platform.karpenter.Taint;
+import dev.v6platform.testing.FixtureSynthesis;
 import dev.v6platform.testing.KubernetesValidator;
-import dev.v6platform.testing.SampleSynthesis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +60,7 @@ class ReuseFromOutsideTest {
 
     @BeforeAll
     static void synthesizeTheOtherApp() throws IOException {
-        Path out = SampleSynthesis.fresh("reuse-from-outside");
+        Path out = FixtureSynthesis.fresh("reuse-from-outside");
         App app = new App(AppProps.builder().outdir(out.resolve("cdk.out").toString()).context(Map.of(
                 "availability-zones:account=999999999999:region=eu-west-1",
                 List.of("eu-west-1a", "eu-west-1b", "eu-west-1c"))).build());

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.testing.FixtureSynthesis;
+import dev.v6platform.testing.UserStacks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +24,9 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The platform's security baseline, checked on everything the four sample environments synthesize (cdk-nag's
- * AwsSolutions pack already fails synth on any unacknowledged finding; see ValidationPluginsTest):
+ * The platform's security baseline, checked on everything the user's environments in {@code stacks/} synthesize,
+ * however many there are, and on the library fixtures (cdk-nag's AwsSolutions pack already fails synth on any
+ * unacknowledged finding; see ValidationPluginsTest):
  * <ul>
  *   <li>IAM: no {@code *} resource except for actions that support no resource-level permissions, no wildcard
  *       account or region in an ARN, no {@code Action: "*"} or service-wide wildcard outside a key policy's root
@@ -65,19 +68,36 @@ class SecurityBaselineTest {
                     + "shared through RAM and belong to their owner");
     static final Pattern PINNED_IMAGE = Pattern.compile("[^:@]+(:v?\\d+(\\.\\d+)*[-.\\w]*|@sha256:[0-9a-f]{64})");
 
-    static Map<String, JsonNode> templates = new TreeMap<>();
-    static Map<String, List<Map<String, Object>>> kubernetes = new TreeMap<>();
+    /** The templates and Kubernetes objects of one synth, by file name. */
+    record Output(Map<String, JsonNode> templates, Map<String, List<Map<String, Object>>> kubernetes) {
+    }
+
+    /** The library fixtures' output: the rules' coverage and the tampered copies are checked on it. */
+    static Output fixtures;
+    /** The user's environments in stacks/, whatever they are: every one must pass every rule. */
+    static Output user;
 
     @BeforeAll
-    static void readTheSamplesOutput() throws IOException {
-        var result = SampleSynthesis.get();
-        for (var e : SampleSynthesis.files(result.cdkOut()).entrySet()) {
+    static void readTheOutput() throws IOException {
+        var f = FixtureSynthesis.get();
+        fixtures = read(f.cdkOut(), f.dist());
+        assertThat(fixtures.templates()).hasSize(4);
+        var u = UserStacks.get();
+        user = read(u.cdkOut(), u.dist());
+        assertThat(user.templates()).as("a template per environment in " + UserStacks.STACKS)
+                .hasSize(u.environments().size());
+    }
+
+    static Output read(Path cdkOut, Path dist) throws IOException {
+        Map<String, JsonNode> templates = new TreeMap<>();
+        Map<String, List<Map<String, Object>>> kubernetes = new TreeMap<>();
+        for (var e : FixtureSynthesis.files(cdkOut).entrySet()) {
             if (e.getKey().endsWith(".template.json")) {
                 templates.put(e.getKey(), JSON.readTree(e.getValue()));
             }
         }
         Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
-        for (var e : SampleSynthesis.files(result.dist()).entrySet()) {
+        for (var e : FixtureSynthesis.files(dist).entrySet()) {
             if (e.getKey().endsWith(".k8s.yaml")) {
                 List<Map<String, Object>> objects = new ArrayList<>();
                 for (Object doc : yaml.loadAll(new String(e.getValue(), StandardCharsets.UTF_8))) {
@@ -90,8 +110,11 @@ class SecurityBaselineTest {
                 kubernetes.put(e.getKey(), objects);
             }
         }
-        assertThat(templates).hasSize(4);
-        assertThat(kubernetes).isNotEmpty();
+        return new Output(templates, kubernetes);
+    }
+
+    static List<Output> both() {
+        return List.of(fixtures, user);
     }
 
     // ---- IAM ----
@@ -170,7 +193,7 @@ class SecurityBaselineTest {
 
     @Test
     void iam_grants_no_star_resource_it_could_scope_and_no_open_account_or_region() {
-        templates.forEach((name, t) -> assertThat(iamProblems(name, t)).as(name).isEmpty());
+        both().forEach(o -> o.templates().forEach((name, t) -> assertThat(iamProblems(name, t)).as(name).isEmpty()));
     }
 
     @Test
@@ -268,13 +291,15 @@ class SecurityBaselineTest {
     @Test
     void workloads_are_unprivileged_bounded_non_root_read_only_and_pinned_or_documented_exceptions() {
         int containers = 0;
-        for (var e : kubernetes.entrySet()) {
-            for (Map<String, Object> object : e.getValue()) {
-                containers += containers(object).size();
-                assertThat(workloadProblems(e.getKey(), object)).as(e.getKey()).isEmpty();
+        for (Output o : both()) {
+            for (var e : o.kubernetes().entrySet()) {
+                for (Map<String, Object> object : e.getValue()) {
+                    containers += o == fixtures ? containers(object).size() : 0;
+                    assertThat(workloadProblems(e.getKey(), object)).as(e.getKey()).isEmpty();
+                }
             }
         }
-        assertThat(containers).as("containers checked across the four samples").isGreaterThanOrEqualTo(12);
+        assertThat(containers).as("containers checked across the four fixtures").isGreaterThanOrEqualTo(12);
     }
 
     @Test
@@ -336,13 +361,15 @@ class SecurityBaselineTest {
 
     @Test
     void every_platform_namespace_denies_ingress_by_default() {
-        kubernetes.forEach((file, objects) -> {
+        both().forEach(output -> output.kubernetes().forEach((file, objects) -> {
             if (file.endsWith("namespaces.k8s.yaml")) {
                 assertThat(objects).anyMatch(o -> "Namespace".equals(o.get("kind")));
                 assertThat(namespacesWithoutDefaultDeny(objects)).as(file).isEmpty();
             }
-        });
-        List<Map<String, Object>> tampered = new ArrayList<>(kubernetes.get("dev-use1/namespaces.k8s.yaml"));
+        }));
+        assertThat(user.kubernetes().keySet().stream().filter(f -> f.endsWith("/namespaces.k8s.yaml")))
+                .as("a namespaces chart per environment").hasSize(user.templates().size());
+        List<Map<String, Object>> tampered = new ArrayList<>(fixtures.kubernetes().get("dev-use1/namespaces.k8s.yaml"));
         tampered.removeIf(o -> "NetworkPolicy".equals(o.get("kind")) && "observability".equals(at(o, "metadata",
                 "namespace")));
         assertThat(namespacesWithoutDefaultDeny(tampered)).containsExactly("observability");
@@ -368,12 +395,13 @@ class SecurityBaselineTest {
     @Test
     void stateful_resources_are_retained_on_deletion_and_replacement() {
         Map<String, Integer> counted = new TreeMap<>();
-        templates.forEach((name, t) -> {
+        user.templates().forEach((name, t) -> assertThat(unretained(name, t)).as(name).isEmpty());
+        fixtures.templates().forEach((name, t) -> {
             assertThat(unretained(name, t)).as(name).isEmpty();
             t.path("Resources").forEach(r -> counted.merge(r.path("Type").asText(), 1, Integer::sum));
         });
-        STATEFUL.forEach(type -> assertThat(counted).as(type + " in the samples").containsKey(type));
-        ObjectNode tampered = templates.get("v6-dev-use1.template.json").deepCopy();
+        STATEFUL.forEach(type -> assertThat(counted).as(type + " in the fixtures").containsKey(type));
+        ObjectNode tampered = fixtures.templates().get("v6-dev-use1.template.json").deepCopy();
         tampered.with("Resources").fields().forEachRemaining(r -> {
             if (r.getValue().path("Type").asText().equals("AWS::ECR::Repository")) {
                 ((ObjectNode) r.getValue()).put("DeletionPolicy", "Delete");

@@ -64,7 +64,7 @@ public final class Contexts {
 
     /** The sample environment {@code name} as read from {@code stacks/} without any context. */
     public static EnvironmentConfig sample(String name) {
-        return EnvironmentLoader.loadDirectoryWithoutContext(Path.of("stacks")).stream()
+        return EnvironmentLoader.loadDirectoryWithoutContext(FixtureSynthesis.STACKS).stream()
                 .filter(e -> e.name().equals(name)).findFirst().orElseThrow();
     }
 }

@@ -2,6 +2,7 @@ package dev.v6platform.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,6 +43,13 @@ class ReplacementGuardTest {
         return JSON.readTree(text);
     }
 
+    /** What the guard adds to a replacement CloudFormation cannot perform because a name or key collides. */
+    static String collides(String created, String key, String old) {
+        return "; CLOUDFORMATION CANNOT DO THIS: " + created + " would have the same " + key + " while " + old
+                + " still exists, so the deploy fails and rolls back; change the name (or key) too, or remove the "
+                + "resource in one deploy and add it back in the next";
+    }
+
     static List<Replacement> compare(String... replacements) throws IOException {
         return ReplacementGuard.compare(template(), template(replacements), SPEC);
     }
@@ -52,7 +60,8 @@ class ReplacementGuardTest {
                 "10.0.0.0/23", "10.1.0.0/23", "10.0.2.0/23", "10.1.2.0/23");
 
         assertThat(r).extracting(Replacement::format).containsExactly(
-                "Cluster (AWS::EKS::Cluster): ResourcesVpcConfig.SubnetIds refers to SubnetA, which is replaced",
+                "Cluster (AWS::EKS::Cluster): ResourcesVpcConfig.SubnetIds refers to SubnetA, which is replaced"
+                        + collides("its replacement", "Name \"dev\"", "Cluster"),
                 "SubnetA (AWS::EC2::Subnet): CidrBlock changed: \"10.0.0.0/23\" -> \"10.1.0.0/23\"",
                 "SubnetB (AWS::EC2::Subnet): CidrBlock changed: \"10.0.2.0/23\" -> \"10.1.2.0/23\"",
                 "Vpc (AWS::EC2::VPC): CidrBlock changed: \"10.0.0.0/20\" -> \"10.1.0.0/20\"");
@@ -77,7 +86,8 @@ class ReplacementGuardTest {
     void a_nested_property_that_replaces_is_found_below_one_that_does_not() throws IOException {
         assertThat(compare("\"IpFamily\": \"ipv6\"", "\"IpFamily\": \"ipv4\"")).singleElement()
                 .extracting(Replacement::format).isEqualTo("Cluster (AWS::EKS::Cluster): KubernetesNetworkConfig "
-                        + "changed: {\"IpFamily\":\"ipv6\"} -> {\"IpFamily\":\"ipv4\"}");
+                        + "changed: {\"IpFamily\":\"ipv6\"} -> {\"IpFamily\":\"ipv4\"}"
+                        + collides("its replacement", "Name \"dev\"", "Cluster"));
         assertThat(compare("{\"Ref\": \"SubnetB\"}]", "{\"Ref\": \"SubnetA\"}]")).singleElement()
                 .extracting(Replacement::logicalId).isEqualTo("Cluster");
     }
@@ -86,7 +96,8 @@ class ReplacementGuardTest {
     void a_removed_or_renamed_logical_id_is_a_replacement_and_says_which() throws IOException {
         assertThat(compare("\"Queue\":", "\"QueueRenamed\":")).singleElement().extracting(Replacement::format)
                 .isEqualTo("Queue (AWS::SQS::Queue): its logical id changed to QueueRenamed; CloudFormation creates "
-                        + "the new one and deletes this one");
+                        + "the new one and deletes this one" + collides("QueueRenamed", "QueueName \"dev-queue\"",
+                        "Queue"));
         assertThat(ReplacementGuard.compare(template(), JSON.readTree(TEMPLATE.replace(
                 ",\n  \"Queue\": {\"Type\": \"AWS::SQS::Queue\", \"Properties\": {\"QueueName\": \"dev-queue\"}}",
                 "").replace(",\n      \"Queue\": {\"Type\": \"AWS::SQS::Queue\", \"Properties\": {\"QueueName\": "
@@ -114,7 +125,56 @@ class ReplacementGuardTest {
                 "Ipv6Block (AWS::EC2::VPCCidrBlock): AmazonProvidedIpv6CidrBlock changed: true -> (none); "
                         + "Ipv6IpamPoolId changed: (none) -> \"ipam-pool-0abc\"",
                 "Subnet (AWS::EC2::Subnet) may be replaced: Ipv6CidrBlock reads Vpc's attributes, which may change: "
-                        + "it depends on Ipv6Block, which is replaced");
+                        + "it depends on Ipv6Block, which is replaced; CLOUDFORMATION CANNOT DO THIS: the new CIDR "
+                        + "10.0.0.0/23 overlaps the old subnet (10.0.0.0/23), which still exists while the new subnet "
+                        + "is created, so the deploy fails and rolls back; move the tier in two deploys (new subnets "
+                        + "beside the old, then remove the old) or renumber the VPC");
+    }
+
+    @Test
+    void a_subnet_moved_inside_its_vpc_cannot_overlap_or_reuse_the_ipv6_block_of_a_subnet_that_still_exists()
+            throws IOException {
+        String template = """
+                {"Resources": {
+                  "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.0.0.0/20"}},
+                  "A": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.0.0/24",
+                    "AvailabilityZone": "us-east-1a", "Ipv6CidrBlock": {"Fn::Select": [1, "blocks"]}}},
+                  "B": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.1.0/24",
+                    "AvailabilityZone": "us-east-1b", "Ipv6CidrBlock": {"Fn::Select": [2, "blocks"]}}}
+                }}
+                """;
+        JsonNode before = JSON.readTree(template);
+        List<Replacement> grown = ReplacementGuard.compare(before, JSON.readTree(template.replace("10.0.0.0/24",
+                "10.0.0.0/23").replace("10.0.1.0/24", "10.0.2.0/23")), SPEC);
+        List<Replacement> reused = ReplacementGuard.compare(before, JSON.readTree(template.replace("10.0.0.0/24",
+                "10.0.4.0/24").replace("\"A\":", "\"A2\":")), SPEC);
+        List<Replacement> moved = ReplacementGuard.compare(before, JSON.readTree(template.replace("10.0.0.0/24",
+                "10.0.4.0/24").replace("[1, \"blocks\"]", "[3, \"blocks\"]")), SPEC);
+
+        assertThat(grown).extracting(Replacement::logicalId, Replacement::impossible)
+                .containsExactly(tuple("A", true), tuple("B", true));
+        assertThat(grown.get(0).blocker()).startsWith("the new CIDR 10.0.0.0/23 overlaps the old subnet (10.0.0.0/24)");
+        assertThat(grown.get(1).blocker()).startsWith("its new IPv6 /64 is the one the old subnet (10.0.1.0/24) holds");
+        assertThat(reused).singleElement().satisfies(r -> assertThat(r.blocker()).startsWith("new subnet A2's IPv6 "
+                + "/64 is the one the old subnet (10.0.0.0/24) holds"));
+        assertThat(moved).singleElement().extracting(Replacement::impossible).isEqualTo(false);
+    }
+
+    @Test
+    void a_key_that_refers_to_a_replaced_resource_does_not_collide() throws IOException {
+        String template = """
+                {"Resources": {
+                  "Cluster": {"Type": "AWS::EKS::Cluster", "Properties": {"Name": "dev",
+                    "KubernetesNetworkConfig": {"IpFamily": "ipv6"}}},
+                  "Admin": {"Type": "AWS::EKS::AccessEntry", "Properties": {"ClusterName": {"Ref": "Cluster"},
+                    "PrincipalArn": "arn:aws:iam::111111111111:role/admin"}}
+                }}
+                """;
+        List<Replacement> r = ReplacementGuard.compare(JSON.readTree(template), JSON.readTree(template.replace(
+                "\"Name\": \"dev\"", "\"Name\": \"dev2\"")), SPEC);
+
+        assertThat(r).extracting(Replacement::logicalId, Replacement::impossible)
+                .containsExactly(tuple("Admin", false), tuple("Cluster", false));
     }
 
     @Test

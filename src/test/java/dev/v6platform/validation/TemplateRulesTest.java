@@ -2,7 +2,7 @@ package dev.v6platform.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TemplateRulesTest {
 
     static Map<String, Object> template() {
-        Path file = SampleSynthesis.get().cdkOut().resolve("v6-prod-use1.template.json");
+        Path file = FixtureSynthesis.get().cdkOut().resolve("v6-prod-use1.template.json");
         return PlatformRulesPlugin.read(file);
     }
 

@@ -123,6 +123,14 @@ public final class AddressPlanner {
         }
     }
 
+    /**
+     * The fix for a change the lock cannot make in place (a VPC or subnet of another size, another account or
+     * region). Re-planning in place does not deploy: the cluster keeps its name, and CloudFormation cannot replace a
+     * custom-named resource.
+     */
+    static final String MOVE_FIX = "to make the change, add a new environment with it (a copy of this file under a "
+            + "new name), move the workloads to its cluster, then delete this one and release its space with --release";
+
     private int lockLine(String key) {
         return lockLines.getOrDefault(key, 0);
     }
@@ -161,8 +169,8 @@ public final class AddressPlanner {
             if (env != null && (!env.account().equals(v.account()) || !env.region().equals(v.region()))) {
                 problems.add(env.source(), env.line(), "region", v.environment() + " is planned in account "
                         + v.account() + ", " + v.region() + " but now asks for account " + env.account() + ", "
-                        + env.region() + "; its VPC cannot move", "restore account and region, or release it with "
-                        + "--release " + v.environment() + " (replaces its VPC and cluster)");
+                        + env.region() + "; its VPC cannot move", "restore account and region; "
+                        + MOVE_FIX);
             }
             if (v.blocks().size() > VpcAllocation.MAX_BLOCKS) {
                 lockProblem(key, v.environment() + " has " + v.blocks().size() + " IPv4 blocks; a VPC has at most "
@@ -172,8 +180,7 @@ public final class AddressPlanner {
                 problems.add(env.source(), env.network().line(), "network.vpcPrefixLength", v.environment()
                         + "'s VPC is locked at " + v.primary() + " but asks for a /" + env.network().vpcPrefixLength()
                         + "; a VPC's primary block cannot be resized in place (a VPC that outgrows it gets secondary "
-                        + "blocks by itself)", "set vpcPrefixLength back to " + v.primary().prefix() + ", or re-plan "
-                        + "with --release " + v.environment() + " (replaces its VPC and cluster)");
+                        + "blocks by itself)", "set vpcPrefixLength back to " + v.primary().prefix() + "; " + MOVE_FIX);
             }
             Ipv4Cidr pool = pools.get(v.region());
             for (Ipv4Cidr block : v.blocks()) {
@@ -192,14 +199,14 @@ public final class AddressPlanner {
                 }
                 blockedOverlap(block).ifPresent(r -> problems.add(r.source(), r.line(), "", r.cidr() + " ("
                         + r.note() + ") overlaps " + what + " in the lock; allocations never move",
-                        "narrow the range, or release " + v.environment() + " with --release " + v.environment()
-                                + " (replaces its VPC and cluster)"));
+                        "narrow the range so it leaves " + block + " alone; if it must stay, add a new "
+                                + "environment (its VPC avoids the range), move the workloads to its cluster, then "
+                                + "delete " + v.environment() + " and release its space with --release"));
                 discovered.stream().filter(r -> r.cidr().overlaps(block)).forEach(r -> problems.add(r.source(),
                         r.line(), "vpcIpv4Blocks", "AWS reports " + r.cidr() + " in use (" + r.note() + "), which "
                         + "overlaps " + what + " in the lock; the two would collide on the shared network",
                         "if that VPC is " + v.environment() + "'s, tag it v6-platform:managed-by=v6-platform and "
-                                + "refresh; otherwise renumber or delete it, or release " + v.environment()
-                                + " with --release " + v.environment() + " (replaces its VPC and cluster)"));
+                                + "refresh; otherwise renumber or delete that VPC"));
                 if (pool == null) {
                     poolList.stream().filter(p -> p.block().overlaps(block)).findFirst().ifPresent(p -> lockProblem(
                             key, what + " overlaps region pool " + p.owner() + " (" + p.block() + ")"));
@@ -360,11 +367,11 @@ public final class AddressPlanner {
                 if (locked.isEmpty()) {
                     missing.add(new Need(zone, z, tier.getKey(), tier.getValue()));
                 } else if (locked.get().cidr().prefix() != tier.getValue()) {
-                    problems.add(env.source(), spec.line(), "network.subnets." + tier.getKey().label(),
-                            "tier '" + tier.getKey().label() + "' in " + zone + " is locked at " + locked.get().cidr()
-                                    + " but asks for a /" + tier.getValue() + "; a subnet cannot be resized in place",
-                            "set it back to /" + locked.get().cidr().prefix() + ", or re-plan the environment with "
-                                    + "--release " + env.name() + " (replaces its subnets and cluster)");
+                    problems.add(env.source(), spec.tierLine(tier.getKey()), "network.subnets." + tier.getKey()
+                            .label(), "tier '" + tier.getKey().label() + "' in " + zone + " is locked at "
+                            + locked.get().cidr() + " but asks for a /" + tier.getValue() + "; a subnet cannot be "
+                            + "resized in place, and a new one beside it would overlap it or take its IPv6 /64 while "
+                            + "it still exists", "set it back to /" + locked.get().cidr().prefix() + "; " + MOVE_FIX);
                 }
             }
         }
@@ -415,9 +422,9 @@ public final class AddressPlanner {
                 String what = env.name() + ": tier '" + need.tier().label() + "' needs a /" + need.prefix() + " in "
                         + need.zone() + " and the VPC's blocks (" + join(blocks) + ") are full";
                 if (blocks.size() >= VpcAllocation.MAX_BLOCKS) {
-                    problems.add(env.source(), spec.line(), field, what + " and it already has "
+                    problems.add(env.source(), spec.tierLine(need.tier()), field, what + " and it already has "
                             + VpcAllocation.MAX_BLOCKS + " blocks, the most a VPC can have", "shrink '"
-                            + need.tier().label() + "', or re-plan the environment with --release " + env.name());
+                            + need.tier().label() + "'; " + MOVE_FIX);
                     return;
                 }
                 long remaining = 0;
@@ -436,7 +443,7 @@ public final class AddressPlanner {
                             .map(sn -> supernetSpace(sn).largestFree()).flatMap(Optional::stream)
                             .min(Comparator.comparingInt(Ipv4Cidr::prefix))
                             .map(b -> "the largest free block there is " + b).orElse("they are full");
-                    problems.add(env.source(), spec.line(), field, what + " and a secondary /" + size + " does not "
+                    problems.add(env.source(), spec.tierLine(need.tier()), field, what + " and a secondary /" + size + " does not "
                             + "fit in " + where + "; " + free, pooled ? "enlarge the region's pool or shrink '"
                             + need.tier().label() + "'" : "add a supernet in the same range, or shrink '"
                             + need.tier().label() + "'");
@@ -450,7 +457,7 @@ public final class AddressPlanner {
             }
             int index = ipv6.nextClearBit(0);
             if (index > 255) {
-                problems.add(env.source(), spec.line(), field, env.name() + ": the VPC's IPv6 /56 has no free /64 "
+                problems.add(env.source(), spec.tierLine(need.tier()), field, env.name() + ": the VPC's IPv6 /56 has no free /64 "
                         + "left (256 subnets)", "remove zones or tiers");
                 return;
             }

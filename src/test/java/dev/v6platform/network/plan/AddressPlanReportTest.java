@@ -7,7 +7,7 @@ import dev.v6platform.config.ConfigException;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.config.SubnetTier;
-import dev.v6platform.testing.SampleSynthesis;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 
 class AddressPlanReportTest {
-    static final AddressPlan PLAN = SampleSynthesis.plan(
-            EnvironmentLoader.loadDirectory(Path.of("stacks")));
+    static final AddressPlan PLAN = FixtureSynthesis.plan(
+            EnvironmentLoader.loadDirectory(FixtureSynthesis.STACKS));
 
     @Test
     void the_report_lists_supernets_ranges_pools_and_every_subnet() {
@@ -66,7 +66,7 @@ class AddressPlanReportTest {
                 PLAN.environments().values());
         envs.replaceAll(e -> e.name().equals("dev-use1") ? fewer : e);
 
-        String md = AddressPlanReport.markdown(SampleSynthesis.plan(envs));
+        String md = AddressPlanReport.markdown(FixtureSynthesis.plan(envs));
 
         SubnetAllocation gone = PLAN.vpc("dev-use1").subnet("us-east-1c", SubnetTier.NODES)
                 .orElseThrow();
@@ -113,13 +113,13 @@ class AddressPlanReportTest {
         AddressLock read = LockFile.read(file);
 
         assertThat(read).isEqualTo(PLAN.lock());
-        assertThat(LockFile.write(read)).isEqualTo(Files.readString(Path.of("stacks/address-plan.lock.yaml")));
+        assertThat(LockFile.write(read)).isEqualTo(Files.readString(FixtureSynthesis.STACKS.resolve("address-plan.lock.yaml")));
     }
 
     @Test
     void a_damaged_lock_is_a_located_error(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("address-plan.lock.yaml");
-        Files.writeString(file, Files.readString(Path.of("stacks/address-plan.lock.yaml"))
+        Files.writeString(file, Files.readString(FixtureSynthesis.STACKS.resolve("address-plan.lock.yaml"))
                 .replaceFirst("ipv6Index: 3", "ipv6Index: three"));
 
         assertThatThrownBy(() -> LockFile.read(file)).isInstanceOf(ConfigException.class)
@@ -129,7 +129,7 @@ class AddressPlanReportTest {
 
     @Test
     void a_hand_edited_lock_with_overlapping_vpcs_is_refused(@TempDir Path dir) throws IOException {
-        String lock = Files.readString(Path.of("stacks/address-plan.lock.yaml"));
+        String lock = Files.readString(FixtureSynthesis.STACKS.resolve("address-plan.lock.yaml"));
         String prodBlock = PLAN.vpc("prod-euw1").primary().toString();
         String devBlock = PLAN.vpc("dev-euw1").primary().toString();
         AddressLock damaged = LockFile.read(write(dir, lock.replace("blocks: [" + prodBlock + "]",

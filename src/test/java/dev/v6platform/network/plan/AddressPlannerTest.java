@@ -15,6 +15,7 @@ import dev.v6platform.config.NetworkConfig;
 import dev.v6platform.config.NetworkLoader;
 import dev.v6platform.config.NetworkSpec;
 import dev.v6platform.config.SubnetTier;
+import dev.v6platform.testing.FixtureSynthesis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -305,8 +306,10 @@ class AddressPlannerTest {
         assertThatThrownBy(() -> plan(n, lock, env("a", "us-east-1", 2, 20, 26, 22, 0)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("stacks/a.yaml:12: network.subnets.nodes: tier 'nodes' in us-east-1a is locked "
-                        + "at 10.0.0.0/23 but asks for a /22; a subnet cannot be resized in place; set it back to /23, "
-                        + "or re-plan the environment with --release a (replaces its subnets and cluster)");
+                        + "at 10.0.0.0/23 but asks for a /22; a subnet cannot be resized in place, and a new one beside "
+                        + "it would overlap it or take its IPv6 /64 while it still exists; set it back to /23; to make the "
+                        + "change, add a new environment with it (a copy of this file under a new name), move the "
+                        + "workloads to its cluster, then delete this one and release its space with --release");
     }
 
     @Test
@@ -356,8 +359,8 @@ class AddressPlannerTest {
         assertThatThrownBy(() -> plan(network("10.0.0.0/16", Map.of(), "10.0.8.0/21"), lock,
                 env("a", "us-east-1", 2, 20, 26, 23, 0)))
                 .hasMessageContaining("stacks/network.yaml:7: 10.0.8.0/21 (carrier integrations) overlaps a's VPC "
-                        + "block 10.0.0.0/20 in the lock; allocations never move; narrow the range, or release a with "
-                        + "--release a (replaces its VPC and cluster)");
+                        + "block 10.0.0.0/20 in the lock; allocations never move; narrow the range so it leaves "
+                        + "10.0.0.0/20 alone; if it must stay, add a new environment (its VPC avoids the range)");
     }
 
     @Test
@@ -406,8 +409,8 @@ class AddressPlannerTest {
 
     @Test
     void the_four_samples_share_one_flat_plan_without_any_overlap() {
-        List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(Path.of("stacks"));
-        NetworkConfig n = NetworkLoader.load(Path.of("stacks/network.yaml"));
+        List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(FixtureSynthesis.STACKS);
+        NetworkConfig n = NetworkLoader.load(FixtureSynthesis.STACKS.resolve("network.yaml"));
 
         AddressPlan p = AddressPlanner.plan(n, envs, LockFile.read(Path.of(LOCK)), LOCK, Set.of());
 

@@ -19,27 +19,31 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The sample environments in {@code stacks/}, synthesized once per test JVM (synth is the expensive part of the
- * suite) into {@code target/test-synth/samples/{cdk.out,dist}}. Tests read, never modify, the result.
+ * The library tests' own environments in {@code src/test/resources/fixture-stacks/} (four environments in two
+ * accounts and regions, with their network file and lock), synthesized once per test JVM (synth is the expensive
+ * part of the suite) into {@code target/test-synth/fixtures/{cdk.out,dist}}. Tests read, never modify, the result.
+ * The user's {@code stacks/} is checked by {@link UserStacks}, never here.
  */
-public final class SampleSynthesis {
+public final class FixtureSynthesis {
     public static final Path ROOT = Path.of("target/test-synth");
+    /** The fixture stacks directory: environment files, {@code network.yaml} and the lock. */
+    public static final Path STACKS = Path.of("src/test/resources/fixture-stacks");
     private static PlatformSynthesis.Result result;
     private static List<EnvironmentConfig> environments;
     private static AddressPlan plan;
 
-    private SampleSynthesis() {
+    private FixtureSynthesis() {
     }
 
     public static synchronized PlatformSynthesis.Result get() {
         if (result == null) {
-            environments = EnvironmentLoader.loadDirectory(Path.of("stacks"));
+            environments = EnvironmentLoader.loadDirectory(STACKS);
             plan = plan(environments);
             if (!plan.changes().isEmpty()) {
-                throw new IllegalStateException("stacks/address-plan.lock.yaml is out of date; run the synth and "
-                        + "commit the lock: " + plan.changes());
+                throw new IllegalStateException(STACKS.resolve("address-plan.lock.yaml") + " is out of date: "
+                        + plan.changes());
             }
-            Path dir = fresh("samples");
+            Path dir = fresh("fixtures");
             result = PlatformSynthesis.run(environments, plan, dir.resolve("cdk.out"), dir.resolve("dist"));
         }
         return result;
@@ -50,16 +54,22 @@ public final class SampleSynthesis {
         return environments;
     }
 
-    /** The committed address plan of the samples. */
+    /** The address plan of the fixtures. */
     public static synchronized AddressPlan plan() {
         get();
         return plan;
     }
 
-    /** Plans {@code envs} on the committed network file and lock (read-only). */
+    /** Plans {@code envs} on the fixtures' network file and lock (read-only). */
     public static AddressPlan plan(List<EnvironmentConfig> envs) {
-        return AddressPlanner.plan(NetworkLoader.load(Path.of("stacks/network.yaml")), envs,
-                LockFile.read(Path.of("stacks/address-plan.lock.yaml")), "stacks/address-plan.lock.yaml", Set.of());
+        return plan(STACKS, envs);
+    }
+
+    /** Plans {@code envs} on the network file and lock in {@code stacks} (read-only). */
+    public static AddressPlan plan(Path stacks, List<EnvironmentConfig> envs) {
+        Path lock = stacks.resolve("address-plan.lock.yaml");
+        return AddressPlanner.plan(NetworkLoader.load(stacks.resolve("network.yaml")), envs, LockFile.read(lock),
+                lock.toString().replace('\\', '/'), Set.of());
     }
 
     /** Templates of dev-use1 and prod-use1 built together (not written), shared by the construct tests. */
@@ -71,8 +81,8 @@ public final class SampleSynthesis {
 
     public static synchronized UsEast usEast() {
         if (usEast == null) {
-            List<EnvironmentConfig> envs = List.of(EnvironmentLoader.loadFile(Path.of("stacks/dev-use1.yaml")),
-                    EnvironmentLoader.loadFile(Path.of("stacks/prod-use1.yaml")));
+            List<EnvironmentConfig> envs = List.of(EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("dev-use1.yaml")),
+                    EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("prod-use1.yaml")));
             AddressPlan p = plan(envs);
             Path dir = fresh("us-east");
             PlatformSynthesis.Result built = PlatformSynthesis.build(envs, p, dir.resolve("cdk.out"),

@@ -1,0 +1,144 @@
+package dev.v6platform.validation;
+
+import dev.v6platform.config.AcknowledgedReplacement;
+import dev.v6platform.validation.ReplacementGuard.Replacement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What the snapshot test makes of the replacements a change would cause (see {@link ReplacementGuard}) and the
+ * environment's {@code acknowledgedReplacements}.
+ *
+ * <ul>
+ *   <li>A replacement CloudFormation cannot perform (a custom-named resource, a subnet overlapping the one it
+ *       replaces) is refused whether or not it is acknowledged: the deploy would fail.</li>
+ *   <li>Any other replacement must be acknowledged; the refusal prints a ready-to-paste YAML block.</li>
+ *   <li>An acknowledgement matches a replacement of this change or one recorded when the snapshot was last
+ *       approved ({@code snapshots/<env>/acknowledged-replacements.txt}, so the pull request shows what the deploy
+ *       replaces, and the acknowledgement can stay until it is deployed). One that matches neither is refused: a
+ *       typo, or a leftover of a change long deployed.</li>
+ * </ul>
+ *
+ * @param refused      the replacements that stop the change, each with why (impossible or unacknowledged)
+ * @param unacknowledged the possible replacements that need an acknowledgement
+ * @param stale        acknowledgements that match nothing
+ * @param record       the lines the approved snapshot records, by logical id, in the environment file's order
+ */
+public record ReplacementReview(List<Replacement> refused, List<Replacement> unacknowledged,
+        List<AcknowledgedReplacement> stale, Map<String, String> record) {
+    /** The file beside an environment's snapshot that records its acknowledged replacements. */
+    public static final String RECORD_FILE = "acknowledged-replacements.txt";
+
+    public ReplacementReview {
+        refused = List.copyOf(refused);
+        unacknowledged = List.copyOf(unacknowledged);
+        stale = List.copyOf(stale);
+        record = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(record));
+    }
+
+    /**
+     * Reviews {@code replacements} against {@code acknowledged}, with {@code recorded} the lines of the approved
+     * snapshot's record (by logical id).
+     */
+    public static ReplacementReview of(List<Replacement> replacements, List<AcknowledgedReplacement> acknowledged,
+            Map<String, String> recorded) {
+        Set<String> acked = new TreeSet<>();
+        acknowledged.forEach(a -> acked.add(a.logicalId()));
+        Map<String, Replacement> byId = new LinkedHashMap<>();
+        replacements.forEach(r -> byId.put(r.logicalId(), r));
+        List<Replacement> refused = new ArrayList<>();
+        List<Replacement> unacknowledged = new ArrayList<>();
+        for (Replacement r : replacements) {
+            if (r.impossible()) {
+                refused.add(r);
+            } else if (!acked.contains(r.logicalId())) {
+                refused.add(r);
+                unacknowledged.add(r);
+            }
+        }
+        List<AcknowledgedReplacement> stale = new ArrayList<>();
+        Map<String, String> record = new LinkedHashMap<>();
+        for (AcknowledgedReplacement a : acknowledged) {
+            Replacement r = byId.get(a.logicalId());
+            if (r != null && !r.impossible()) {
+                record.put(a.logicalId(), r.format() + " (acknowledged: " + a.reason() + ")");
+            } else if (r == null && recorded.containsKey(a.logicalId())) {
+                record.put(a.logicalId(), recorded.get(a.logicalId()));
+            } else if (r == null) {
+                stale.add(a);
+            }
+        }
+        return new ReplacementReview(refused, unacknowledged, stale, record);
+    }
+
+    /** Reads a record file's lines: each starts with the logical id. */
+    public static Map<String, String> parseRecord(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                out.put(line.substring(0, line.indexOf(' ') < 0 ? line.length() : line.indexOf(' ')), line);
+            }
+        }
+        return out;
+    }
+
+    /** The record file's text, or empty when nothing is acknowledged. */
+    public String recordText() {
+        if (record.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("# Resources the next deploy of this environment replaces, as acknowledged"
+                + " in its file (acknowledgedReplacements).\n# Written by mvn -B verify -Dsnapshots.update=true.\n");
+        record.values().forEach(l -> sb.append(l).append('\n'));
+        return sb.toString();
+    }
+
+    /** Whether nothing stops the change. */
+    public boolean ok() {
+        return refused.isEmpty() && stale.isEmpty();
+    }
+
+    /** The refusal for environment {@code env} defined in {@code source}, with the fixes; empty when {@link #ok}. */
+    public String message(String env, String source) {
+        List<String> parts = new ArrayList<>();
+        if (!refused.isEmpty()) {
+            List<String> lines = refused.stream().map(r -> "  " + r.format()).toList();
+            long impossible = refused.stream().filter(Replacement::impossible).count();
+            StringBuilder sb = new StringBuilder(env + ": deploying this change would replace " + refused.size()
+                    + " resource(s) of the approved snapshot; CloudFormation creates new ones and deletes (or, when "
+                    + "retained, orphans) the old:\n" + String.join("\n", lines));
+            if (impossible > 0) {
+                sb.append("\n").append(impossible).append(" of them CloudFormation cannot replace at all (the deploy "
+                        + "would fail and roll back): change what makes them collide, as each line says; an "
+                        + "acknowledgement does not help.");
+            }
+            if (!unacknowledged.isEmpty()) {
+                sb.append("\nUndo the change, or accept ").append(impossible > 0 ? "the others" : "them")
+                        .append(" in ").append(source).append(" (even with -Dsnapshots.update=true); remove the "
+                        + "entries once deployed:\n").append(pasteBlock(unacknowledged));
+            }
+            parts.add(sb.toString());
+        }
+        if (!stale.isEmpty()) {
+            List<String> lines = stale.stream().map(a -> "  " + source + ":" + a.line() + ": acknowledgedReplacements: "
+                    + a.logicalId() + " matches no replacement of this change and none recorded in the approved "
+                    + "snapshot; remove the entry (a typo, or a change already deployed)").toList();
+            parts.add(env + ": " + stale.size() + " acknowledgement(s) match nothing:\n" + String.join("\n", lines));
+        }
+        return String.join("\n", parts);
+    }
+
+    /** YAML to paste at the end of the environment file. */
+    static String pasteBlock(List<Replacement> replacements) {
+        StringBuilder sb = new StringBuilder("acknowledgedReplacements:\n");
+        for (Replacement r : replacements) {
+            sb.append("  - {logicalId: ").append(r.logicalId()).append(", reason: \"TODO: why replacing this ")
+                    .append(r.type()).append(" is acceptable\"}\n");
+        }
+        return sb.toString();
+    }
+}
