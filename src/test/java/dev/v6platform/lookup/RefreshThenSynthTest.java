@@ -109,7 +109,7 @@ class RefreshThenSynthTest {
     }
 
     @Test
-    void synth_from_a_refreshed_context_equals_the_sample_written_with_zone_names_and_pinned_versions()
+    void synth_from_a_refreshed_context_equals_the_fixture_written_with_zone_names_and_pinned_versions()
             throws IOException {
         Path stacks = stacks("refresh-then-synth");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -120,9 +120,9 @@ class RefreshThenSynthTest {
 
         Path dir = stacks.getParent();
         assertThat(dir.resolve("cdk.out/v6-dev-use1.template.json")).hasSameBinaryContentAs(
-                Path.of("snapshots/dev-use1/cloudformation/v6-dev-use1.template.json"));
+                FixtureSynthesis.get().cdkOut().resolve("v6-dev-use1.template.json"));
         assertThat(dir.resolve("cdk.out/v6-prod-use1.template.json")).hasSameBinaryContentAs(
-                Path.of("snapshots/prod-use1/cloudformation/v6-prod-use1.template.json"));
+                FixtureSynthesis.get().cdkOut().resolve("v6-prod-use1.template.json"));
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("warning: prod-use1: no " + stacks.resolve("context/prod-use1.json").toString()
                         .replace('\\', '/'))
