@@ -47,7 +47,13 @@ import software.amazon.jsii.JsiiException;
  *   --frozen-plan  fail instead of adding to the lock (for CI)
  *   --release ENV  give ENV's allocations back before planning (repeatable); replaces its VPC if it still exists
  *   --require-context  fail when an environment has no stacks/context/&lt;env&gt;.json (or V6_REQUIRE_CONTEXT=1)
+ *   --only ENV     synthesize only ENV (repeatable; the environments sharing its workspace come along); the other
+ *                  environments' dist/ directories are kept as they are
  * </pre>
+ *
+ * <p>Run by the CDK CLI ({@link CdkInvocation}), the app follows the CLI's command: {@code cdk ls}, {@code cdk diff}
+ * and the other read-only commands plan in memory and never write the lock, and stack names given to the command
+ * ({@code cdk synth v6-dev-use1}, patterns too) select the environments to synthesize, as {@code --only} does.
  *
  * <p>Exit codes: 0 success, 2 invalid configuration or usage, 1 synthesis or validation failure. Errors are printed
  * as located one-line messages, never as stack traces, and leave earlier output and the lock untouched.
@@ -57,7 +63,7 @@ public final class Main {
     public static final String LOCK_FILE = "address-plan.lock.yaml";
     public static final String NETWORK_FILE = "network.yaml";
     private static final String USAGE = "usage: [--stacks DIR] [--dist DIR] [--out DIR] [--frozen-plan] "
-            + "[--require-context] [--release ENV]...";
+            + "[--require-context] [--release ENV]... [--only ENV]...";
 
     private Main() {
     }
@@ -151,6 +157,15 @@ public final class Main {
 
     /** Runs the app with {@code extend} applied to the built trees before synth (see {@link PlatformSynthesis}). */
     static int run(String[] args, PrintStream out, PrintStream err, Consumer<PlatformSynthesis.Result> extend) {
+        String cliOut = System.getenv("CDK_OUTDIR");
+        // only the CDK CLI sets CDK_OUTDIR: look for its command line then, never in a direct run or a test
+        return run(args, out, err, extend, cliOut == null || cliOut.isBlank() ? Optional.empty()
+                : CdkInvocation.detect());
+    }
+
+    /** Runs the app as if the CDK CLI's {@code cli} command ran it. */
+    static int run(String[] args, PrintStream out, PrintStream err, Consumer<PlatformSynthesis.Result> extend,
+            Optional<CdkInvocation> cli) {
         Path stacks = Path.of("stacks");
         Path dist = Path.of("dist");
         String envOut = System.getenv("CDK_OUTDIR");
@@ -159,6 +174,7 @@ public final class Main {
         boolean requireContext = "1".equals(System.getenv("V6_REQUIRE_CONTEXT"))
                 || "true".equals(System.getenv("V6_REQUIRE_CONTEXT"));
         Set<String> release = new TreeSet<>();
+        Set<String> only = new TreeSet<>();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -170,6 +186,9 @@ public final class Main {
                 out.println("  --release ENV  give ENV's address allocations back before planning (repeatable)");
                 out.println("  --require-context  fail when an environment has no stacks/context/<env>.json "
                         + "(also V6_REQUIRE_CONTEXT=1)");
+                out.println("  --only ENV     synthesize only ENV (repeatable); other environments' dist/ is kept "
+                        + "(npx cdk synth v6-ENV does the same)");
+                out.println("Run by the CDK CLI, 'cdk ls' and 'cdk diff' never write the lock.");
                 return 0;
             }
             if (flag.equals("--frozen-plan")) {
@@ -180,7 +199,8 @@ public final class Main {
                 requireContext = true;
                 continue;
             }
-            if (i + 1 >= args.length || !List.of("--stacks", "--dist", "--out", "--release").contains(flag)) {
+            if (i + 1 >= args.length || !List.of("--stacks", "--dist", "--out", "--release", "--only")
+                    .contains(flag)) {
                 err.println("error: unknown or incomplete argument '" + flag + "'; " + USAGE);
                 return 2;
             }
@@ -189,6 +209,7 @@ public final class Main {
                 case "--stacks" -> stacks = Path.of(value);
                 case "--dist" -> dist = Path.of(value);
                 case "--release" -> release.add(value);
+                case "--only" -> only.add(value);
                 default -> cdkOut = Path.of(value);
             }
         }
@@ -210,15 +231,24 @@ public final class Main {
                         "the lock is out of date (--frozen-plan): " + String.join("; ", plan.changes()),
                         "run the synth without --frozen-plan, review the lock's diff and commit it"));
             }
-            PlatformSynthesis.run(envs, plan, cdkOut, dist, extend);
+            List<EnvironmentConfig> selected = select(envs, only, cli);
+            Set<String> kept = new TreeSet<>();
+            envs.stream().filter(e -> !selected.contains(e)).forEach(e -> kept.add(e.name()));
+            PlatformSynthesis.run(selected, plan, cdkOut, dist, extend, kept);
             if (!plan.lock().equals(lock)) {
-                writeAtomically(lockPath, LockFile.write(plan.lock()));
-                err.println("v6-platform: address plan changed; review and commit " + EnvironmentLoader.display(
-                        lockPath) + ":");
+                if (cli.isEmpty() || cli.get().writesLock()) {
+                    writeAtomically(lockPath, LockFile.write(plan.lock()));
+                    err.println("v6-platform: address plan changed; review and commit " + EnvironmentLoader.display(
+                            lockPath) + ":");
+                } else {
+                    err.println("v6-platform: the address plan would change, but 'cdk " + cli.get().command()
+                            + "' never writes " + EnvironmentLoader.display(lockPath) + " (the output shows the "
+                            + "planned addresses); run 'npx cdk synth' to write it, then review and commit it:");
+                }
                 plan.changes().forEach(c -> err.println("  " + c));
             }
-            err.println("v6-platform: synthesized " + envs.size() + " environment(s) ("
-                    + String.join(", ", envs.stream().map(EnvironmentConfig::name).toList()) + "): CloudFormation in "
+            err.println("v6-platform: synthesized " + selected.size() + " environment(s) ("
+                    + String.join(", ", selected.stream().map(EnvironmentConfig::name).toList()) + "): CloudFormation in "
                     + cdkOut + ", Kubernetes YAML in " + dist + "/<environment>/, address plan in " + dist + "/"
                     + PlatformSynthesis.PLAN_REPORT);
             return 0;
@@ -237,6 +267,34 @@ public final class Main {
             err.println("error: cannot write output: " + e.getMessage());
             return 1;
         }
+    }
+
+    /**
+     * The environments to synthesize: those named by {@code --only} or selected by the CLI's stack names, with every
+     * environment that shares a regional workspace with one of them (its stack refers to the owner's); all when
+     * nothing is named or nothing named matches (the CLI then says which stack it did not find).
+     */
+    static List<EnvironmentConfig> select(List<EnvironmentConfig> envs, Set<String> only,
+            Optional<CdkInvocation> cli) {
+        Set<String> names = new TreeSet<>(only);
+        cli.ifPresent(c -> {
+            if (!c.all() && !c.selectors().isEmpty()) {
+                envs.stream().filter(e -> c.selects(PlatformStack.nameOf(e))).forEach(e -> names.add(e.name()));
+            }
+        });
+        if (names.isEmpty()) {
+            return envs;
+        }
+        Set<String> groups = new TreeSet<>();
+        envs.stream().filter(e -> names.contains(e.name())).forEach(e -> sharedWorkspace(e).ifPresent(groups::add));
+        List<EnvironmentConfig> out = envs.stream().filter(e -> names.contains(e.name())
+                || sharedWorkspace(e).map(groups::contains).orElse(false)).toList();
+        return out.isEmpty() ? envs : out;
+    }
+
+    /** The account and region whose workspace {@code env} shares, if it shares one. */
+    private static Optional<String> sharedWorkspace(EnvironmentConfig env) {
+        return env.metrics().filter(m -> m.regional()).map(m -> env.account() + "/" + env.region());
     }
 
     /** Replaces {@code file} in one rename, so it is never half-written. */

@@ -75,6 +75,22 @@ final class OutputDirectories {
         }
     }
 
+    /** Copies the regular files below {@code from} (if it exists) to the same paths below {@code to}. */
+    static void copyDirectory(Path from, Path to) {
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep " + from, e);
+        }
+    }
+
     /** Replaces the whole {@code target} directory by {@code staged}. */
     static void replaceDirectory(Path staged, Path target) {
         Path abs = target.toAbsolutePath().normalize();

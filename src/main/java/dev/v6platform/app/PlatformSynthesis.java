@@ -204,6 +204,16 @@ public final class PlatformSynthesis {
      */
     public static Result run(List<EnvironmentConfig> envs, AddressPlan plan, Path cdkOut, Path dist,
             Consumer<Result> extend) {
+        return run(envs, plan, cdkOut, dist, extend, Set.of());
+    }
+
+    /**
+     * Like {@link #run(List, AddressPlan, Path, Path, Consumer)}, keeping the {@code dist/<environment>/}
+     * directories of {@code kept} (environments not synthesized this time) as they are: for a synth of some
+     * environments only.
+     */
+    static Result run(List<EnvironmentConfig> envs, AddressPlan plan, Path cdkOut, Path dist,
+            Consumer<Result> extend, Set<String> kept) {
         Path stagedAssembly = OutputDirectories.staging(cdkOut);
         Path stagedDist = OutputDirectories.staging(dist);
         try {
@@ -247,6 +257,9 @@ public final class PlatformSynthesis {
                 }
             }
             writeString(stagedDist.resolve(PLAN_PICTURE), AddressPlanSvg.render(plan));
+            for (String env : kept) {
+                OutputDirectories.copyDirectory(dist.resolve(env), stagedDist.resolve(env));
+            }
             OutputDirectories.replaceAssembly(stagedAssembly, cdkOut);
             OutputDirectories.replaceDirectory(stagedDist, dist);
             Timings.mark("reports_and_swap");

@@ -408,13 +408,12 @@ class AddressPlannerTest {
     }
 
     @Test
-    void the_four_samples_share_one_flat_plan_without_any_overlap() {
+    void the_four_fixtures_share_one_flat_plan_without_any_overlap() {
         List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(FixtureSynthesis.STACKS);
-        NetworkConfig n = NetworkLoader.load(FixtureSynthesis.STACKS.resolve("network.yaml"));
 
-        AddressPlan p = AddressPlanner.plan(n, envs, LockFile.read(Path.of(LOCK)), LOCK, Set.of());
+        AddressPlan p = FixtureSynthesis.plan(envs);
 
-        assertThat(p.changes()).as("the committed lock is up to date").isEmpty();
+        assertThat(p.changes()).as("the fixtures' lock is up to date").isEmpty();
         PlanInvariants.check(p);
         assertThat(p.lock().vpcs()).containsOnlyKeys("dev-euw1", "dev-use1", "prod-euw1", "prod-use1");
     }
