@@ -276,6 +276,12 @@ public final class EnvironmentLoader {
                         + "'eu-west-1'")).orElse(null);
         ContextRules.View ctx = useContext && name != null ? context(y, name, account, region)
                 : ContextRules.View.UNCHECKED;
+        if (region != null && useContext && ctx.context().isEmpty() && !AwsRegions.known(region)) {
+            y.problem(y.lineOf("region"), "region", "'" + region + "' is not an AWS region this release knows (did "
+                    + "you mean " + AwsRegions.closest(region) + "?)", "correct the region; for a region launched "
+                    + "after this release, run " + ContextFile.REFRESH_COMMAND + " " + name + " so its context "
+                    + "confirms it");
+        }
         List<String> zones = y.stringList("availabilityZones", "[" + (region == null ? "us-east-1" : region) + "a, "
                 + (region == null ? "us-east-1" : region) + "b]").map(list -> zones(y, list, region, name, ctx))
                 .orElse(List.of());

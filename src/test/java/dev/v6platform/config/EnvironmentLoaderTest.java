@@ -120,6 +120,7 @@ class EnvironmentLoaderTest {
             zone-ids-without-context | 4 | availabilityZones[0] | zone id 'use1-az4' needs this account's zone names, which the refresh step records in src/test/resources/bad-stacks/context/bad-env.json; there is no such file
             cluster-addon-default-without-context | 11 | cluster.addons.vpc-cni | 'default' is resolved from the versions the refresh step records, but there is no src/test/resources/bad-stacks/context/bad-env.json
             bad-region               | 3 | region            | 'US East' is not an AWS region name
+            region-unknown           | 3 | region            | 'us-east-3' is not an AWS region this release knows (did you mean us-east-1?)
             version-unquoted         | 5 | kubernetesVersion | expected a string, got the decimal number 1.34; quote it
             version-too-old          | 5 | kubernetesVersion | Kubernetes 1.29 is not supported
             bad-name                 | 1 | name              | 'Bad_Env' is not a valid environment name

@@ -40,6 +40,7 @@ class SchemaAgreementTest {
             Map.entry("comments-only", "no document"),
             Map.entry("duplicate-key", "YAML loaders keep the last value of a duplicate key"),
             Map.entry("zone-of-another-region", "relates two fields (zone prefix = region)"),
+            Map.entry("region-unknown", "a region the context confirms is accepted too"),
             Map.entry("karpenter-unknown-family", "needs EC2's list of instance categories"),
             Map.entry("karpenter-expire-beyond-go", "adds up a duration"),
             Map.entry("karpenter-budget-duration-beyond-go", "adds up a duration"),
