@@ -129,6 +129,8 @@ final class BuildkitSection {
             }
             return a.value();
         }).orElse(null);
+        Optional<KarpenterSpec.Pool> karpenterPool = p.string("nodePool", null).flatMap(n -> karpenter
+                .flatMap(k -> k.pools().stream().filter(kp -> kp.name().equals(n.value())).findFirst()));
         String nodePool = p.string("nodePool", "buildkit-arm64").map(n -> {
             List<KarpenterSpec.Pool> defined = karpenter.map(KarpenterSpec::pools).orElse(List.of());
             Optional<KarpenterSpec.Pool> match = defined.stream().filter(k -> k.name().equals(n.value())).findFirst();
@@ -195,10 +197,52 @@ final class BuildkitSection {
                 + "' is not a CPU quantity", "write e.g. \"4\" or \"3500m\"")).orElse(null);
         String memory = p.string("memory", "16Gi").map(m -> check(p, m, MEMORY.matcher(m.value()).matches(), "'"
                 + m.value() + "' is not a memory quantity", "write e.g. 16Gi")).orElse(null);
+        if (nodePool != null && max >= min && cpu != null && memory != null) {
+            fitsLimit(p, "cpu", cpu, max, karpenterPool.orElseThrow());
+            fitsLimit(p, "memory", memory, max, karpenterPool.orElseThrow());
+        }
         p.finish();
         if (arch == null || nodePool == null || min < 1 || max < min || cache < 20 || cpu == null || memory == null) {
             return Optional.empty();
         }
         return Optional.of(new BuildkitSpec.Pool(arch, nodePool, min, max, cache, reserved, cpu, memory, p.line()));
+    }
+
+    /**
+     * The NodePool's limit of {@code resource} must hold {@code max} builders' requests: Karpenter launches no node
+     * past it, so the autoscaler's last replicas would stay pending.
+     */
+    private static void fitsLimit(YamlObject p, String resource, String request, int max, KarpenterSpec.Pool pool) {
+        String limit = pool.limits().get(resource);
+        if (limit == null || !EnvironmentLoader.QUANTITY.matcher(limit).matches()) {
+            return;
+        }
+        double needed = amount(request) * max;
+        if (needed > amount(limit)) {
+            String total = resource.equals("cpu") ? format(needed) : format(needed / (1L << 30)) + "Gi";
+            p.problem(p.lineOf("maxReplicas"), p.field("maxReplicas"), max + " builders requesting " + request
+                    + " " + resource + " each need " + total + ", above the " + resource + " limit " + limit
+                    + " of NodePool '" + pool.name() + "', so the last ones would never get a node", "lower "
+                    + "maxReplicas to " + (long) Math.floor(amount(limit) / amount(request)) + ", or raise limits."
+                    + resource + " of karpenter pool '" + pool.name() + "' to at least " + total + " plus the "
+                    + "nodes' own overhead");
+        }
+    }
+
+    /** A Kubernetes quantity in its base unit (cores, bytes). */
+    static double amount(String quantity) {
+        String[][] suffixes = {{"Ki", "1024"}, {"Mi", "1048576"}, {"Gi", "1073741824"}, {"Ti", "1099511627776"},
+            {"m", "0.001"}, {"k", "1000"}, {"M", "1000000"}, {"G", "1000000000"}, {"T", "1000000000000"}};
+        for (String[] s : suffixes) {
+            if (quantity.endsWith(s[0])) {
+                return Double.parseDouble(quantity.substring(0, quantity.length() - s[0].length()))
+                        * Double.parseDouble(s[1]);
+            }
+        }
+        return Double.parseDouble(quantity);
+    }
+
+    private static String format(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 }

@@ -57,6 +57,8 @@ class SchemaAgreementTest {
             Map.entry("buildkit-nodepool-of-other-arch", "relates buildkit to karpenter pools"),
             Map.entry("buildkit-missing-nodepool", "relates buildkit to karpenter pools"),
             Map.entry("buildkit-max-below-min", "relates two fields (minReplicas <= maxReplicas)"),
+            Map.entry("buildkit-beyond-nodepool-limit", "multiplies quantities across sections"),
+            Map.entry("buildkit-beyond-nodepool-memory", "multiplies quantities across sections"),
             Map.entry("buildkit-cache-below-gc-reserve", "computes the GC sizes from the volume"),
             Map.entry("buildkit-two-pools-one-arch", "relates list items (one pool per architecture)"),
             Map.entry("buildkit-unknown-client-namespace", "relates buildkit clients to namespaces"),
