@@ -1,6 +1,8 @@
 package dev.v6platform.app;
 
+import dev.v6platform.buildkit.BuildFleetChart;
 import dev.v6platform.config.AddressRange;
+import dev.v6platform.config.BuildkitSpec;
 import dev.v6platform.config.ConfigError;
 import dev.v6platform.config.ConfigException;
 import dev.v6platform.config.ContextFile;
@@ -10,6 +12,7 @@ import dev.v6platform.config.EnvironmentContext;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.config.NetworkConfig;
 import dev.v6platform.config.NetworkLoader;
+import dev.v6platform.kubernetes.ImmutableChanges;
 import dev.v6platform.network.plan.AddressLock;
 import dev.v6platform.network.plan.AddressPlan;
 import dev.v6platform.network.plan.AddressPlanner;
@@ -47,6 +50,8 @@ import software.amazon.jsii.JsiiException;
  *   --frozen-plan  fail instead of adding to the lock (for CI)
  *   --release ENV  give ENV's allocations back before planning (repeatable); replaces its VPC if it still exists
  *   --require-context  fail when an environment has no stacks/context/&lt;env&gt;.json (or V6_REQUIRE_CONTEXT=1)
+ *   --snapshots DIR  the approved output (default: snapshots beside the stacks directory): a change the
+ *                  Kubernetes API refuses to apply (a StatefulSet's volumes) is refused unless acknowledged
  *   --only ENV     synthesize only ENV (repeatable; the environments sharing its workspace come along); the other
  *                  environments' dist/ directories are kept as they are
  * </pre>
@@ -63,7 +68,7 @@ public final class Main {
     public static final String LOCK_FILE = "address-plan.lock.yaml";
     public static final String NETWORK_FILE = "network.yaml";
     private static final String USAGE = "usage: [--stacks DIR] [--dist DIR] [--out DIR] [--frozen-plan] "
-            + "[--require-context] [--release ENV]... [--only ENV]...";
+            + "[--require-context] [--release ENV]... [--only ENV]... [--snapshots DIR]";
 
     private Main() {
     }
@@ -175,6 +180,7 @@ public final class Main {
                 || "true".equals(System.getenv("V6_REQUIRE_CONTEXT"));
         Set<String> release = new TreeSet<>();
         Set<String> only = new TreeSet<>();
+        Path snapshots = null;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -188,6 +194,8 @@ public final class Main {
                         + "(also V6_REQUIRE_CONTEXT=1)");
                 out.println("  --only ENV     synthesize only ENV (repeatable); other environments' dist/ is kept "
                         + "(npx cdk synth v6-ENV does the same)");
+                out.println("  --snapshots DIR  approved output to check Kubernetes changes against (default: "
+                        + "snapshots beside the stacks directory)");
                 out.println("Run by the CDK CLI, 'cdk ls' and 'cdk diff' never write the lock.");
                 return 0;
             }
@@ -199,8 +207,8 @@ public final class Main {
                 requireContext = true;
                 continue;
             }
-            if (i + 1 >= args.length || !List.of("--stacks", "--dist", "--out", "--release", "--only")
-                    .contains(flag)) {
+            if (i + 1 >= args.length || !List.of("--stacks", "--dist", "--out", "--release", "--only",
+                    "--snapshots").contains(flag)) {
                 err.println("error: unknown or incomplete argument '" + flag + "'; " + USAGE);
                 return 2;
             }
@@ -210,6 +218,7 @@ public final class Main {
                 case "--dist" -> dist = Path.of(value);
                 case "--release" -> release.add(value);
                 case "--only" -> only.add(value);
+                case "--snapshots" -> snapshots = Path.of(value);
                 default -> cdkOut = Path.of(value);
             }
         }
@@ -234,7 +243,10 @@ public final class Main {
             List<EnvironmentConfig> selected = select(envs, only, cli);
             Set<String> kept = new TreeSet<>();
             envs.stream().filter(e -> !selected.contains(e)).forEach(e -> kept.add(e.name()));
-            PlatformSynthesis.run(selected, plan, cdkOut, dist, extend, kept);
+            Path approved = snapshots != null ? snapshots
+                    : stacks.toAbsolutePath().normalize().resolveSibling("snapshots");
+            PlatformSynthesis.run(selected, plan, cdkOut, dist, extend, kept, staged -> checkImmutable(selected,
+                    approved, staged));
             if (!plan.lock().equals(lock)) {
                 if (cli.isEmpty() || cli.get().writesLock()) {
                     writeAtomically(lockPath, LockFile.write(plan.lock()));
@@ -267,6 +279,62 @@ public final class Main {
             err.println("error: cannot write output: " + e.getMessage());
             return 1;
         }
+    }
+
+    /**
+     * Refuses Kubernetes changes the API server would refuse to apply (see {@link ImmutableChanges}) against the
+     * approved snapshot of each environment, unless its file acknowledges them: with the migration to do first.
+     */
+    static void checkImmutable(List<EnvironmentConfig> envs, Path snapshots, Path staged) {
+        List<ConfigError> problems = new ArrayList<>();
+        for (EnvironmentConfig env : envs) {
+            for (ImmutableChanges.Change c : immutableChanges(snapshots.resolve(env.name()).resolve("kubernetes"),
+                    staged.resolve(env.name()))) {
+                if (env.acknowledgedReplacements().stream().anyMatch(a -> a.logicalId().equals(c.id()))) {
+                    continue;
+                }
+                int line = env.line();
+                String field = "name";
+                if (env.buildkit().isPresent()) {
+                    List<BuildkitSpec.Pool> pools = env.buildkit().get().pools();
+                    for (int i = 0; i < pools.size(); i++) {
+                        if (c.id().equals("StatefulSet/" + BuildFleetChart.NAMESPACE + "/buildkitd-"
+                                + pools.get(i).architecture())) {
+                            line = pools.get(i).line();
+                            field = "buildkit.pools[" + i + "]" + (c.field().equals("volumeClaimTemplates")
+                                    ? ".cacheGiB" : "");
+                        }
+                    }
+                }
+                problems.add(new ConfigError(env.source(), line, field, "this changes " + c.field() + " of "
+                        + c.id() + " (approved in " + EnvironmentLoader.display(snapshots.resolve(env.name()))
+                        + "/), which Kubernetes cannot update: kubectl apply would fail and the deploy roll back",
+                        "keep the old value, or migrate: " + c.migration() + "; then acknowledge it with "
+                        + "acknowledgedReplacements: [{logicalId: " + c.id() + ", reason: ...}]"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    /** The refused changes between the approved YAML files in {@code approved} and those in {@code built}. */
+    static List<ImmutableChanges.Change> immutableChanges(Path approved, Path built) {
+        List<ImmutableChanges.Change> out = new ArrayList<>();
+        if (!Files.isDirectory(approved)) {
+            return out;
+        }
+        try (var files = Files.list(approved)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".k8s.yaml")).sorted().toList()) {
+                Path now = built.resolve(f.getFileName().toString());
+                if (Files.isRegularFile(now)) {
+                    out.addAll(ImmutableChanges.between(Files.readString(f), Files.readString(now)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + approved, e);
+        }
+        return out;
     }
 
     /**

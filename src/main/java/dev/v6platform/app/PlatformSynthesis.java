@@ -214,6 +214,15 @@ public final class PlatformSynthesis {
      */
     static Result run(List<EnvironmentConfig> envs, AddressPlan plan, Path cdkOut, Path dist,
             Consumer<Result> extend, Set<String> kept) {
+        return run(envs, plan, cdkOut, dist, extend, kept, staged -> { });
+    }
+
+    /**
+     * Like {@link #run(List, AddressPlan, Path, Path, Consumer, Set)}, with {@code check} called on the staged
+     * Kubernetes output before anything is put in place: it throws to refuse the output.
+     */
+    static Result run(List<EnvironmentConfig> envs, AddressPlan plan, Path cdkOut, Path dist,
+            Consumer<Result> extend, Set<String> kept, Consumer<Path> check) {
         Path stagedAssembly = OutputDirectories.staging(cdkOut);
         Path stagedDist = OutputDirectories.staging(dist);
         try {
@@ -257,6 +266,7 @@ public final class PlatformSynthesis {
                 }
             }
             writeString(stagedDist.resolve(PLAN_PICTURE), AddressPlanSvg.render(plan));
+            check.accept(stagedDist);
             for (String env : kept) {
                 OutputDirectories.copyDirectory(dist.resolve(env), stagedDist.resolve(env));
             }

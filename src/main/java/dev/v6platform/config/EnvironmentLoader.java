@@ -372,7 +372,9 @@ public final class EnvironmentLoader {
         }
     }
 
-    static final Pattern LOGICAL_ID = Pattern.compile("[A-Za-z0-9]{1,255}");
+    /** A CloudFormation logical id, or a Kubernetes object as {@code <Kind>/<namespace>/<name>}. */
+    static final Pattern LOGICAL_ID = Pattern.compile(
+            "[A-Za-z0-9]{1,255}|[A-Z][A-Za-z]*/[a-z0-9-]{1,63}/[a-z0-9.-]{1,253}");
 
     private static List<AcknowledgedReplacement> replacements(List<YamlObject> list) {
         List<AcknowledgedReplacement> out = new ArrayList<>();

@@ -74,7 +74,11 @@ class SnapshotTest {
         List<Replacement> replacements = Files.isRegularFile(approvedTemplate) ? ReplacementGuard.compare(
                 JSON.readTree(Files.readAllBytes(approvedTemplate)),
                 JSON.readTree(actual.get("cloudformation/v6-" + env + ".template.json")), SPEC) : List.of();
-        ReplacementReview review = ReplacementReview.of(replacements, config.acknowledgedReplacements(), recorded);
+        List<Replacement> all = new ArrayList<>(replacements);
+        Main.immutableChanges(dir.resolve("kubernetes"), user.dist().resolve(env)).forEach(c -> all.add(
+                new Replacement(c.id(), "Kubernetes " + c.kind(), c.field() + " changed, which Kubernetes cannot "
+                        + "update; " + c.migration(), false)));
+        ReplacementReview review = ReplacementReview.of(all, config.acknowledgedReplacements(), recorded);
         if (!review.ok()) {
             fail(review.message(env, config.source()));
         }
