@@ -19,12 +19,14 @@ fi
 #   kernel about 150 MiB smaller. JavaScript is compiled as usual.
 # - --single-threaded-gc: no garbage-collector helper threads. They took about 2 s of CPU from the JVM on a 2-core
 #   machine; synth is about 0.3 s faster.
+# - --require scripts/jsii-node-ignore-sigint.js: Ctrl-C reaches every process of the group; jsii's node processes
+#   ignore it and end when the JVM does, so an interrupted synth prints one line, not a JavaScript stack trace.
 # Checked once per build and per JSII_NODE (target/jsii-node: the node, then its flags), so a node without them
 # still works.
 node_file=target/jsii-node
 node_base=${JSII_NODE:-node}
 if [[ ! -f $node_file || $node_file -ot $cp_file || $(head -1 "$node_file") != "$node_base" ]]; then
-  flags="--liftoff-only --single-threaded-gc"
+  flags="--liftoff-only --single-threaded-gc --require $PWD/scripts/jsii-node-ignore-sigint.js"
   # shellcheck disable=SC2086
   if $node_base $flags -e 0 2>/dev/null; then printf '%s\n%s\n' "$node_base" "$flags" >"$node_file"
   else printf '%s\n\n' "$node_base" >"$node_file"; fi

@@ -19,8 +19,10 @@ import dev.v6platform.network.plan.AddressPlanner;
 import dev.v6platform.network.plan.Ipv4Cidr;
 import dev.v6platform.network.plan.LockFile;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -70,13 +72,46 @@ public final class Main {
     private static final String USAGE = "usage: [--stacks DIR] [--dist DIR] [--out DIR] [--frozen-plan] "
             + "[--require-context] [--release ENV]... [--only ENV]... [--snapshots DIR]";
 
+    /** Set when the app has run to its end: the shutdown hook then says nothing. */
+    private static volatile boolean finished;
+    /** Set when the JVM shuts down before the app has run to its end: its messages are dropped then. */
+    private static volatile boolean silenced;
+
     private Main() {
     }
 
     public static void main(String[] args) {
         Timings.start();
         JsiiWarmUp.start();
-        int code = run(args, System.out, System.err);
+        Thread interrupted = new Thread(() -> {
+            if (!finished) {
+                System.err.println("v6-platform: interrupted; " + (PlatformSynthesis.placing()
+                        ? "the output was being put in place: run the synth again" : "cdk.out/, dist/ and the lock "
+                        + "are as they were"));
+                System.err.flush();
+                // the main thread runs on while the JVM shuts down; what it fails with now is no news
+                silenced = true;
+                Thread.setDefaultUncaughtExceptionHandler((t, e) -> { });
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(interrupted);
+        PrintStream err = new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                if (!silenced) {
+                    System.err.write(b);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                if (!silenced) {
+                    System.err.write(b, off, len);
+                }
+            }
+        }, true, StandardCharsets.UTF_8);
+        int code = run(args, System.out, err);
+        finished = true;
         if (Timings.enabled()) {
             Timings.mark("done");
             System.err.println("v6-platform: timings (ms): " + Timings.line());
@@ -277,6 +312,18 @@ public final class Main {
             return 1;
         } catch (UncheckedIOException e) {
             err.println("error: cannot write output: " + e.getMessage());
+            return 1;
+        } catch (IllegalStateException e) {
+            // a missing setup step (npm ci, a schema file): the message names it
+            err.println("error: " + e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            err.println("error: internal error (" + e.getClass().getSimpleName() + "): " + e.getMessage()
+                    + "; please report it" + (System.getenv("V6_DEBUG") != null ? "" : " (V6_DEBUG=1 prints the "
+                    + "stack trace)"));
+            if (System.getenv("V6_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
             return 1;
         }
     }

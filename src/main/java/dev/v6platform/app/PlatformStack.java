@@ -36,6 +36,12 @@ import software.constructs.Construct;
  * {@code v6-platform:managed-by}.
  */
 public final class PlatformStack extends Stack {
+    /**
+     * System property naming the {@code node_modules} directory the kubectl layers are read from (default:
+     * {@code node_modules} in the working directory, where {@code npm ci} puts them).
+     */
+    public static final String NODE_MODULES_PROPERTY = "v6.nodeModules";
+
     private final EnvironmentConfig environment;
     private final PlatformKey key;
     private final DualStackVpc vpc;
@@ -92,7 +98,7 @@ public final class PlatformStack extends Stack {
                 .systemNodes(env.cluster().systemNodes())
                 .kubectlLayer(env.cluster().delivery() == KubernetesDelivery.KUBECTL
                         ? Optional.of(KubectlLayers.forVersion(this, "KubectlLayer", env.kubernetesVersion(),
-                                Path.of("node_modules")))
+                                Path.of(System.getProperty(NODE_MODULES_PROPERTY, "node_modules"))))
                         : Optional.empty())
                 .instanceTags(instanceTags(env))
                 .build());

@@ -92,6 +92,13 @@ public final class PlatformSynthesis {
             Map<String, org.cdk8s.App> charts, Path cdkOut, Path dist, Map<String, SeriesEstimate> estimates) {
     }
 
+    /** Whether output is being put in place right now (an interrupt then leaves it half-replaced). */
+    private static volatile boolean placing;
+
+    static boolean placing() {
+        return placing;
+    }
+
     /** Report files written to the root of {@code dist/}. */
     public static final String PLAN_REPORT = "address-plan.md";
     public static final String PLAN_PICTURE = "address-plan.svg";
@@ -270,8 +277,10 @@ public final class PlatformSynthesis {
             for (String env : kept) {
                 OutputDirectories.copyDirectory(dist.resolve(env), stagedDist.resolve(env));
             }
+            placing = true;
             OutputDirectories.replaceAssembly(stagedAssembly, cdkOut);
             OutputDirectories.replaceDirectory(stagedDist, dist);
+            placing = false;
             Timings.mark("reports_and_swap");
             return new Result(result.app(), plan, result.stacks(), result.charts(), cdkOut, dist,
                     result.estimates());

