@@ -62,6 +62,14 @@ public final class ReplacementGuard {
     }
 
     /**
+     * Types whose replacement is how CloudFormation updates them at all, with nothing stateful or named to lose: a
+     * Lambda layer or function version is immutable, and a new one is published on every change of its content (a
+     * Kubernetes version bump gives the kubectl provider a new layer). Still followed through references, then left
+     * out of the list.
+     */
+    static final Set<String> ROUTINE = Set.of("AWS::Lambda::LayerVersion", "AWS::Lambda::Version");
+
+    /**
      * Properties whose values must be unique among the live resources of a type (a custom physical name, or the
      * key EKS allows once per cluster). CloudFormation creates a replacement before it deletes the old resource, so
      * replacing one whose key stays the same fails ("already exists"; for a custom name CloudFormation refuses
@@ -136,6 +144,7 @@ public final class ReplacementGuard {
         }
         propagate(out);
         blockers(out);
+        out.values().removeIf(r -> ROUTINE.contains(r.type()) && !r.impossible());
         return List.copyOf(out.values());
     }
 

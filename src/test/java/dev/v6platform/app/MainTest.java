@@ -48,7 +48,8 @@ class MainTest {
     @Test
     void a_second_synth_keeps_the_asset_files_of_the_first_in_place_and_writes_the_same_bytes() throws IOException {
         Path dir = FixtureSynthesis.fresh("main-twice");
-        String[] args = {"--frozen-plan", "--dist", dir.resolve("dist").toString(), "--out",
+        String[] args = {"--stacks", FixtureSynthesis.STACKS.toString(), "--frozen-plan", "--dist",
+            dir.resolve("dist").toString(), "--out",
             dir.resolve("cdk.out").toString()};
         assertThat(main(args).code()).isZero();
         Map<String, byte[]> first = FixtureSynthesis.files(dir);
@@ -114,7 +115,8 @@ class MainTest {
     @Test
     void a_validation_failure_exits_1_without_a_stack_trace_and_output_untouched() throws IOException {
         Path dir = FixtureSynthesis.fresh("main-nag");
-        String[] args = {"--frozen-plan", "--dist", dir.resolve("dist").toString(), "--out",
+        String[] args = {"--stacks", FixtureSynthesis.STACKS.toString(), "--frozen-plan", "--dist",
+            dir.resolve("dist").toString(), "--out",
             dir.resolve("cdk.out").toString()};
         assertThat(main(args).code()).isZero();
         Map<String, byte[]> before = FixtureSynthesis.files(dir);

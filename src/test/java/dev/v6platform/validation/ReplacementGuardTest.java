@@ -161,6 +161,23 @@ class ReplacementGuardTest {
     }
 
     @Test
+    void a_new_lambda_layer_version_is_routine_but_what_it_replaces_through_references_is_listed() throws IOException {
+        String template = """
+                {"Resources": {
+                  "Layer": {"Type": "AWS::Lambda::LayerVersion", "Properties": {"Content": {"S3Key": "a.zip"}}},
+                  "Fn": {"Type": "AWS::Lambda::Function", "Properties": {"Layers": [{"Ref": "Layer"}]}},
+                  "Pinned": {"Type": "AWS::Lambda::LayerVersionPermission", "Properties": {
+                    "LayerVersionArn": {"Ref": "Layer"}, "Action": "lambda:GetLayerVersion", "Principal": "*"}}
+                }}
+                """;
+        List<Replacement> r = ReplacementGuard.compare(JSON.readTree(template), JSON.readTree(template.replace(
+                "a.zip", "b.zip")), SPEC);
+
+        assertThat(r).extracting(Replacement::format).containsExactly("Pinned (AWS::Lambda::LayerVersionPermission): "
+                + "LayerVersionArn refers to Layer, which is replaced");
+    }
+
+    @Test
     void a_key_that_refers_to_a_replaced_resource_does_not_collide() throws IOException {
         String template = """
                 {"Resources": {
