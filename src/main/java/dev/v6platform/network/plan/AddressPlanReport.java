@@ -150,6 +150,7 @@ public final class AddressPlanReport {
                 .append(free.size() > MAX_FREE_LISTED ? " and " + (free.size() - MAX_FREE_LISTED) + " more" : "")
                 .append('\n');
         List<SubnetAllocation> deployed = active ? plan.activeSubnets(v.environment()) : List.of();
+        // the plan knows what the stacks ask for, not what is deployed: it says "planned", never "deployed"
         Set<Integer> sizes = new TreeSet<>(Comparator.reverseOrder());
         v.subnets().forEach(s -> sizes.add(s.cidr().prefix()));
         FreeSpace[] spaces = v.blocks().stream().map(b -> new FreeSpace(b, v.subnets().stream()
@@ -169,7 +170,7 @@ public final class AddressPlanReport {
         for (SubnetAllocation s : v.subnets()) {
             md.append("| ").append(s.zone()).append(" | ").append(s.tier().label()).append(" | ").append(s.cidr())
                     .append(" | ").append(count(s.cidr().usableInSubnet())).append(" | #").append(s.ipv6Index())
-                    .append(" | ").append(deployed.contains(s) ? "deployed" : "kept, not deployed").append(" |\n");
+                    .append(" | ").append(state(plan, v, s, deployed.contains(s))).append(" |\n");
         }
         md.append('\n');
     }
@@ -216,5 +217,19 @@ public final class AddressPlanReport {
 
     static String percent(long part, long whole) {
         return whole == 0 ? "0%" : String.format(Locale.ROOT, "%.1f%%", 100.0 * part / whole);
+    }
+
+    /**
+     * A subnet's state as far as the plan knows: planned by this synth (not in the committed lock yet), planned (in
+     * the lock and asked for by the environment's file), or kept (in the lock, no longer asked for: its space stays
+     * allocated). Whether it is deployed is the account's business, not the plan's.
+     */
+    static String state(AddressPlan plan, VpcAllocation v, SubnetAllocation s, boolean asked) {
+        String mark = v.environment() + ": allocated " + s.tier().label() + " subnet in " + s.zone() + ": " + s.cidr()
+                + " ";
+        if (plan.changes().stream().anyMatch(c -> c.startsWith(mark))) {
+            return "new in this plan: commit the lock";
+        }
+        return asked ? "planned" : "kept, not in the stacks";
     }
 }

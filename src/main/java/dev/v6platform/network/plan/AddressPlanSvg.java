@@ -1,12 +1,14 @@
 package dev.v6platform.network.plan;
 
 import dev.v6platform.config.AddressRange;
+import dev.v6platform.config.AwsRegions;
 import dev.v6platform.config.SubnetTier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The address plan as a picture ({@code dist/address-plan.svg}).
@@ -39,6 +41,31 @@ public final class AddressPlanSvg {
     private AddressPlanSvg() {
     }
 
+    /**
+     * A region's colour, from its name alone, so it stays the same when other regions come or go: the regions this
+     * release knows get hues spread by the golden angle in their sorted order (neighbours in the list look
+     * different), a region it does not know a hue from its name's hash.
+     */
+    static String colour(String region) {
+        List<String> known = new ArrayList<>(new TreeSet<>(AwsRegions.KNOWN));
+        int index = known.indexOf(region);
+        double hue = index >= 0 ? (index * 137.508) % 360 : Math.floorMod(region.hashCode(), 360);
+        double lightness = index >= 0 && index % 2 == 1 ? 0.32 : 0.40;
+        return hsl(hue, 0.68, lightness);
+    }
+
+    /** An HSL colour as #rrggbb. */
+    static String hsl(double hue, double saturation, double lightness) {
+        double c = (1 - Math.abs(2 * lightness - 1)) * saturation;
+        double x = c * (1 - Math.abs((hue / 60) % 2 - 1));
+        double m = lightness - c / 2;
+        double[] rgb = hue < 60 ? new double[] {c, x, 0} : hue < 120 ? new double[] {x, c, 0}
+                : hue < 180 ? new double[] {0, c, x} : hue < 240 ? new double[] {0, x, c}
+                : hue < 300 ? new double[] {x, 0, c} : new double[] {c, 0, x};
+        return String.format(Locale.ROOT, "#%02x%02x%02x", Math.round((rgb[0] + m) * 255),
+                Math.round((rgb[1] + m) * 255), Math.round((rgb[2] + m) * 255));
+    }
+
     public static String render(AddressPlan plan) {
         Map<String, String> colours = new TreeMap<>();
         List<String> regions = new ArrayList<>(plan.lock().regionPools().keySet());
@@ -48,8 +75,8 @@ public final class AddressPlanSvg {
             }
         });
         regions.sort(null);
-        for (int i = 0; i < regions.size(); i++) {
-            colours.put(regions.get(i), REGION_COLOURS[i % REGION_COLOURS.length]);
+        for (String region : regions) {
+            colours.put(region, colour(region));
         }
         StringBuilder body = new StringBuilder();
         int y = MARGIN + 30;
@@ -204,9 +231,29 @@ public final class AddressPlanSvg {
                     blocks(ctx, sub.cidr(), "fill=\"" + TIER_COLOURS.get(sub.tier()) + "\" stroke=\"#ffffff\" "
                             + "stroke-width=\"0.5\"", out);
                 }
+                for (SubnetAllocation sub : v.subnets()) {
+                    double[] cell = box(ctx, sub.cidr());
+                    String label = sub.tier().label() + " " + sub.zone().substring(sub.zone().length() - 1);
+                    if (cell != null && cell[2] >= label.length() * 4.6 + 4 && cell[3] >= 10) {
+                        out.append(text(cell[0] + 2, cell[1] + Math.min(cell[3] - 2, 9), label,
+                                "font-size=\"8\" fill=\"#ffffff\""));
+                    }
+                }
+                for (Ipv4Cidr b : v.blocks()) {
+                    double[] outline = box(ctx, b);
+                    if (outline != null) {
+                        out.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                                + "height=\"%.1f\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>\n", outline[0],
+                                outline[1], outline[2], outline[3], orphan ? "#424242" : colour));
+                    }
+                }
                 double[] box = box(ctx, v.primary());
                 if (box != null && box[2] >= 40) {
-                    out.append(text(box[0] + 3, box[1] + 13, v.environment() + (orphan ? " (removed)" : ""),
+                    String name = v.environment() + (orphan ? " (removed)" : "");
+                    out.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"15\" "
+                            + "fill=\"#ffffff\" fill-opacity=\"0.85\"/>\n", box[0] + 1, box[1] + 1, name.length() * 7.0
+                            + 4));
+                    out.append(text(box[0] + 3, box[1] + 13, name,
                             "font-size=\"11\" font-weight=\"bold\" fill=\"#212121\""));
                 }
             }

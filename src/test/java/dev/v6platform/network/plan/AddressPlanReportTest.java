@@ -36,7 +36,7 @@ class AddressPlanReportTest {
         for (VpcAllocation v : PLAN.lock().vpcs().values()) {
             for (SubnetAllocation s : v.subnets()) {
                 assertThat(md).contains("| " + s.zone() + " | " + s.tier().label() + " | " + s.cidr() + " | "
-                        + AddressPlanner.count(s.cidr().usableInSubnet()) + " | #" + s.ipv6Index() + " | deployed |");
+                        + AddressPlanner.count(s.cidr().usableInSubnet()) + " | #" + s.ipv6Index() + " | planned |");
             }
         }
     }
@@ -56,7 +56,7 @@ class AddressPlanReportTest {
     }
 
     @Test
-    void subnets_of_removed_zones_are_marked_kept_not_deployed() {
+    void subnets_of_removed_zones_are_marked_kept_and_nothing_claims_to_be_deployed() {
         EnvironmentConfig full = PLAN.environments().get("dev-use1");
         EnvironmentConfig fewer = new EnvironmentConfig(full.name(),
                 full.account(), full.region(), full.availabilityZones().subList(0, 2), full.kubernetesVersion(),
@@ -71,8 +71,26 @@ class AddressPlanReportTest {
         SubnetAllocation gone = PLAN.vpc("dev-use1").subnet("us-east-1c", SubnetTier.NODES)
                 .orElseThrow();
         assertThat(md).contains("| us-east-1c | nodes | " + gone.cidr() + " | 507 | #" + gone.ipv6Index()
-                + " | kept, not deployed |");
-        assertThat(md).contains("- headroom (each size alone, without a new block): ");
+                + " | kept, not in the stacks |");
+        assertThat(md).contains("- headroom (each size alone, without a new block): ").doesNotContain("deployed");
+    }
+
+    @Test
+    void subnets_this_synth_allocates_are_new_until_the_lock_is_committed() {
+        List<EnvironmentConfig> envs = new ArrayList<>(PLAN.environments().values());
+        EnvironmentConfig dev = PLAN.environments().get("dev-use1");
+        envs.add(new EnvironmentConfig("staging-use1", dev.account(), dev.region(), dev.availabilityZones(),
+                dev.kubernetesVersion(), dev.tags(), dev.network(), dev.cluster(), dev.karpenter(), dev.buildkit(),
+                dev.metrics(), dev.namespaces(), dev.source(), dev.line()));
+
+        AddressPlan grown = FixtureSynthesis.plan(envs);
+        String md = AddressPlanReport.markdown(grown);
+
+        SubnetAllocation added = grown.vpc("staging-use1").subnets().get(0);
+        assertThat(md).contains("| " + added.zone() + " | " + added.tier().label() + " | " + added.cidr() + " | "
+                + AddressPlanner.count(added.cidr().usableInSubnet()) + " | #" + added.ipv6Index()
+                + " | new in this plan: commit the lock |");
+        assertThat(md).contains(" | planned |");
     }
 
     @Test
@@ -86,6 +104,36 @@ class AddressPlanReportTest {
         assertThat(svg).contains("dev-euw1", "prod-use1", "10.200.0.0/13  carrier integrations",
                 "eu-west-1 pool 10.48.0.0/12", "nodes us-east-1a 10.208.32.0/21 (IPv6 /64 #0)");
         assertThat(AddressPlanSvg.render(PLAN)).isEqualTo(svg);
+    }
+
+    @Test
+    void a_regions_colour_depends_on_its_name_alone() {
+        List<EnvironmentConfig> usOnly = PLAN.environments().values().stream()
+                .filter(e -> e.region().equals("us-east-1")).toList();
+        String both = AddressPlanSvg.render(PLAN);
+        String one = AddressPlanSvg.render(FixtureSynthesis.plan(usOnly));
+        String colour = AddressPlanSvg.colour("us-east-1");
+
+        assertThat(colour).matches("#[0-9a-f]{6}").isNotEqualTo(AddressPlanSvg.colour("eu-west-1"))
+                .isNotEqualTo(AddressPlanSvg.colour("us-east-2"));
+        assertThat(AddressPlanSvg.colour("ap-future-9")).isEqualTo(AddressPlanSvg.colour("ap-future-9"));
+        for (String svg : List.of(both, one)) {
+            assertThat(svg).contains("fill=\"" + colour + "\">us-east-1: 10.208.0.0/18");
+        }
+    }
+
+    @Test
+    void the_zoomed_view_outlines_every_vpc_block_and_labels_the_subnets_that_have_room() {
+        String svg = AddressPlanSvg.render(PLAN);
+        String zoom = svg.substring(svg.indexOf("Each region's VPCs, zoomed"), svg.indexOf("VPCs and their subnets"));
+
+        for (VpcAllocation v : PLAN.lock().vpcs().values()) {
+            assertThat(zoom).as(v.environment()).contains("fill=\"none\" stroke=\""
+                    + AddressPlanSvg.colour(v.region()) + "\" stroke-width=\"2\"");
+        }
+        assertThat(zoom.split("fill=\"none\" stroke=\"#", -1)).hasSize(PLAN.lock().vpcs().values().stream()
+                .mapToInt(v -> v.blocks().size()).sum() + 1);
+        assertThat(zoom).contains(">nodes a</text>", ">nodes d</text>", ">public c</text>");
     }
 
     @Test
