@@ -295,7 +295,8 @@ public final class Main {
                 plan.changes().forEach(c -> err.println("  " + c));
             }
             err.println("v6-platform: synthesized " + selected.size() + " environment(s) ("
-                    + String.join(", ", selected.stream().map(EnvironmentConfig::name).toList()) + "): CloudFormation in "
+                    + String.join(", ", selected.stream().map(EnvironmentConfig::name).toList())
+                    + "): CloudFormation in "
                     + cdkOut + ", Kubernetes YAML in " + dist + "/<environment>/, address plan in " + dist + "/"
                     + PlatformSynthesis.PLAN_REPORT);
             return 0;

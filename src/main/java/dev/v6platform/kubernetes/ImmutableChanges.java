@@ -78,7 +78,8 @@ public final class ImmutableChanges {
                 Object size = map(map(map(claim.get("spec")).get("resources")).get("requests")).get("storage");
                 resize.append("; then grow each existing claim, which keeps its old size: kubectl -n ").append(parts[1])
                         .append(" patch pvc ").append(map(claim.get("metadata")).get("name")).append('-')
-                        .append(parts[2]).append("-<ordinal> -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"")
+                        .append(parts[2]).append("-<ordinal> -p '")
+                        .append("{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"")
                         .append(size).append("\"}}}}'");
             }
             return "before deploying, " + delete + " (its pods and claims keep running; the deploy's new "

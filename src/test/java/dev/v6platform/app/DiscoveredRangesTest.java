@@ -8,7 +8,6 @@ import dev.v6platform.config.UsedRange;
 import dev.v6platform.network.plan.LockFile;
 import dev.v6platform.testing.Contexts;
 import dev.v6platform.testing.FixtureSynthesis;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

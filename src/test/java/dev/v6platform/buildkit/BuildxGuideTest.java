@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.testing.FixtureSynthesis;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class BuildxGuideTest {

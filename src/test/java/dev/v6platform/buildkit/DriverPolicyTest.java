@@ -9,7 +9,6 @@ import dev.cel.parser.CelStandardMacro;
 import dev.v6platform.config.BuildkitSpec;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.testing.FixtureSynthesis;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -9,7 +9,6 @@ import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.config.KarpenterSpec;
 import dev.v6platform.testing.FixtureSynthesis;
 import dev.v6platform.testing.KubernetesValidator;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

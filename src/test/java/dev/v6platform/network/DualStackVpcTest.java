@@ -3,9 +3,6 @@ package dev.v6platform.network;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.v6platform.app.PlatformSynthesis;
-import dev.v6platform.config.EnvironmentConfig;
-import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.config.NatGatewayMode;
 import dev.v6platform.config.SubnetTier;
 import dev.v6platform.network.plan.AddressPlan;
@@ -13,7 +10,6 @@ import dev.v6platform.network.plan.Ipv4Cidr;
 import dev.v6platform.network.plan.SubnetAllocation;
 import dev.v6platform.network.plan.VpcAllocation;
 import dev.v6platform.testing.FixtureSynthesis;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -7,7 +7,6 @@ import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.config.MetricsSpec;
 import dev.v6platform.testing.FixtureSynthesis;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -443,7 +443,8 @@ public final class AddressPlanner {
                             .map(sn -> supernetSpace(sn).largestFree()).flatMap(Optional::stream)
                             .min(Comparator.comparingInt(Ipv4Cidr::prefix))
                             .map(b -> "the largest free block there is " + b).orElse("they are full");
-                    problems.add(env.source(), spec.tierLine(need.tier()), field, what + " and a secondary /" + size + " does not "
+                    problems.add(env.source(), spec.tierLine(need.tier()), field, what + " and a secondary /" + size
+                            + " does not "
                             + "fit in " + where + "; " + free, pooled ? "enlarge the region's pool or shrink '"
                             + need.tier().label() + "'" : "add a supernet in the same range, or shrink '"
                             + need.tier().label() + "'");
@@ -457,7 +458,8 @@ public final class AddressPlanner {
             }
             int index = ipv6.nextClearBit(0);
             if (index > 255) {
-                problems.add(env.source(), spec.tierLine(need.tier()), field, env.name() + ": the VPC's IPv6 /56 has no free /64 "
+                problems.add(env.source(), spec.tierLine(need.tier()), field, env.name()
+                        + ": the VPC's IPv6 /56 has no free /64 "
                         + "left (256 subnets)", "remove zones or tiers");
                 return;
             }

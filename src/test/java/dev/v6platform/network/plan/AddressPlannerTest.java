@@ -12,7 +12,6 @@ import dev.v6platform.config.KubernetesDelivery;
 import dev.v6platform.config.KubernetesVersion;
 import dev.v6platform.config.NatGatewayMode;
 import dev.v6platform.config.NetworkConfig;
-import dev.v6platform.config.NetworkLoader;
 import dev.v6platform.config.NetworkSpec;
 import dev.v6platform.config.SubnetTier;
 import dev.v6platform.testing.FixtureSynthesis;
