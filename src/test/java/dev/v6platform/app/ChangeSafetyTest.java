@@ -47,4 +47,23 @@ class ChangeSafetyTest {
         assertThat(acknowledged.code()).as(acknowledged.err()).isZero();
         assertThat(Files.readString(dir.resolve("dist/dev-use1/buildkit.k8s.yaml"))).contains("storage: 200Gi");
     }
+
+    @Test
+    void a_resized_tier_is_refused_at_the_tiers_line_with_a_fix_that_deploys() throws IOException {
+        Path dir = FixtureSynthesis.fresh("change-safety-tier");
+        Path stacks = MainTest.copyOfStacks(dir);
+        Path file = stacks.resolve("dev-use1.yaml");
+        String yaml = Files.readString(file);
+        int line = (int) yaml.substring(0, yaml.indexOf("    nodes: {prefixLength: 23}")).lines().count() + 1;
+        Files.writeString(file, yaml.replace("    nodes: {prefixLength: 23}", "    nodes: {prefixLength: 22}"));
+        String lock = Files.readString(stacks.resolve(Main.LOCK_FILE));
+
+        MainTest.Run run = MainTest.synth(dir, stacks);
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains(file + ":" + line + ": network.subnets.nodes: tier 'nodes' in us-east-1a is "
+                + "locked at 10.208.0.0/23 but asks for a /22", "set it back to /23; to make the change, add a new "
+                + "environment with it");
+        assertThat(Files.readString(stacks.resolve(Main.LOCK_FILE))).isEqualTo(lock);
+    }
 }
