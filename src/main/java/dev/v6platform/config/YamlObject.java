@@ -287,7 +287,8 @@ public final class YamlObject {
         return best != null && bestDistance <= Math.max(2, key.length() / 3) ? best : null;
     }
 
-    private static int distance(String a, String b) {
+    /** The edit distance between two strings (insertions, deletions, substitutions). */
+    static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
