@@ -26,12 +26,13 @@ fi
 node_file=target/jsii-node
 node_base=${JSII_NODE:-node}
 if [[ ! -f $node_file || $node_file -ot $cp_file || $(head -1 "$node_file") != "$node_base" ]]; then
-  flags="--liftoff-only --single-threaded-gc --require $PWD/scripts/jsii-node-ignore-sigint.js"
+  flags="--liftoff-only --single-threaded-gc"
   # shellcheck disable=SC2086
   if $node_base $flags -e 0 2>/dev/null; then printf '%s\n%s\n' "$node_base" "$flags" >"$node_file"
   else printf '%s\n\n' "$node_base" >"$node_file"; fi
 fi
-export JSII_NODE="$node_base $(sed -n 2p "$node_file")"
+# the --require path is this checkout's, added on every start (a moved checkout keeps working)
+export JSII_NODE="$node_base $(sed -n 2p "$node_file") --require $PWD/scripts/jsii-node-ignore-sigint.js"
 # a 32 MB young generation: the JVM touches far less memory (about 120 MiB instead of 190) at no cost in time
 jvm=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmn32m -Xlog:cds*=off)
 main=${V6_MAIN:-dev.v6platform.app.Main}

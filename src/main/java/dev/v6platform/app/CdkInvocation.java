@@ -27,7 +27,7 @@ import java.util.Set;
 public record CdkInvocation(String command, List<String> selectors, boolean all) {
     /** Commands that only read: they plan in memory and never write the lock. */
     static final Set<String> READ_ONLY = Set.of("ls", "list", "diff", "metadata", "context", "docs", "doc", "doctor",
-            "notices", "acknowledge", "ack", "destroy", "drift", "refactor", "flags", "gc");
+            "notices", "acknowledge", "ack", "destroy", "drift", "refactor", "flags", "gc", "bootstrap");
     /** Commands that take stack names or patterns. */
     static final Set<String> TAKES_STACKS = Set.of("synth", "synthesize", "deploy", "diff", "ls", "list", "watch",
             "destroy", "import", "drift", "metadata");

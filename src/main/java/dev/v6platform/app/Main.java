@@ -18,6 +18,7 @@ import dev.v6platform.network.plan.AddressPlan;
 import dev.v6platform.network.plan.AddressPlanner;
 import dev.v6platform.network.plan.Ipv4Cidr;
 import dev.v6platform.network.plan.LockFile;
+import dev.v6platform.validation.ReplacementReview;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -85,13 +86,13 @@ public final class Main {
         JsiiWarmUp.start();
         Thread interrupted = new Thread(() -> {
             if (!finished) {
-                System.err.println("v6-platform: interrupted; " + (PlatformSynthesis.placing()
-                        ? "the output was being put in place: run the synth again" : "cdk.out/, dist/ and the lock "
-                        + "are as they were"));
-                System.err.flush();
                 // the main thread runs on while the JVM shuts down; what it fails with now is no news
                 silenced = true;
                 Thread.setDefaultUncaughtExceptionHandler((t, e) -> { });
+                System.err.println("v6-platform: interrupted; " + (PlatformSynthesis.interrupt()
+                        ? "the new output is in place but the lock may not be written yet: run the synth again"
+                        : "cdk.out/, dist/ and the lock are as they were"));
+                System.err.flush();
             }
         });
         Runtime.getRuntime().addShutdownHook(interrupted);
@@ -275,6 +276,13 @@ public final class Main {
                         "the lock is out of date (--frozen-plan): " + String.join("; ", plan.changes()),
                         "run the synth without --frozen-plan, review the lock's diff and commit it"));
             }
+            List<String> known = envs.stream().map(EnvironmentConfig::name).toList();
+            for (String name : only) {
+                if (!known.contains(name)) {
+                    throw new ConfigException(new ConfigError(EnvironmentLoader.display(stacks), 0, "",
+                            "--only " + name + ": there is no such environment", "name one of " + known));
+                }
+            }
             List<EnvironmentConfig> selected = select(envs, only, cli);
             Set<String> kept = new TreeSet<>();
             envs.stream().filter(e -> !selected.contains(e)).forEach(e -> kept.add(e.name()));
@@ -336,9 +344,19 @@ public final class Main {
     static void checkImmutable(List<EnvironmentConfig> envs, Path snapshots, Path staged) {
         List<ConfigError> problems = new ArrayList<>();
         for (EnvironmentConfig env : envs) {
+            Path record = snapshots.resolve(env.name()).resolve(ReplacementReview.RECORD_FILE);
+            Map<String, String> recorded;
+            try {
+                recorded = Files.isRegularFile(record) ? ReplacementReview.parseRecord(Files.readString(record))
+                        : Map.of();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + record, e);
+            }
             for (ImmutableChanges.Change c : immutableChanges(snapshots.resolve(env.name()).resolve("kubernetes"),
                     staged.resolve(env.name()))) {
-                if (env.acknowledgedReplacements().stream().anyMatch(a -> a.logicalId().equals(c.id()))) {
+                // an entry recorded for an earlier change of the same object does not cover this one
+                if (env.acknowledgedReplacements().stream().anyMatch(a -> a.logicalId().equals(c.id())
+                        && ReplacementReview.earlierChange(a, ReplacementReview.kubernetes(c), recorded).isEmpty())) {
                     continue;
                 }
                 int line = env.line();

@@ -92,11 +92,22 @@ public final class PlatformSynthesis {
             Map<String, org.cdk8s.App> charts, Path cdkOut, Path dist, Map<String, SeriesEstimate> estimates) {
     }
 
-    /** Whether output is being put in place right now (an interrupt then leaves it half-replaced). */
-    private static volatile boolean placing;
+    /** Held while output is put in place, so an interrupt waits for the swap instead of cutting it in half. */
+    private static final Object PLACING = new Object();
+    /** Set by {@link #interrupt}: a synth that has not put its output in place yet never will. */
+    private static boolean aborted;
+    /** Whether the last synth of this JVM put its output in place. */
+    private static boolean placed;
 
-    static boolean placing() {
-        return placing;
+    /**
+     * For the JVM's shutdown (Ctrl-C): stops a synth that has not begun to put its output in place, or waits until
+     * one that has is done. Returns whether new output is in place.
+     */
+    static boolean interrupt() {
+        synchronized (PLACING) {
+            aborted = true;
+            return placed;
+        }
     }
 
     /** Report files written to the root of {@code dist/}. */
@@ -230,6 +241,9 @@ public final class PlatformSynthesis {
      */
     static Result run(List<EnvironmentConfig> envs, AddressPlan plan, Path cdkOut, Path dist,
             Consumer<Result> extend, Set<String> kept, Consumer<Path> check) {
+        synchronized (PLACING) {
+            placed = false;
+        }
         Path stagedAssembly = OutputDirectories.staging(cdkOut);
         Path stagedDist = OutputDirectories.staging(dist);
         try {
@@ -277,10 +291,14 @@ public final class PlatformSynthesis {
             for (String env : kept) {
                 OutputDirectories.copyDirectory(dist.resolve(env), stagedDist.resolve(env));
             }
-            placing = true;
-            OutputDirectories.replaceAssembly(stagedAssembly, cdkOut);
-            OutputDirectories.replaceDirectory(stagedDist, dist);
-            placing = false;
+            synchronized (PLACING) {
+                if (aborted) {
+                    throw new SynthesisException("interrupted before the output was put in place", null);
+                }
+                OutputDirectories.replaceAssembly(stagedAssembly, cdkOut);
+                OutputDirectories.replaceDirectory(stagedDist, dist);
+                placed = true;
+            }
             Timings.mark("reports_and_swap");
             return new Result(result.app(), plan, result.stacks(), result.charts(), cdkOut, dist,
                     result.estimates());

@@ -2,6 +2,8 @@ package dev.v6platform.config;
 
 import static dev.v6platform.config.EnvironmentLoader.check;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -210,39 +212,37 @@ final class BuildkitSection {
 
     /**
      * The NodePool's limit of {@code resource} must hold {@code max} builders' requests: Karpenter launches no node
-     * past it, so the autoscaler's last replicas would stay pending.
+     * past it, so the autoscaler's last replicas would stay pending. Exact decimal arithmetic: 10 x 700m is 7.
      */
     private static void fitsLimit(YamlObject p, String resource, String request, int max, KarpenterSpec.Pool pool) {
         String limit = pool.limits().get(resource);
         if (limit == null || !EnvironmentLoader.QUANTITY.matcher(limit).matches()) {
             return;
         }
-        double needed = amount(request) * max;
-        if (needed > amount(limit)) {
-            String total = resource.equals("cpu") ? format(needed) : format(needed / (1L << 30)) + "Gi";
+        BigDecimal each = amount(request);
+        BigDecimal needed = each.multiply(BigDecimal.valueOf(max));
+        if (needed.compareTo(amount(limit)) > 0) {
+            String total = resource.equals("cpu") ? needed.stripTrailingZeros().toPlainString()
+                    : needed.divide(BigDecimal.valueOf(1L << 30)).stripTrailingZeros().toPlainString() + "Gi";
+            long fits = amount(limit).divide(each, 0, RoundingMode.FLOOR).longValue();
             p.problem(p.lineOf("maxReplicas"), p.field("maxReplicas"), max + " builders requesting " + request
                     + " " + resource + " each need " + total + ", above the " + resource + " limit " + limit
                     + " of NodePool '" + pool.name() + "', so the last ones would never get a node", "lower "
-                    + "maxReplicas to " + (long) Math.floor(amount(limit) / amount(request)) + ", or raise limits."
-                    + resource + " of karpenter pool '" + pool.name() + "' to at least " + total + " plus the "
-                    + "nodes' own overhead");
+                    + "maxReplicas below " + (fits + 1) + " (the nodes' own overhead counts against the limit too), "
+                    + "or raise limits." + resource + " of karpenter pool '" + pool.name() + "' above " + total);
         }
     }
 
-    /** A Kubernetes quantity in its base unit (cores, bytes). */
-    static double amount(String quantity) {
+    /** A Kubernetes quantity in its base unit (cores, bytes), exactly. */
+    static BigDecimal amount(String quantity) {
         String[][] suffixes = {{"Ki", "1024"}, {"Mi", "1048576"}, {"Gi", "1073741824"}, {"Ti", "1099511627776"},
             {"m", "0.001"}, {"k", "1000"}, {"M", "1000000"}, {"G", "1000000000"}, {"T", "1000000000000"}};
         for (String[] s : suffixes) {
             if (quantity.endsWith(s[0])) {
-                return Double.parseDouble(quantity.substring(0, quantity.length() - s[0].length()))
-                        * Double.parseDouble(s[1]);
+                return new BigDecimal(quantity.substring(0, quantity.length() - s[0].length()))
+                        .multiply(new BigDecimal(s[1]));
             }
         }
-        return Double.parseDouble(quantity);
-    }
-
-    private static String format(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+        return new BigDecimal(quantity);
     }
 }

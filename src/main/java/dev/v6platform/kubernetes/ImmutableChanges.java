@@ -60,33 +60,63 @@ public final class ImmutableChanges {
                 boolean immutable = kind.equals("StatefulSet") ? !STATEFUL_SET_MUTABLE.contains(field)
                         : kind.equals("Deployment") && field.equals("selector");
                 if (immutable && !Objects.equals(a.get(field), b.get(field))) {
-                    out.add(new Change(e.getKey(), kind, field, migration(e.getKey(), kind, field, b)));
+                    out.add(new Change(e.getKey(), kind, field, migration(e.getKey(), kind, field, a, b)));
                 }
             }
         }
         return out;
     }
 
-    private static String migration(String id, String kind, String field, Map<String, Object> spec) {
+    private static String migration(String id, String kind, String field, Map<String, Object> was,
+            Map<String, Object> spec) {
         String[] parts = id.split("/", 3);
         String delete = "kubectl -n " + parts[1] + " delete " + kind.toLowerCase(java.util.Locale.ROOT) + " "
-                + parts[2] + " --cascade=orphan";
+                + parts[2];
+        if (field.equals("selector")) {
+            // pods and ReplicaSets with the old labels are not adopted by the new object: they must go with it
+            return "before deploying, " + delete + " (its pods go with it: the new " + kind + " selects other "
+                    + "labels and would not adopt them)";
+        }
         if (field.equals("volumeClaimTemplates")) {
             StringBuilder resize = new StringBuilder();
             for (Object t : list(spec.get("volumeClaimTemplates"))) {
                 Map<String, Object> claim = map(t);
-                Object size = map(map(map(claim.get("spec")).get("resources")).get("requests")).get("storage");
+                Object size = storage(claim);
+                Object old = list(was.get("volumeClaimTemplates")).stream().map(ImmutableChanges::map)
+                        .filter(o -> Objects.equals(map(o.get("metadata")).get("name"),
+                                map(claim.get("metadata")).get("name")))
+                        .map(ImmutableChanges::storage).findFirst().orElse(null);
+                if (old != null && size != null && bytes(size.toString()) < bytes(old.toString())) {
+                    return "a claim cannot shrink (" + old + " to " + size + "): keep the size, or before deploying "
+                            + delete + " and delete its claims (kubectl -n " + parts[1] + " delete pvc -l ...; the "
+                            + "cache is lost and rebuilt)";
+                }
                 resize.append("; then grow each existing claim, which keeps its old size: kubectl -n ").append(parts[1])
                         .append(" patch pvc ").append(map(claim.get("metadata")).get("name")).append('-')
                         .append(parts[2]).append("-<ordinal> -p '")
                         .append("{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"")
                         .append(size).append("\"}}}}'");
             }
-            return "before deploying, " + delete + " (its pods and claims keep running; the deploy's new "
-                    + kind + " adopts them)" + resize;
+            return "before deploying, " + delete + " --cascade=orphan (its pods and claims keep running; the "
+                    + "deploy's new " + kind + " adopts them)" + resize;
         }
-        return "before deploying, " + delete + " (its pods keep running; the deploy's new " + kind
+        return "before deploying, " + delete + " --cascade=orphan (its pods keep running; the deploy's new " + kind
                 + " adopts them)";
+    }
+
+    private static Object storage(Map<String, Object> claim) {
+        return map(map(map(claim.get("spec")).get("resources")).get("requests")).get("storage");
+    }
+
+    /** A storage quantity in bytes (Ki, Mi, Gi, Ti or none); 0 when it is not one. */
+    static double bytes(String quantity) {
+        String[] units = {"Ki", "Mi", "Gi", "Ti"};
+        for (int i = 0; i < units.length; i++) {
+            if (quantity.endsWith(units[i])) {
+                return Double.parseDouble(quantity.substring(0, quantity.length() - 2)) * Math.pow(1024, i + 1);
+            }
+        }
+        return quantity.matches("\\d+(\\.\\d+)?") ? Double.parseDouble(quantity) : 0;
     }
 
     /** Objects by {@code <Kind>/<namespace>/<name>}. */

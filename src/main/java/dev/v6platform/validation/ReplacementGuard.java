@@ -164,8 +164,13 @@ public final class ReplacementGuard {
             } else if (type.equals("AWS::EC2::Subnet")) {
                 blocker = subnetCollision(e.getKey(), out);
             }
-            if (!blocker.isEmpty()) {
-                Replacement r = e.getValue();
+            Replacement r = e.getValue();
+            if (!blocker.isEmpty() && r.maybe()) {
+                // CloudFormation may well update it in place; if it replaces it, the deploy fails: say so, and
+                // leave it to an acknowledgement
+                e.setValue(new Replacement(r.logicalId(), r.type(), r.reason() + "; if CloudFormation replaces it, "
+                        + "the deploy fails: " + blocker, true));
+            } else if (!blocker.isEmpty()) {
                 e.setValue(new Replacement(r.logicalId(), r.type(), r.reason(), r.maybe(), blocker));
             }
         }
@@ -218,7 +223,6 @@ public final class ReplacementGuard {
      * subnets are created.
      */
     private String subnetCollision(String id, Map<String, Replacement> out) {
-        JsonNode self = before.get(id).path("Properties");
         for (Iterator<Map.Entry<String, JsonNode>> it = after.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> c = it.next();
             boolean mine = c.getKey().equals(id);

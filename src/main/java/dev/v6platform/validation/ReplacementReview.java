@@ -1,6 +1,7 @@
 package dev.v6platform.validation;
 
 import dev.v6platform.config.AcknowledgedReplacement;
+import dev.v6platform.kubernetes.ImmutableChanges;
 import dev.v6platform.validation.ReplacementGuard.Replacement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,8 +20,11 @@ import java.util.TreeSet;
  *   <li>Any other replacement must be acknowledged; the refusal prints a ready-to-paste YAML block.</li>
  *   <li>An acknowledgement matches a replacement of this change or one recorded when the snapshot was last
  *       approved ({@code snapshots/<env>/acknowledged-replacements.txt}, so the pull request shows what the deploy
- *       replaces, and the acknowledgement can stay until it is deployed). One that matches neither is refused: a
- *       typo, or a leftover of a change long deployed.</li>
+ *       replaces, and the acknowledgement can stay until it is deployed). One that matches neither is refused (a
+ *       typo, or an entry whose record is gone).</li>
+ *   <li>An acknowledgement recorded for one replacement does not cover another: when a later change replaces the
+ *       same resource again for another reason, the entry with the recorded reason is refused until its reason is
+ *       rewritten for the new change (a leftover entry would otherwise let any later replacement through).</li>
  * </ul>
  *
  * @param refused      the replacements that stop the change, each with why (impossible or unacknowledged)
@@ -64,8 +68,11 @@ public record ReplacementReview(List<Replacement> refused, List<Replacement> una
         Map<String, String> record = new LinkedHashMap<>();
         for (AcknowledgedReplacement a : acknowledged) {
             Replacement r = byId.get(a.logicalId());
-            if (r != null && !r.impossible()) {
-                record.put(a.logicalId(), r.format() + " (acknowledged: " + a.reason() + ")");
+            if (r != null && !r.impossible() && earlierChange(a, r, recorded).isPresent()) {
+                refused.add(r);
+                stale.add(a);
+            } else if (r != null && !r.impossible()) {
+                record.put(a.logicalId(), line(r, a));
             } else if (r == null && recorded.containsKey(a.logicalId())) {
                 record.put(a.logicalId(), recorded.get(a.logicalId()));
             } else if (r == null) {
@@ -73,6 +80,28 @@ public record ReplacementReview(List<Replacement> refused, List<Replacement> una
             }
         }
         return new ReplacementReview(refused, unacknowledged, stale, record);
+    }
+
+    /** A Kubernetes change the API server refuses to apply, as the replacement it amounts to. */
+    public static Replacement kubernetes(ImmutableChanges.Change c) {
+        return new Replacement(c.id(), "Kubernetes " + c.kind(), c.field() + " changed, which Kubernetes cannot "
+                + "update; " + c.migration(), false);
+    }
+
+    /** A record line: the replacement and the acknowledgement's reason. */
+    static String line(Replacement r, AcknowledgedReplacement a) {
+        return r.format() + " (acknowledged: " + a.reason() + ")";
+    }
+
+    /**
+     * The recorded line when {@code a} was recorded, with this very reason, for another replacement of the same
+     * resource than {@code r}: an acknowledgement left over from an earlier change.
+     */
+    public static java.util.Optional<String> earlierChange(AcknowledgedReplacement a, Replacement r,
+            Map<String, String> recorded) {
+        String was = recorded.get(a.logicalId());
+        return was != null && was.endsWith(" (acknowledged: " + a.reason() + ")") && !was.equals(line(r, a))
+                ? java.util.Optional.of(was) : java.util.Optional.empty();
     }
 
     /** Reads a record file's lines: each starts with the logical id. */
@@ -125,8 +154,11 @@ public record ReplacementReview(List<Replacement> refused, List<Replacement> una
         }
         if (!stale.isEmpty()) {
             List<String> lines = stale.stream().map(a -> "  " + source + ":" + a.line() + ": acknowledgedReplacements: "
-                    + a.logicalId() + " matches no replacement of this change and none recorded in the approved "
-                    + "snapshot; remove the entry (a typo, or a change already deployed)").toList();
+                    + a.logicalId() + (refused.stream().anyMatch(r -> r.logicalId().equals(a.logicalId()))
+                    ? " was acknowledged for an earlier replacement, and this change replaces it again; if that is "
+                    + "acceptable too, write a new reason for this change"
+                    : " matches no replacement of this change and none recorded in the approved snapshot; remove "
+                    + "the entry (a typo, or one whose change is deployed and recorded no more)")).toList();
             parts.add(env + ": " + stale.size() + " acknowledgement(s) match nothing:\n" + String.join("\n", lines));
         }
         return String.join("\n", parts);

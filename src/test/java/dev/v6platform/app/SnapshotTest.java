@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * them.
  */
 class SnapshotTest {
-    static final Path SNAPSHOTS = Path.of(System.getProperty("v6.snapshots", "snapshots"));
+    static final Path SNAPSHOTS = UserStacks.SNAPSHOTS;
     static final boolean UPDATE = UserStacks.UPDATE;
     static final String UPDATE_COMMAND = "mvn -B verify -Dsnapshots.update=true";
 
@@ -74,8 +74,7 @@ class SnapshotTest {
                 JSON.readTree(actual.get("cloudformation/v6-" + env + ".template.json")), SPEC) : List.of();
         List<Replacement> all = new ArrayList<>(replacements);
         Main.immutableChanges(dir.resolve("kubernetes"), user.dist().resolve(env)).forEach(c -> all.add(
-                new Replacement(c.id(), "Kubernetes " + c.kind(), c.field() + " changed, which Kubernetes cannot "
-                        + "update; " + c.migration(), false)));
+                ReplacementReview.kubernetes(c)));
         ReplacementReview review = ReplacementReview.of(all, config.acknowledgedReplacements(), recorded);
         if (!review.ok()) {
             fail(review.message(env, config.source()));
@@ -111,7 +110,10 @@ class SnapshotTest {
             }
         }
         for (String name : approved.keySet()) {
-            if (!actual.containsKey(name)) {
+            if (!actual.containsKey(name) && name.equals(ReplacementReview.RECORD_FILE)) {
+                problems.add("no longer produced: " + dir.resolve(name) + " (the environment acknowledges no "
+                        + "replacement any more, e.g. after the deploy: the update flag drops the record)");
+            } else if (!actual.containsKey(name)) {
                 problems.add("no longer produced: " + dir.resolve(name));
             }
         }

@@ -167,7 +167,7 @@ class EnvironmentLoaderTest {
             karpenter-bottlerocket-dated | 14 | karpenter.amiAlias | 'bottlerocket@v20251015' is not a pinned AMI alias (al2023@vYYYYMMDD, bottlerocket@vX.Y.Z)
             buildkit-nodepool-of-other-arch | 25 | buildkit.pools[0].nodePool | NodePool 'buildkit-amd64' runs amd64 nodes, but this pool builds arm64; name a NodePool with architecture: arm64
             buildkit-missing-nodepool | 25 | buildkit.pools[0].nodePool | there is no Karpenter NodePool 'builders' for the arm64 builders; add it under karpenter.pools
-            buildkit-beyond-nodepool-limit | 28 | buildkit.pools[0].maxReplicas | 30 builders requesting 4 cpu each need 120, above the cpu limit 100 of NodePool 'buildkit-arm64', so the last ones would never get a node; lower maxReplicas to 25, or raise limits.cpu of karpenter pool 'buildkit-arm64' to at least 120 plus the nodes' own overhead
+            buildkit-beyond-nodepool-limit | 28 | buildkit.pools[0].maxReplicas | 30 builders requesting 4 cpu each need 120, above the cpu limit 100 of NodePool 'buildkit-arm64', so the last ones would never get a node; lower maxReplicas below 26 (the nodes' own overhead counts against the limit too), or raise limits.cpu of karpenter pool 'buildkit-arm64' above 120
             buildkit-beyond-nodepool-memory | 28 | buildkit.pools[0].maxReplicas | 4 builders requesting 16Gi memory each need 64Gi, above the memory limit 32Gi of NodePool 'buildkit-arm64'
             buildkit-max-below-min   | 28 | buildkit.pools[0].maxReplicas | maxReplicas 2 is below minReplicas 3; raise maxReplicas to at least 3 or lower minReplicas
             buildkit-cache-below-gc-reserve | 28 | buildkit.pools[0].cacheGiB | a 50 GiB cache volume is smaller than the GC reserve of 48 GiB plus the 5 GiB kept free for running builds; raise cacheGiB to at least 54 or lower gcReservedGiB
@@ -291,5 +291,13 @@ class EnvironmentLoaderTest {
     @CsvSource({"1.31", "1.36", "2.0", "v1.33", "1.33.2"})
     void refuses_unsupported_kubernetes_versions(String text) {
         assertThatThrownBy(() -> KubernetesVersion.parse(text)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} x {1} = {2}")
+    @org.junit.jupiter.params.provider.CsvSource({"700m, 10, 7", "4, 30, 120", "16Gi, 4, 64Gi", "1536Mi, 2, 3Gi",
+        "0.5, 3, 1500m"})
+    void quantities_multiply_exactly(String request, int count, String total) {
+        assertThat(BuildkitSection.amount(request).multiply(java.math.BigDecimal.valueOf(count)))
+                .isEqualByComparingTo(BuildkitSection.amount(total));
     }
 }

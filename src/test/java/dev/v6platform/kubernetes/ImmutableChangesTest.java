@@ -54,6 +54,13 @@ class ImmutableChangesTest {
     }
 
     @Test
+    void a_smaller_volume_says_a_claim_cannot_shrink() {
+        assertThat(ImmutableChanges.between(STS, STS.replace("storage: 100Gi", "storage: 50Gi"))).singleElement()
+                .satisfies(c -> assertThat(c.migration()).startsWith("a claim cannot shrink (100Gi to 50Gi)")
+                        .doesNotContain("patch pvc"));
+    }
+
+    @Test
     void a_service_name_or_a_deployment_selector_is_refused_too() {
         List<Change> changes = ImmutableChanges.between(STS, STS.replace("serviceName: buildkitd-arm64",
                 "serviceName: builders").replace("{app: router}}\n  template", "{app: router2}}\n  template"));
@@ -61,5 +68,7 @@ class ImmutableChangesTest {
         assertThat(changes).extracting(Change::id, Change::field).containsExactly(
                 org.assertj.core.api.Assertions.tuple("StatefulSet/buildkit/buildkitd-arm64", "serviceName"),
                 org.assertj.core.api.Assertions.tuple("Deployment/buildkit/router", "selector"));
+        assertThat(changes.get(1).migration()).isEqualTo("before deploying, kubectl -n buildkit delete deployment "
+                + "router (its pods go with it: the new Deployment selects other labels and would not adopt them)");
     }
 }

@@ -62,7 +62,7 @@ public final class Contexts {
         return file;
     }
 
-    /** The sample environment {@code name} as read from {@code stacks/} without any context. */
+    /** The fixture environment {@code name} as read from the fixture stacks without any context. */
     public static EnvironmentConfig sample(String name) {
         return EnvironmentLoader.loadDirectoryWithoutContext(FixtureSynthesis.STACKS).stream()
                 .filter(e -> e.name().equals(name)).findFirst().orElseThrow();

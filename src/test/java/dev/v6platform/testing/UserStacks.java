@@ -24,6 +24,8 @@ import java.util.List;
 public final class UserStacks {
     /** The user's stacks directory. */
     public static final Path STACKS = Path.of(System.getProperty("v6.stacks", "stacks"));
+    /** The approved output of the user's environments. */
+    public static final Path SNAPSHOTS = Path.of(System.getProperty("v6.snapshots", "snapshots"));
     /** Whether this run approves new output ({@code -Dsnapshots.update=true}). */
     public static final boolean UPDATE = Boolean.parseBoolean(System.getProperty("snapshots.update", "false"));
 
@@ -56,7 +58,8 @@ public final class UserStacks {
         if (output == null) {
             Path dir = FixtureSynthesis.fresh("user");
             List<String> args = new ArrayList<>(List.of("--stacks", STACKS.toString(), "--dist",
-                    dir.resolve("dist").toString(), "--out", dir.resolve("cdk.out").toString()));
+                    dir.resolve("dist").toString(), "--out", dir.resolve("cdk.out").toString(), "--snapshots",
+                    SNAPSHOTS.toString()));
             if (!UPDATE) {
                 args.add("--frozen-plan");
             }

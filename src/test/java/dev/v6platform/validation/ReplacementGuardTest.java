@@ -125,7 +125,8 @@ class ReplacementGuardTest {
                 "Ipv6Block (AWS::EC2::VPCCidrBlock): AmazonProvidedIpv6CidrBlock changed: true -> (none); "
                         + "Ipv6IpamPoolId changed: (none) -> \"ipam-pool-0abc\"",
                 "Subnet (AWS::EC2::Subnet) may be replaced: Ipv6CidrBlock reads Vpc's attributes, which may change: "
-                        + "it depends on Ipv6Block, which is replaced; CLOUDFORMATION CANNOT DO THIS: the new CIDR "
+                        + "it depends on Ipv6Block, which is replaced; if CloudFormation replaces it, the deploy "
+                        + "fails: the new CIDR "
                         + "10.0.0.0/23 overlaps the old subnet (10.0.0.0/23), which still exists while the new subnet "
                         + "is created, so the deploy fails and rolls back; move the tier in two deploys (new subnets "
                         + "beside the old, then remove the old) or renumber the VPC");

@@ -67,4 +67,21 @@ class ReplacementReviewTest {
                 .doesNotContain("acknowledgedReplacements:\n");
         assertThat(r.record()).containsOnlyKeys("Vpc1");
     }
+
+    @Test
+    void an_entry_left_over_from_an_earlier_change_does_not_cover_a_new_replacement_of_the_same_resource() {
+        Map<String, String> recorded = ReplacementReview.parseRecord(ReplacementReview.of(List.of(VPC),
+                List.of(ack("Vpc1")), Map.of()).recordText());
+        Replacement again = new Replacement("Vpc1", "AWS::EC2::VPC", "CidrBlock changed again", false);
+
+        ReplacementReview leftover = ReplacementReview.of(List.of(again), List.of(ack("Vpc1")), recorded);
+        ReplacementReview renewed = ReplacementReview.of(List.of(again),
+                List.of(new AcknowledgedReplacement("Vpc1", "moved once more", 7)), recorded);
+
+        assertThat(leftover.ok()).isFalse();
+        assertThat(leftover.message("dev", "stacks/dev.yaml")).contains("stacks/dev.yaml:7: acknowledgedReplacements: "
+                + "Vpc1 was acknowledged for an earlier replacement, and this change replaces it again");
+        assertThat(renewed.ok()).isTrue();
+        assertThat(renewed.record().get("Vpc1")).endsWith("CidrBlock changed again (acknowledged: moved once more)");
+    }
 }
