@@ -344,14 +344,7 @@ public final class Main {
     static void checkImmutable(List<EnvironmentConfig> envs, Path snapshots, Path staged) {
         List<ConfigError> problems = new ArrayList<>();
         for (EnvironmentConfig env : envs) {
-            Path record = snapshots.resolve(env.name()).resolve(ReplacementReview.RECORD_FILE);
-            Map<String, String> recorded;
-            try {
-                recorded = Files.isRegularFile(record) ? ReplacementReview.parseRecord(Files.readString(record))
-                        : Map.of();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + record, e);
-            }
+            Map<String, String> recorded = ReplacementReview.readRecord(snapshots.resolve(env.name()));
             for (ImmutableChanges.Change c : immutableChanges(snapshots.resolve(env.name()).resolve("kubernetes"),
                     staged.resolve(env.name()))) {
                 // an entry recorded for an earlier change of the same object does not cover this one

@@ -104,6 +104,17 @@ public record ReplacementReview(List<Replacement> refused, List<Replacement> una
                 ? java.util.Optional.of(was) : java.util.Optional.empty();
     }
 
+    /** The record beside an environment's approved snapshot ({@code snapshotDir}), by logical id; empty if none. */
+    public static Map<String, String> readRecord(java.nio.file.Path snapshotDir) {
+        java.nio.file.Path file = snapshotDir.resolve(RECORD_FILE);
+        try {
+            return java.nio.file.Files.isRegularFile(file) ? parseRecord(java.nio.file.Files.readString(file))
+                    : Map.of();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
     /** Reads a record file's lines: each starts with the logical id. */
     public static Map<String, String> parseRecord(String text) {
         Map<String, String> out = new LinkedHashMap<>();

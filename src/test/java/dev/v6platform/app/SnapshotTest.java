@@ -66,9 +66,7 @@ class SnapshotTest {
                     + "cdk.out/v6-" + env + ".template.json and dist/" + env + "/ (npx cdk synth), then run '"
                     + UPDATE_COMMAND + "' and commit " + dir + "/");
         }
-        Path recordFile = dir.resolve(ReplacementReview.RECORD_FILE);
-        Map<String, String> recorded = Files.isRegularFile(recordFile)
-                ? ReplacementReview.parseRecord(Files.readString(recordFile)) : Map.of();
+        Map<String, String> recorded = ReplacementReview.readRecord(dir);
         List<Replacement> replacements = Files.isRegularFile(approvedTemplate) ? ReplacementGuard.compare(
                 JSON.readTree(Files.readAllBytes(approvedTemplate)),
                 JSON.readTree(actual.get("cloudformation/v6-" + env + ".template.json")), SPEC) : List.of();

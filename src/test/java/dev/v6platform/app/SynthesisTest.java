@@ -47,17 +47,11 @@ class SynthesisTest {
     @Test
     void every_kubernetes_object_passes_the_strict_schema_check() throws IOException {
         PlatformSynthesis.Result r = FixtureSynthesis.get();
-        List<String> problems = new ArrayList<>();
-        int files = 0;
-        try (var walk = Files.walk(r.dist())) {
-            for (Path file : walk.filter(p -> p.toString().endsWith(".k8s.yaml")).toList()) {
-                problems.addAll(KubernetesValidator.shared().validateFile(file));
-                files++;
-            }
-        }
 
-        assertThat(files).isEqualTo(16);
-        assertThat(problems).isEmpty();
+        KubernetesValidator.TreeCheck check = KubernetesValidator.shared().validateTree(r.dist());
+
+        assertThat(check.files()).isEqualTo(16);
+        assertThat(check.problems()).isEmpty();
     }
 
     @Test

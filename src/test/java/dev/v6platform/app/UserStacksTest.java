@@ -6,10 +6,6 @@ import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.testing.KubernetesValidator;
 import dev.v6platform.testing.UserStacks;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,17 +31,11 @@ class UserStacksTest {
     @Test
     void every_kubernetes_object_of_every_environment_passes_the_strict_schema_check() throws IOException {
         UserStacks.Output out = UserStacks.get();
-        List<String> problems = new ArrayList<>();
-        int files = 0;
-        try (var walk = Files.walk(out.dist())) {
-            for (Path file : walk.filter(p -> p.toString().endsWith(".k8s.yaml")).sorted().toList()) {
-                problems.addAll(KubernetesValidator.shared().validateFile(file));
-                files++;
-            }
-        }
 
-        assertThat(files).as("at least the namespaces chart per environment")
+        KubernetesValidator.TreeCheck check = KubernetesValidator.shared().validateTree(out.dist());
+
+        assertThat(check.files()).as("at least the namespaces chart per environment")
                 .isGreaterThanOrEqualTo(out.environments().size());
-        assertThat(problems).isEmpty();
+        assertThat(check.problems()).isEmpty();
     }
 }

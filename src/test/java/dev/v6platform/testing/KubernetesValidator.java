@@ -181,6 +181,30 @@ public final class KubernetesValidator {
         return problems;
     }
 
+    /**
+     * Problems with every {@code *.k8s.yaml} file below {@code dir}, with how many files were checked.
+     *
+     * @param files    the files checked
+     * @param problems their problems; empty when every object is valid
+     */
+    public record TreeCheck(int files, List<String> problems) {
+    }
+
+    /** Checks every {@code *.k8s.yaml} file below {@code dir}, in path order. */
+    public TreeCheck validateTree(Path dir) {
+        List<String> problems = new ArrayList<>();
+        int files = 0;
+        try (var walk = Files.walk(dir)) {
+            for (Path file : walk.filter(p -> p.toString().endsWith(".k8s.yaml")).sorted().toList()) {
+                problems.addAll(validateFile(file));
+                files++;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new TreeCheck(files, problems);
+    }
+
     /** Problems with one object (as parsed YAML/JSON: maps, lists, scalars); empty when it is valid. */
     public List<String> validate(Object object) {
         JsonNode node = JSON.valueToTree(object);
