@@ -34,7 +34,8 @@ import software.constructs.Construct;
  *   <li>the node role ({@code <cluster>-karpenter-node}): EKS worker, ECR pull-only, SSM, and the cluster's IPv6 CNI
  *       policy, with an {@code EC2_LINUX} access entry;</li>
  *   <li>the controller role, reached through an EKS Pod Identity association for
- *       {@code kube-system/karpenter}, with a policy scoped like upstream's reference policy: instances, fleets,
+ *       {@code kube-system/karpenter}, with upstream's six managed policies ({@link ControllerPolicy}: no single
+ *       policy nears IAM's 6,144 characters), scoped like upstream's reference policies: instances, fleets,
  *       volumes, interfaces and launch templates only when tagged {@code kubernetes.io/cluster/<cluster>=owned} and
  *       {@code karpenter.sh/nodepool}, instance profiles only when tagged for the cluster and region, PassRole of the
  *       node role to EC2 only, reads limited to the region, {@code eks:DescribeCluster} on this cluster (IPv6
@@ -107,16 +108,21 @@ public final class KarpenterAws extends Construct {
                 .targets(List.of(new SqsQueue(queue)))
                 .build()));
 
-        ManagedPolicy controllerPolicy = ManagedPolicy.Builder.create(this, "ControllerPolicy")
-                .managedPolicyName(name + "-karpenter-controller")
-                .description("Karpenter's controller in " + name + ", scoped to the cluster's tags")
-                .statements(controllerStatements(stack, name, clusterName))
-                .build();
+        List<ManagedPolicy> controllerPolicies = new ArrayList<>();
+        controllerStatements(name, clusterName).forEach((policy, statements) -> {
+            ManagedPolicy p = ManagedPolicy.Builder.create(this, policy.id())
+                    .managedPolicyName(name + "-karpenter-" + policy.suffix())
+                    .description("Karpenter's controller in " + name + ": " + policy.description())
+                    .statements(statements)
+                    .build();
+            acknowledgeControllerPolicy(p);
+            controllerPolicies.add(p);
+        });
         this.controllerRole = Role.Builder.create(this, "ControllerRole")
                 .assumedBy(new CompositePrincipal(new ServicePrincipal("pods.eks.amazonaws.com").withSessionTags()
                         .withConditions(Map.of("StringEquals", Map.of("aws:SourceAccount", stack.getAccount())))))
                 .description("Karpenter's controller (" + NAMESPACE + "/" + SERVICE_ACCOUNT + ") in " + name)
-                .managedPolicies(List.of(controllerPolicy))
+                .managedPolicies(List.copyOf(controllerPolicies))
                 .build();
         CfnPodIdentityAssociation association = CfnPodIdentityAssociation.Builder.create(this, "PodIdentity")
                 .clusterName(clusterName)
@@ -125,7 +131,6 @@ public final class KarpenterAws extends Construct {
                 .roleArn(controllerRole.getRoleArn())
                 .build();
         cluster.podIdentityAgent().ifPresent(agent -> association.getNode().addDependency(agent));
-        acknowledgeControllerPolicy(controllerPolicy);
     }
 
     private static EventPattern pattern(String source, String detailType) {
@@ -133,11 +138,52 @@ public final class KarpenterAws extends Construct {
     }
 
     /**
-     * The controller's statements, following Karpenter v1's reference policy (v1.14): launch, tag and delete only
-     * what carries the cluster's and a NodePool's tags; instance profiles only when tagged for the cluster, the
-     * region and an EC2NodeClass; reads limited to the region.
+     * The controller's managed policies, split as Karpenter's reference CloudFormation (v1.14) splits them, so that
+     * none nears IAM's 6,144-character limit on a managed policy; in order.
      */
-    private List<PolicyStatement> controllerStatements(Stack stack, String name, String clusterName) {
+    public enum ControllerPolicy {
+        NODE_LIFECYCLE("NodeLifecyclePolicy", "node-lifecycle", "launch, tag and terminate nodes tagged for the "
+                + "cluster"),
+        IAM_INTEGRATION("IAMIntegrationPolicy", "iam-integration", "pass the node role, manage the instance "
+                + "profiles of its EC2NodeClasses"),
+        EKS_INTEGRATION("EKSIntegrationPolicy", "eks-integration", "describe the cluster (its endpoint and IPv6 "
+                + "service CIDR)"),
+        INTERRUPTION("InterruptionPolicy", "interruption", "read and delete interruption events"),
+        ZONAL_SHIFT("ZonalShiftPolicy", "zonal-shift", "read the cluster's ARC zonal shift status"),
+        RESOURCE_DISCOVERY("ResourceDiscoveryPolicy", "resource-discovery", "read the region's instance types, "
+                + "prices, subnets, security groups, images and AMI parameters");
+
+        private final String id;
+        private final String suffix;
+        private final String description;
+
+        ControllerPolicy(String id, String suffix, String description) {
+            this.id = id;
+            this.suffix = suffix;
+            this.description = description;
+        }
+
+        /** The construct id, under the {@link KarpenterAws}. */
+        public String id() {
+            return id;
+        }
+
+        /** The policy's name is {@code <cluster>-karpenter-<suffix>}. */
+        public String suffix() {
+            return suffix;
+        }
+
+        public String description() {
+            return description;
+        }
+    }
+
+    /**
+     * The controller's statements by policy, following Karpenter v1's reference policies (v1.14): launch, tag and
+     * delete only what carries the cluster's and a NodePool's tags; instance profiles only when tagged for the
+     * cluster, the region and an EC2NodeClass; reads limited to the region.
+     */
+    private Map<ControllerPolicy, List<PolicyStatement>> controllerStatements(String name, String clusterName) {
         String ec2 = "arn:" + Aws.PARTITION + ":ec2:" + Aws.REGION;
         String account = ":" + Aws.ACCOUNT_ID + ":";
         String owned = "aws:RequestTag/kubernetes.io/cluster/" + name;
@@ -146,7 +192,11 @@ public final class KarpenterAws extends Construct {
         List<String> created = List.of(ec2 + account + "fleet/*", ec2 + account + "instance/*", ec2 + account
                 + "volume/*", ec2 + account + "network-interface/*", ec2 + account + "launch-template/*", ec2 + account
                 + "spot-instances-request/*");
-        List<PolicyStatement> s = new ArrayList<>();
+        Map<ControllerPolicy, List<PolicyStatement>> out = new LinkedHashMap<>();
+        for (ControllerPolicy p : ControllerPolicy.values()) {
+            out.put(p, new ArrayList<>());
+        }
+        List<PolicyStatement> s = out.get(ControllerPolicy.NODE_LIFECYCLE);
         s.add(statement("AllowScopedEC2InstanceAccessActions", List.of("ec2:RunInstances", "ec2:CreateFleet"),
                 // subnets and capacity reservations may be shared through RAM: their ARNs carry the owner's account
                 List.of(ec2 + "::image/*", ec2 + "::snapshot/*", ec2 + account + "security-group/*", ec2
@@ -174,6 +224,7 @@ public final class KarpenterAws extends Construct {
                 List.of(ec2 + account + "instance/*", ec2 + account + "launch-template/*"), Map.of(
                         "StringEquals", Map.of(ownedResource, "owned"),
                         "StringLike", Map.of("aws:ResourceTag/karpenter.sh/nodepool", "*"))));
+        s = out.get(ControllerPolicy.RESOURCE_DISCOVERY);
         s.add(statement("AllowRegionalReadActions", List.of("ec2:DescribeAvailabilityZones", "ec2:DescribeImages",
                 "ec2:DescribeInstances", "ec2:DescribeInstanceStatus", "ec2:DescribeInstanceTypeOfferings",
                 "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplates", "ec2:DescribeSecurityGroups",
@@ -183,8 +234,10 @@ public final class KarpenterAws extends Construct {
         s.add(statement("AllowSSMReadActions", List.of("ssm:GetParameter"), List.of("arn:" + Aws.PARTITION
                 + ":ssm:" + Aws.REGION + "::parameter/aws/service/*"), Map.of()));
         s.add(statement("AllowPricingReadActions", List.of("pricing:GetProducts"), List.of("*"), Map.of()));
-        s.add(statement("AllowInterruptionQueueActions", List.of("sqs:DeleteMessage", "sqs:GetQueueAttributes",
-                "sqs:GetQueueUrl", "sqs:ReceiveMessage"), List.of(queue.getQueueArn()), Map.of()));
+        s = out.get(ControllerPolicy.INTERRUPTION);
+        s.add(statement("AllowInterruptionQueueActions", List.of("sqs:DeleteMessage", "sqs:GetQueueUrl",
+                "sqs:ReceiveMessage"), List.of(queue.getQueueArn()), Map.of()));
+        s = out.get(ControllerPolicy.IAM_INTEGRATION);
         s.add(statement("AllowPassingInstanceRole", List.of("iam:PassRole"), List.of(nodeRole.getRoleArn()),
                 Map.of("StringEquals", Map.of("iam:PassedToService", List.of("ec2.amazonaws.com",
                         "ec2.amazonaws.com.cn")))));
@@ -206,14 +259,21 @@ public final class KarpenterAws extends Construct {
                 List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":instance-profile/*"), Map.of(
                         "StringEquals", Map.of(ownedResource, "owned", profileRegionResource, Aws.REGION),
                         "StringLike", Map.of("aws:ResourceTag/" + nodeClassTag, "*"))));
-        s.add(statement("AllowInstanceProfileReadActions", List.of("iam:GetInstanceProfile",
-                "iam:ListInstanceProfiles"), List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID
-                        + ":instance-profile/*"), Map.of()));
-        s.add(statement("AllowAPIServerEndpointDiscovery", List.of("eks:DescribeCluster"), List.of("arn:"
-                + Aws.PARTITION + ":eks:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":cluster/" + clusterName), Map.of()));
-        return s;
+        s = out.get(ControllerPolicy.RESOURCE_DISCOVERY);
+        s.add(statement("AllowUnscopedInstanceProfileListAction", List.of("iam:ListInstanceProfiles"),
+                List.of("*"), Map.of()));
+        s.add(statement("AllowInstanceProfileReadActions", List.of("iam:GetInstanceProfile"), List.of("arn:"
+                + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":instance-profile/*"), Map.of()));
+        String clusterArn = "arn:" + Aws.PARTITION + ":eks:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":cluster/"
+                + clusterName;
+        out.get(ControllerPolicy.EKS_INTEGRATION).add(statement("AllowAPIServerEndpointDiscovery",
+                List.of("eks:DescribeCluster"), List.of(clusterArn), Map.of()));
+        // Karpenter reads whether ARC has shifted traffic away from a zone of the cluster, and avoids that zone
+        out.get(ControllerPolicy.ZONAL_SHIFT).add(statement("AllowZonalShiftStatusReadOnly",
+                List.of("arc-zonal-shift:GetManagedResource"), List.of("*"), Map.of("StringEquals",
+                        Map.of("arc-zonal-shift:ResourceIdentifier", clusterArn))));
+        return out;
     }
-
     private static PolicyStatement statement(String sid, List<String> actions, List<String> resources,
             Map<String, Object> conditions) {
         PolicyStatement.Builder b = PolicyStatement.Builder.create().sid(sid).effect(Effect.ALLOW).actions(actions)
@@ -227,13 +287,14 @@ public final class KarpenterAws extends Construct {
         return b.build();
     }
 
-    /** cdk-nag's wildcard findings on the controller policy, each with why the wildcard is there. */
+    /** cdk-nag's wildcard findings on a controller policy, each with why the wildcard is there. */
     private static void acknowledgeControllerPolicy(ManagedPolicy policy) {
         String ec2 = "arn:<AWS::Partition>:ec2:<AWS::Region>";
         Map<String, String> reasons = new LinkedHashMap<>();
-        reasons.put("*", "EC2 Describe*, pricing:GetProducts and the instance-profile actions support no resource "
-                + "scoping; they are limited by aws:RequestedRegion or by the cluster's and region's tags, as in "
-                + "Karpenter's reference policy");
+        reasons.put("*", "EC2 Describe*, pricing:GetProducts, iam:ListInstanceProfiles and "
+                + "arc-zonal-shift:GetManagedResource support no resource scoping; they are limited by "
+                + "aws:RequestedRegion or to the cluster's ARN by a condition where IAM has one, as in Karpenter's "
+                + "reference policies");
         String created = "Karpenter creates these with generated ids; every statement on them requires the tags "
                 + "kubernetes.io/cluster/<cluster>=owned and karpenter.sh/nodepool";
         for (String type : List.of("fleet", "instance", "launch-template", "network-interface", "volume")) {

@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  *       IPv6 CNI rights; a role outside the template needs an acknowledgement</td></tr>
  *   <tr><td>V6-EKS-NODE-CNI</td><td>every node role (managed node groups, EC2_LINUX access entries) has the IPv6
  *       CNI rights</td></tr>
+ *   <tr><td>V6-IAM-POLICY-SIZE</td><td>every managed policy stays under IAM's 6,144 characters with the longest
+ *       region, partition and names it can get ({@link PolicySize})</td></tr>
  *   <tr><td>V6-CFN-SIZE</td><td>the template stays under CloudFormation's 1 MB body limit</td></tr>
  *   <tr><td>V6-CFN-RESOURCES</td><td>the stack has at most 500 resources</td></tr>
  *   <tr><td>V6-KUBECTL-PAYLOAD</td><td>each manifest or Helm values sent to the kubectl handler stays under its
@@ -89,6 +91,8 @@ public final class TemplateRules {
                 nodeRole(id, props(r).get("NodeRole"), "node group", out);
             } else if ("AWS::EKS::AccessEntry".equals(r.get("Type")) && "EC2_LINUX".equals(props(r).get("Type"))) {
                 nodeRole(id, props(r).get("PrincipalArn"), "EC2_LINUX access entry", out);
+            } else if ("AWS::IAM::ManagedPolicy".equals(r.get("Type"))) {
+                policySize(id, props(r), out);
             } else if (String.valueOf(r.get("Type")).startsWith("Custom::AWSCDK-EKS-")) {
                 kubectlPayload(id, props(r), out);
             }
@@ -219,6 +223,16 @@ public final class TemplateRules {
             }
         }
         return false;
+    }
+
+    private void policySize(String id, Map<String, Object> p, List<Finding> out) {
+        int size = PolicySize.worstCase(p.get("PolicyDocument"), resources);
+        if (size > PolicySize.MANAGED_POLICY_LIMIT) {
+            out.add(new Finding("V6-IAM-POLICY-SIZE", "managed policy " + id + " can reach " + size + " characters "
+                    + "(with the longest region, partition and names it may get); IAM accepts at most "
+                    + PolicySize.MANAGED_POLICY_LIMIT + ", so the deploy would fail", "split its statements into "
+                    + "several managed policies", id));
+        }
     }
 
     private static void kubectlPayload(String id, Map<String, Object> p, List<Finding> out) {

@@ -20,16 +20,52 @@ class KarpenterAwsTest {
     }
 
     @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> controllerStatements() {
-        Map<String, Object> policy = prod.findResources("AWS::IAM::ManagedPolicy", Match.objectLike(Map.of(
-                "Properties", Match.objectLike(Map.of("ManagedPolicyName", "v6-prod-use1-karpenter-controller")))))
-                .values().iterator().next();
-        return (List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>) policy.get("Properties"))
-                .get("PolicyDocument")).get("Statement");
+    static List<Map<String, Object>> statements(KarpenterAws.ControllerPolicy policy) {
+        Map<String, Map<String, Object>> found = prod.findResources("AWS::IAM::ManagedPolicy", Match.objectLike(
+                Map.of("Properties", Match.objectLike(Map.of("ManagedPolicyName", "v6-prod-use1-karpenter-"
+                        + policy.suffix())))));
+        assertThat(found).hasSize(1);
+        return (List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>) found.values().iterator()
+                .next().get("Properties")).get("PolicyDocument")).get("Statement");
     }
 
     static Map<String, Object> sid(String sid) {
-        return controllerStatements().stream().filter(s -> sid.equals(s.get("Sid"))).findFirst().orElseThrow();
+        return java.util.Arrays.stream(KarpenterAws.ControllerPolicy.values()).flatMap(p -> statements(p).stream())
+                .filter(s -> sid.equals(s.get("Sid"))).findFirst().orElseThrow();
+    }
+
+    @Test
+    void the_controller_holds_upstreams_six_managed_policies_each_with_its_statements() {
+        Map<KarpenterAws.ControllerPolicy, List<String>> expected = new java.util.LinkedHashMap<>();
+        expected.put(KarpenterAws.ControllerPolicy.NODE_LIFECYCLE, List.of("AllowScopedEC2InstanceAccessActions",
+                "AllowScopedEC2LaunchTemplateAccessActions", "AllowScopedEC2InstanceActionsWithTags",
+                "AllowScopedResourceCreationTagging", "AllowScopedResourceTagging", "AllowScopedDeletion"));
+        expected.put(KarpenterAws.ControllerPolicy.IAM_INTEGRATION, List.of("AllowPassingInstanceRole",
+                "AllowScopedInstanceProfileCreationActions", "AllowScopedInstanceProfileTagActions",
+                "AllowScopedInstanceProfileActions"));
+        expected.put(KarpenterAws.ControllerPolicy.EKS_INTEGRATION, List.of("AllowAPIServerEndpointDiscovery"));
+        expected.put(KarpenterAws.ControllerPolicy.INTERRUPTION, List.of("AllowInterruptionQueueActions"));
+        expected.put(KarpenterAws.ControllerPolicy.ZONAL_SHIFT, List.of("AllowZonalShiftStatusReadOnly"));
+        expected.put(KarpenterAws.ControllerPolicy.RESOURCE_DISCOVERY, List.of("AllowRegionalReadActions",
+                "AllowSSMReadActions", "AllowPricingReadActions", "AllowUnscopedInstanceProfileListAction",
+                "AllowInstanceProfileReadActions"));
+        expected.forEach((policy, sids) -> assertThat(statements(policy)).extracting(s -> s.get("Sid"))
+                .as(policy.name()).containsExactlyElementsOf(sids));
+        prod.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of("ManagedPolicyArns", List.of(
+                Map.of("Ref", Match.stringLikeRegexp("^KarpenterNodeLifecyclePolicy")),
+                Map.of("Ref", Match.stringLikeRegexp("^KarpenterIAMIntegrationPolicy")),
+                Map.of("Ref", Match.stringLikeRegexp("^KarpenterEKSIntegrationPolicy")),
+                Map.of("Ref", Match.stringLikeRegexp("^KarpenterInterruptionPolicy")),
+                Map.of("Ref", Match.stringLikeRegexp("^KarpenterZonalShiftPolicy")),
+                Map.of("Ref", Match.stringLikeRegexp("^KarpenterResourceDiscoveryPolicy"))))));
+    }
+
+    @Test
+    void the_controller_may_read_the_zonal_shift_status_of_its_own_cluster_only() {
+        Map<String, Object> zonal = sid("AllowZonalShiftStatusReadOnly");
+        assertThat(zonal.get("Action")).isEqualTo("arc-zonal-shift:GetManagedResource");
+        assertThat(zonal.get("Condition").toString()).contains("arc-zonal-shift:ResourceIdentifier",
+                ":cluster/", "Ref=Cluster");
     }
 
     @Test

@@ -173,6 +173,62 @@ class TemplateRulesTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void karpenters_controller_statements_in_one_managed_policy_would_exceed_iams_limit() {
+        Map<String, Object> t = template();
+        Map<String, Map<String, Object>> resources = (Map<String, Map<String, Object>>) t.get("Resources");
+        List<Object> all = new ArrayList<>();
+        String first = null;
+        for (Map.Entry<String, Map<String, Object>> e : new ArrayList<>(resources.entrySet())) {
+            Map<String, Object> p = (Map<String, Object>) e.getValue().get("Properties");
+            if ("AWS::IAM::ManagedPolicy".equals(e.getValue().get("Type"))
+                    && String.valueOf(p.get("ManagedPolicyName")).contains("-karpenter-")) {
+                all.addAll((List<Object>) ((Map<String, Object>) p.get("PolicyDocument")).get("Statement"));
+                if (first == null) {
+                    first = e.getKey();
+                } else {
+                    resources.remove(e.getKey());
+                }
+            }
+        }
+        assertThat(all).hasSizeGreaterThan(15);
+        ((Map<String, Object>) ((Map<String, Object>) resources.get(first).get("Properties")).get("PolicyDocument"))
+                .put("Statement", all);
+
+        List<Finding> findings = TemplateRules.check(t);
+
+        assertThat(findings).extracting(Finding::rule).containsExactly("V6-IAM-POLICY-SIZE");
+        assertThat(findings.get(0).description()).contains("IAM accepts at most 6144");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void a_policys_size_counts_the_longest_region_partition_and_names_without_white_space() {
+        Map<String, Map<String, Object>> resources = Map.of("Queue", Map.of("Type", "AWS::SQS::Queue",
+                "Properties", Map.of("QueueName", "q")));
+        Map<String, Object> document = Map.of("Statement", List.of(Map.of("Resource", List.of(
+                Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), ":s3:::b"))),
+                Map.of("Fn::GetAtt", List.of("Queue", "Arn")), "a b"))));
+        String expected = "{\"Statement\":[{\"Resource\":[\"arn:aws-us-gov:s3:::b\",\"arn:aws-us-gov:sqs:"
+                + PolicySize.LONGEST_REGION + ":123456789012:q\",\"ab\"]}]}";
+
+        assertThat(PolicySize.worstCase(document, resources)).isEqualTo(expected.length());
+    }
+
+    @Test
+    void every_managed_policy_of_the_sample_fits_with_the_longest_region_and_partition() {
+        Map<String, Object> t = template();
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> resources = (Map<String, Map<String, Object>>) t.get("Resources");
+        resources.forEach((id, r) -> {
+            if ("AWS::IAM::ManagedPolicy".equals(r.get("Type"))) {
+                assertThat(PolicySize.worstCase(TemplateRules.props(r).get("PolicyDocument"), resources))
+                        .as(id).isBetween(100, PolicySize.MANAGED_POLICY_LIMIT * 3 / 4);
+            }
+        });
+    }
+
+    @Test
     void the_synthesized_sample_passes_every_rule() {
         assertThat(TemplateRules.check(template())).isEmpty();
     }
