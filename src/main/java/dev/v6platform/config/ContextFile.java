@@ -70,6 +70,9 @@ public final class ContextFile {
             m.put("default", v.defaultVersion());
             return m;
         }).toList());
+        doc.put("amiReleases", facts.amis().stream().map(a -> entries("alias", a.alias(), "kubernetesVersion",
+                a.kubernetesVersion(), "architecture", a.architecture(), "imageName", a.imageName(), "imageId",
+                a.imageId())).toList());
         doc.put("vpcIpv4Blocks", facts.vpcRanges().stream().map(r -> {
             Map<String, Object> m = entries("cidr", r.cidr(), "vpcId", r.vpcId());
             m.put("managedByPlatform", r.managed());
@@ -188,9 +191,21 @@ public final class ContextFile {
                 }
                 ranges.add(new UsedRange(cidr, text(r, "vpcId"), r.path("managedByPlatform").asBoolean()));
             }
+            field = "amiReleases";
+            List<AmiFacts> amis = new ArrayList<>();
+            // absent from contexts written before the refresh step checked AMI releases
+            for (JsonNode a : doc.has(field) ? list(doc, field) : JSON.createArrayNode()) {
+                String architecture = text(a, "architecture");
+                if (!architecture.equals("arm64") && !architecture.equals("amd64")) {
+                    throw new IOException("AMI release " + a.path("alias").asText() + " has architecture '"
+                            + architecture + "'; expected arm64 or amd64");
+                }
+                amis.add(new AmiFacts(text(a, "alias"), text(a, "kubernetesVersion"), architecture,
+                        text(a, "imageName"), a.path("imageId").asText("")));
+            }
             field = "";
             return new EnvironmentContext(text(doc, "environment"), text(doc, "account"), text(doc, "region"),
-                    zones, types, ranges, text(addonVersions, "kubernetesVersion"), addons, versions);
+                    zones, types, ranges, text(addonVersions, "kubernetesVersion"), addons, versions, amis);
         } catch (IOException e) {
             throw new ConfigException(new ConfigError(EnvironmentLoader.display(file), 0, field,
                     "the context file cannot be read: " + e.getMessage(), "run " + REFRESH_COMMAND

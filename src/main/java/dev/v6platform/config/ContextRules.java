@@ -149,6 +149,42 @@ public final class ContextRules {
         return Optional.of(v.value());
     }
 
+    /**
+     * Karpenter's AMI alias must name a release AWS published for the cluster's Kubernetes version and every
+     * architecture of the pools, when the context says: otherwise Karpenter cannot resolve it, the EC2NodeClass never
+     * becomes Ready and no pool gets a node. Without facts for this alias and version, {@link #warnings} says so.
+     */
+    static void amiRelease(YamlObject k, Scalar alias, String environment, KubernetesVersion version,
+            List<String> architectures, View view) {
+        if (!view.checked() || view.context().isEmpty()) {
+            return;
+        }
+        EnvironmentContext ctx = view.context().get();
+        for (String arch : architectures) {
+            ctx.amis().stream().filter(a -> a.alias().equals(alias.value()) && a.architecture().equals(arch)
+                    && a.kubernetesVersion().equals(version.toString()) && !a.exists()).findFirst()
+                    .ifPresent(missing -> k.problem(alias.line(), alias.field(), "AMI release " + alias.value()
+                            + " has no " + arch + " image for Kubernetes " + version + " in " + ctx.region()
+                            + " (the refresh step found no image named " + missing.imageName() + "): Karpenter "
+                            + "cannot resolve the alias, so the EC2NodeClass never becomes Ready and no pool gets a "
+                            + "node", "pin a release published for Kubernetes " + version + " (amazon-eks-ami's "
+                            + "releases, e.g. al2023@v20251016), then " + refreshFix(environment)));
+        }
+    }
+
+    /** Whether the context checked {@code env}'s AMI alias for its Kubernetes version and every pool's architecture. */
+    static boolean amiChecked(EnvironmentConfig env, EnvironmentContext ctx) {
+        if (env.karpenter().isEmpty()) {
+            return true;
+        }
+        KarpenterSpec k = env.karpenter().get();
+        String version = env.kubernetesVersion().toString();
+        return k.pools().stream().map(KarpenterSpec.Pool::architecture).distinct().allMatch(arch ->
+                AmiFacts.imageName(k.amiAlias(), version, arch).isEmpty() || ctx.amis().stream().anyMatch(a ->
+                        a.alias().equals(k.amiAlias()) && a.kubernetesVersion().equals(version)
+                                && a.architecture().equals(arch)));
+    }
+
     /** The Kubernetes version must be one EKS offers in the region, when the context says which. */
     static void kubernetesVersion(YamlObject y, Scalar s, KubernetesVersion version,
             Optional<EnvironmentContext> ctx) {
@@ -174,8 +210,8 @@ public final class ContextRules {
         List<String> out = new ArrayList<>();
         if (ctx.isEmpty()) {
             out.add(env.name() + ": no " + EnvironmentLoader.display(ContextFile.of(env)) + ", so zones, "
-                    + "instance type offerings, add-on versions, the Kubernetes version and VPC ranges in use are "
-                    + "not checked against AWS; " + refreshFix(env.name()));
+                    + "instance type offerings, add-on versions, the Kubernetes version, the AMI release and VPC "
+                    + "ranges in use are not checked against AWS; " + refreshFix(env.name()));
             return out;
         }
         String version = env.kubernetesVersion().toString();
@@ -183,6 +219,11 @@ public final class ContextRules {
             out.add(env.name() + ": the context lists add-on versions for Kubernetes " + ctx.get().kubernetesVersion()
                     + ", but the environment asks for " + version + ", so add-on versions are not checked; "
                     + refreshFix(env.name()));
+        }
+        if (!amiChecked(env, ctx.get())) {
+            out.add(env.name() + ": the context does not say whether AMI release " + env.karpenter().get().amiAlias()
+                    + " exists for Kubernetes " + version + " and every pool's architecture, so a release AWS never "
+                    + "published would leave every pool without nodes; " + refreshFix(env.name()));
         }
         ctx.get().clusterVersions().stream().filter(v -> v.version().equals(version)
                 && v.status().equals("EXTENDED_SUPPORT")).findFirst().ifPresent(v -> out.add(env.name()

@@ -16,10 +16,12 @@ import java.util.Objects;
  * @param kubernetesVersion the version the add-on versions were asked for
  * @param addons            the platform's add-ons' versions for that Kubernetes version
  * @param clusterVersions   the Kubernetes versions EKS offers in the region
+ * @param amis              whether the Karpenter AMI alias's images exist, per architecture, for
+ *                          {@code kubernetesVersion}
  */
 public record EnvironmentContext(String environment, String account, String region, List<ZoneFacts> zones,
         List<InstanceTypeFacts> instanceTypes, List<UsedRange> vpcRanges, String kubernetesVersion,
-        List<AddonFacts> addons, List<ClusterVersionFacts> clusterVersions) {
+        List<AddonFacts> addons, List<ClusterVersionFacts> clusterVersions, List<AmiFacts> amis) {
     public EnvironmentContext {
         Objects.requireNonNull(environment, "environment");
         Objects.requireNonNull(account, "account");
@@ -30,5 +32,14 @@ public record EnvironmentContext(String environment, String account, String regi
         vpcRanges = List.copyOf(vpcRanges);
         addons = List.copyOf(addons);
         clusterVersions = List.copyOf(clusterVersions);
+        amis = List.copyOf(amis);
+    }
+
+    /** A context without AMI facts (no Karpenter, or a context written before the refresh step checked AMIs). */
+    public EnvironmentContext(String environment, String account, String region, List<ZoneFacts> zones,
+            List<InstanceTypeFacts> instanceTypes, List<UsedRange> vpcRanges, String kubernetesVersion,
+            List<AddonFacts> addons, List<ClusterVersionFacts> clusterVersions) {
+        this(environment, account, region, zones, instanceTypes, vpcRanges, kubernetesVersion, addons,
+                clusterVersions, List.of());
     }
 }

@@ -304,7 +304,7 @@ public final class EnvironmentLoader {
                 + "addons: {...}, systemNodes: {instanceTypes: [m7g.large]}}").map(c -> cluster(c, version, name,
                 ctx))
                 .orElse(null);
-        Optional<KarpenterSpec> karpenter = y.object("karpenter", null).map(EnvironmentLoader::karpenter);
+        Optional<KarpenterSpec> karpenter = y.object("karpenter", null).map(k -> karpenter(k, version, name, ctx));
         List<NamespaceConfig> namespaces = y.objectList("namespaces", null).map(EnvironmentLoader::namespaces)
                 .orElse(List.of());
         Optional<BuildkitSpec> buildkit = y.object("buildkit", null).flatMap(b -> cluster == null ? Optional.empty()
@@ -810,10 +810,12 @@ public final class EnvironmentLoader {
     static final Pattern CRON = Pattern.compile("@(annually|yearly|monthly|weekly|daily|midnight|hourly)"
             + "|[0-9A-Za-z*/,?-]+( [0-9A-Za-z*/,?-]+){4}");
 
-    private static KarpenterSpec karpenter(YamlObject k) {
-        String alias = k.string("amiAlias", "al2023@v20251015").map(a -> check(k, a, AMI_ALIAS.matcher(a.value())
+    private static KarpenterSpec karpenter(YamlObject k, KubernetesVersion version, String environment,
+            ContextRules.View ctx) {
+        Optional<Scalar> aliasValue = k.string("amiAlias", "al2023@v20251016");
+        String alias = aliasValue.map(a -> check(k, a, AMI_ALIAS.matcher(a.value())
                 .matches(), "'" + a.value() + "' is not a pinned AMI alias (al2023@vYYYYMMDD, bottlerocket@vX.Y.Z)",
-                "pin an AMI release, e.g. al2023@v20251015")).orElse(null);
+                "pin an AMI release, e.g. al2023@v20251016")).orElse(null);
         boolean allowLatest = k.bool("allowLatestAmi", null).orElse(false);
         if (alias != null && alias.endsWith("@latest") && !allowLatest) {
             k.problem(k.lineOf("amiAlias"), k.field("amiAlias"), "'" + alias + "' drifts every node on each AMI "
@@ -839,6 +841,10 @@ public final class EnvironmentLoader {
                 pool(p, names).ifPresent(pools::add);
             }
         });
+        if (alias != null && version != null) {
+            ContextRules.amiRelease(k, aliasValue.get(), environment, version, pools.stream()
+                    .map(KarpenterSpec.Pool::architecture).distinct().sorted().toList(), ctx);
+        }
         k.finish();
         return alias == null ? null : new KarpenterSpec(alias, allowLatest, maxPods, root, pools, k.line());
     }

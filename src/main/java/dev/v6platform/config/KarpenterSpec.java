@@ -12,7 +12,7 @@ import java.util.TreeMap;
  *
  * <pre>{@code
  * karpenter:
- *   amiAlias: al2023@v20251015      # pinned; al2023@latest needs allowLatestAmi: true
+ *   amiAlias: al2023@v20251016      # pinned; al2023@latest needs allowLatestAmi: true
  *   maxPods: 110                    # default 110
  *   pools:
  *     - name: graviton

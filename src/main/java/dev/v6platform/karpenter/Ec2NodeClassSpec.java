@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * compute max pods from IPv4 ENI limits.
  *
  * @param name            EC2NodeClass name
- * @param amiAlias        AMI alias, e.g. {@code al2023@v20251015}
+ * @param amiAlias        AMI alias, e.g. {@code al2023@v20251016}
  * @param allowLatest     whether {@code @latest} is accepted (it drifts nodes on every AMI release)
  * @param role            IAM role name of the nodes
  * @param discoveryTag    the cluster name: value of {@code karpenter.sh/discovery} on the node subnets and of

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 public final class KarpenterRules {
     /** Graviton families: a generation digit followed by 'g' (m7g, c7gn, r8gd, t4g, im4gn, x2gd), and a1. */
     static final Pattern GRAVITON_FAMILY = Pattern.compile("[a-z]+\\d+g[a-z]*|a1");
-    /** AL2023 releases are dated (al2023@v20251015), Bottlerocket's are semantic versions (bottlerocket@v1.45.0). */
+    /** AL2023 releases are dated (al2023@v20251016), Bottlerocket's are semantic versions (bottlerocket@v1.45.0). */
     static final Pattern AMI_ALIAS = Pattern.compile(
             "al2023@(v\\d{8}|latest)|bottlerocket@(v\\d+\\.\\d+\\.\\d+|latest)");
     static final Set<String> ALLOWED_KARPENTER_KEYS = Set.of(Requirement.CAPACITY_TYPE);
@@ -157,7 +157,7 @@ public final class KarpenterRules {
         var m = AMI_ALIAS.matcher(c.amiAlias());
         if (!m.matches()) {
             out.add(at + ": AMI alias '" + c.amiAlias() + "' is not al2023@vYYYYMMDD or bottlerocket@vX.Y.Z; pin "
-                    + "a release, e.g. al2023@v20251015 or bottlerocket@v1.45.0");
+                    + "a release, e.g. al2023@v20251016 or bottlerocket@v1.45.0");
         } else if (c.amiAlias().endsWith("@latest") && !c.allowLatest()) {
             out.add(at + ": AMI alias '" + c.amiAlias() + "' drifts every node on each AMI release; pin a release "
                     + "(al2023@vYYYYMMDD) or allow latest explicitly");

@@ -1,5 +1,6 @@
 package dev.v6platform.lookup;
 
+import dev.v6platform.config.AmiFacts;
 import dev.v6platform.config.ZoneFacts;
 import dev.v6platform.config.InstanceTypeFacts;
 import dev.v6platform.config.UsedRange;
@@ -10,15 +11,18 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AvailabilityZone;
 import software.amazon.awssdk.services.ec2.model.DescribeAvailabilityZonesRequest;
+import software.amazon.awssdk.services.ec2.model.DescribeImagesRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeInstanceTypeOfferingsRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeInstanceTypesRequest;
 import software.amazon.awssdk.services.ec2.model.DescribeVpcsRequest;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.LocationType;
 import software.amazon.awssdk.services.ec2.model.VpcCidrBlockAssociation;
 
@@ -97,6 +101,42 @@ public final class Ec2Lookups {
             throw failure("ec2:DescribeVpcs", e);
         }
         out.sort(Comparator.comparing(UsedRange::cidr).thenComparing(UsedRange::vpcId));
+        return out;
+    }
+
+    /**
+     * Whether Karpenter's AMI alias resolves, for each architecture, on {@code kubernetesVersion}: the Amazon-owned
+     * image the release names (deprecated images included), one {@code DescribeImages} call read page by page.
+     * Karpenter resolves the alias through the release's public SSM parameter, which names the same image. An alias
+     * without a release to check ({@code @latest}) gives no facts.
+     */
+    public List<AmiFacts> amiReleases(String alias, String kubernetesVersion, List<String> architectures) {
+        Map<String, String> names = new TreeMap<>();
+        for (String arch : architectures) {
+            AmiFacts.imageName(alias, kubernetesVersion, arch).ifPresent(n -> names.put(arch, n));
+        }
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        List<Image> images = new ArrayList<>();
+        try {
+            ec2.describeImagesPaginator(DescribeImagesRequest.builder().owners("amazon").includeDeprecated(true)
+                    .filters(Filter.builder().name("name").values(List.copyOf(new TreeSet<>(names.values())))
+                            .build())
+                    .build()).images().forEach(images::add);
+        } catch (AwsServiceException | SdkClientException e) {
+            throw failure("ec2:DescribeImages", e);
+        }
+        List<AmiFacts> out = new ArrayList<>();
+        names.forEach((arch, name) -> {
+            Pattern pattern = Pattern.compile(
+                    Pattern.quote(name).replace("*", "\\E.*\\Q"));
+            String id = images.stream().filter(i -> i.name() != null && pattern.matcher(i.name()).matches())
+                    .max(Comparator.comparing((Image i) -> String.valueOf(i.creationDate()))
+                            .thenComparing(Image::imageId))
+                    .map(Image::imageId).orElse("");
+            out.add(new AmiFacts(alias, kubernetesVersion, arch, name, id));
+        });
         return out;
     }
 

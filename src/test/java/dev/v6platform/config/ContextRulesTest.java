@@ -52,12 +52,47 @@ class ContextRulesTest {
                 .toList());
         addons.add(addon);
         return new EnvironmentContext(c.environment(), c.account(), c.region(), c.zones(), c.instanceTypes(),
-                c.vpcRanges(), c.kubernetesVersion(), addons, c.clusterVersions());
+                c.vpcRanges(), c.kubernetesVersion(), addons, c.clusterVersions(), c.amis());
     }
 
     static EnvironmentContext withVersions(EnvironmentContext c, ClusterVersionFacts... versions) {
         return new EnvironmentContext(c.environment(), c.account(), c.region(), c.zones(), c.instanceTypes(),
-                c.vpcRanges(), c.kubernetesVersion(), c.addons(), List.of(versions));
+                c.vpcRanges(), c.kubernetesVersion(), c.addons(), List.of(versions), c.amis());
+    }
+
+    static EnvironmentContext withAmis(EnvironmentContext c, List<AmiFacts> amis) {
+        return new EnvironmentContext(c.environment(), c.account(), c.region(), c.zones(), c.instanceTypes(),
+                c.vpcRanges(), c.kubernetesVersion(), c.addons(), c.clusterVersions(), amis);
+    }
+
+    @Test
+    void an_ami_release_aws_never_published_for_a_pools_architecture_is_refused() throws IOException {
+        Path dir = stacks("ctx-ami-missing", t -> t, c -> withAmis(c, c.amis().stream().map(a -> a.architecture()
+                .equals("amd64") ? new AmiFacts(a.alias(), a.kubernetesVersion(), a.architecture(), a.imageName(), "")
+                : a).toList()));
+
+        assertThat(errors(dir)).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo("karpenter.amiAlias");
+            assertThat(e.problem()).startsWith("AMI release al2023@v20251016 has no amd64 image for Kubernetes 1.34 "
+                    + "in us-east-1 (the refresh step found no image named "
+                    + "amazon-eks-node-al2023-x86_64-standard-1.34-v20251016)");
+            assertThat(e.fix()).startsWith("pin a release published for Kubernetes 1.34");
+        });
+        assertThat(load(stacks("ctx-ami-found", t -> t, c -> c)).karpenter().orElseThrow().amiAlias())
+                .isEqualTo("al2023@v20251016");
+    }
+
+    @Test
+    void an_ami_release_the_context_does_not_cover_is_a_warning() {
+        EnvironmentContext ctx = Contexts.of(DEV, List.of());
+        assertThat(ctx.amis()).extracting(AmiFacts::architecture).containsExactly("amd64", "arm64");
+        assertThat(ContextRules.warnings(DEV, Optional.of(ctx))).isEmpty();
+
+        assertThat(ContextRules.warnings(DEV, Optional.of(withAmis(ctx, ctx.amis().subList(1, 2)))))
+                .singleElement().asString().isEqualTo("dev-use1: the context does not say whether AMI release "
+                        + "al2023@v20251016 exists for Kubernetes 1.34 and every pool's architecture, so a release AWS "
+                        + "never published would leave every pool without nodes; run scripts/refresh.sh dev-use1, "
+                        + "review the diff and commit it");
     }
 
     @Test
@@ -185,7 +220,8 @@ class ContextRulesTest {
             throws IOException {
         assertThat(ContextRules.warnings(DEV, Optional.empty())).singleElement().asString()
                 .startsWith("dev-use1: no " + FixtureSynthesis.STACKS + "/context/dev-use1.json, so zones, instance type offerings, add-on "
-                        + "versions, the Kubernetes version and VPC ranges in use are not checked against AWS; run "
+                        + "versions, the Kubernetes version, the AMI release and VPC ranges in use are not checked "
+                        + "against AWS; run "
                         + "scripts/refresh.sh dev-use1");
         EnvironmentContext extended = withVersions(Contexts.of(DEV, List.of()), new ClusterVersionFacts("1.34",
                 "EXTENDED_SUPPORT", false, "2026-12-02", "2027-12-02"));

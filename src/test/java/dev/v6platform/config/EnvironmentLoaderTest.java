@@ -164,7 +164,7 @@ class EnvironmentLoaderTest {
             karpenter-reserved-capacity | 19 | karpenter.pools[0].capacityTypes[1] | capacity type 'reserved' needs capacity reservations selected in the EC2NodeClass
             karpenter-bad-taint-key  | 19 | karpenter.pools[0].taints[0] | taint key 'builds only' is not a valid key
             karpenter-owned-subdomain-label | 19 | karpenter.pools[0].labels.topology.kubernetes.io/zone-group | label 'topology.kubernetes.io/zone-group' is set by Karpenter, Kubernetes or the platform
-            karpenter-bottlerocket-dated | 14 | karpenter.amiAlias | 'bottlerocket@v20251015' is not a pinned AMI alias (al2023@vYYYYMMDD, bottlerocket@vX.Y.Z)
+            karpenter-bottlerocket-dated | 14 | karpenter.amiAlias | 'bottlerocket@v20251016' is not a pinned AMI alias (al2023@vYYYYMMDD, bottlerocket@vX.Y.Z)
             buildkit-nodepool-of-other-arch | 25 | buildkit.pools[0].nodePool | NodePool 'buildkit-amd64' runs amd64 nodes, but this pool builds arm64; name a NodePool with architecture: arm64
             buildkit-missing-nodepool | 25 | buildkit.pools[0].nodePool | there is no Karpenter NodePool 'builders' for the arm64 builders; add it under karpenter.pools
             buildkit-beyond-nodepool-limit | 28 | buildkit.pools[0].maxReplicas | 30 builders requesting 4 cpu each need 120, above the cpu limit 100 of NodePool 'buildkit-arm64', so the last ones would never get a node; lower maxReplicas below 26 (the nodes' own overhead counts against the limit too), or raise limits.cpu of karpenter pool 'buildkit-arm64' above 120

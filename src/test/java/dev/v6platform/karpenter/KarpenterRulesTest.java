@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class KarpenterRulesTest {
-    static final Ec2NodeClassSpec CLASS = new Ec2NodeClassSpec("default", "al2023@v20251015", false,
+    static final Ec2NodeClassSpec CLASS = new Ec2NodeClassSpec("default", "al2023@v20251016", false,
             "v6-dev-use1-karpenter-node", "v6-dev-use1", 110, 50, Map.of("v6-platform:environment", "dev-use1"));
 
     static NodePoolSpec graviton() {
@@ -151,17 +151,17 @@ class KarpenterRulesTest {
     void bottlerocket_is_pinned_by_its_semantic_version_not_a_date() {
         Ec2NodeClassSpec versioned = new Ec2NodeClassSpec("default", "bottlerocket@v1.45.0", false, "r", "d", 110, 50,
                 Map.of());
-        Ec2NodeClassSpec dated = new Ec2NodeClassSpec("default", "bottlerocket@v20251015", false, "r", "d", 110, 50,
+        Ec2NodeClassSpec dated = new Ec2NodeClassSpec("default", "bottlerocket@v20251016", false, "r", "d", 110, 50,
                 Map.of());
 
         assertThat(KarpenterRules.check(List.of(), List.of(versioned))).isEmpty();
         assertThat(KarpenterRules.check(List.of(), List.of(dated))).singleElement().asString()
-                .contains("'bottlerocket@v20251015' is not al2023@vYYYYMMDD or bottlerocket@vX.Y.Z");
+                .contains("'bottlerocket@v20251016' is not al2023@vYYYYMMDD or bottlerocket@vX.Y.Z");
     }
 
     @Test
     void max_pods_and_root_volume_sizes_are_bounded() {
-        Ec2NodeClassSpec odd = new Ec2NodeClassSpec("default", "al2023@v20251015", false, "r", "d", 0, 8, Map.of());
+        Ec2NodeClassSpec odd = new Ec2NodeClassSpec("default", "al2023@v20251016", false, "r", "d", 0, 8, Map.of());
 
         assertThat(KarpenterRules.check(List.of(), List.of(odd))).containsExactly(
                 "EC2NodeClass 'default': maxPods 0 is outside 1..737; EKS's usual ceiling is 110",
@@ -176,7 +176,7 @@ class KarpenterRulesTest {
         assertThat(spec.get("metadataOptions")).isEqualTo(Map.of("httpEndpoint", "enabled", "httpProtocolIPv6",
                 "disabled", "httpPutResponseHopLimit", 1, "httpTokens", "required"));
         assertThat(spec.get("kubelet")).isEqualTo(Map.of("maxPods", 110));
-        assertThat(spec.get("amiSelectorTerms")).isEqualTo(List.of(Map.of("alias", "al2023@v20251015")));
+        assertThat(spec.get("amiSelectorTerms")).isEqualTo(List.of(Map.of("alias", "al2023@v20251016")));
     }
 
     @Test

@@ -58,7 +58,7 @@ class KubernetesValidatorTest {
             spec:
               role: KarpenterNodeRole-dev
               amiSelectorTerms:
-                - alias: al2023@v20251015
+                - alias: al2023@v20251016
               subnetSelectorTerms:
                 - tags: {karpenter.sh/discovery: dev}
               securityGroupSelectorTerms:
@@ -138,8 +138,8 @@ class KubernetesValidatorTest {
 
     @Test
     void rejects_an_alias_mixed_with_other_ami_selectors_through_cel() {
-        Object bad = yaml(NODE_CLASS.replace("- alias: al2023@v20251015",
-                "- alias: al2023@v20251015\n      id: ami-0123456789abcdef0"));
+        Object bad = yaml(NODE_CLASS.replace("- alias: al2023@v20251016",
+                "- alias: al2023@v20251016\n      id: ami-0123456789abcdef0"));
 
         assertThat(VALIDATOR.validate(bad)).anySatisfy(p -> assertThat(p).contains("rule:"));
     }

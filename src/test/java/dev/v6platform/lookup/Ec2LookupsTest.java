@@ -1,10 +1,12 @@
 package dev.v6platform.lookup;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.v6platform.config.AmiFacts;
 import dev.v6platform.config.InstanceTypeFacts;
 import dev.v6platform.config.UsedRange;
 import dev.v6platform.config.ZoneFacts;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -89,6 +91,19 @@ class Ec2LookupsTest {
             </DescribeVpcsResponse>
             """;
 
+    /** AWS's answer for al2023@v20251016 on 1.33: the arm64 image exists (deprecated, still listed), x86_64 not. */
+    static final String IMAGES = """
+            <DescribeImagesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+              <requestId>test-request</requestId>
+              <imagesSet>
+                <item><imageId>ami-0arm64release</imageId>
+                  <name>amazon-eks-node-al2023-arm64-standard-1.33-v20251016</name>
+                  <creationDate>2025-10-16T01:02:03.000Z</creationDate>
+                  <imageOwnerAlias>amazon</imageOwnerAlias><architecture>arm64</architecture></item>
+              </imagesSet>
+            </DescribeImagesResponse>
+            """;
+
     static Ec2Lookups lookups(FakeAws aws) {
         Ec2Client ec2 = AwsClients.ec2("us-east-1", aws.endpoint(), FakeAws.credentials());
         return new Ec2Lookups(ec2, "prod-use1");
@@ -103,6 +118,32 @@ class Ec2LookupsTest {
                     new ZoneFacts("us-east-1b", "use1-az6", "available"));
             assertThat(aws.requests.get(0)).contains("Action=DescribeAvailabilityZones")
                     .contains("Filter.1.Name=zone-type").contains("Filter.1.Value.1=availability-zone");
+        }
+    }
+
+    @Test
+    void an_ami_release_is_looked_up_by_its_image_name_per_architecture_and_a_missing_one_is_recorded_empty()
+            throws Exception {
+        try (FakeAws aws = new FakeAws().xml(200, IMAGES)) {
+            assertThat(lookups(aws).amiReleases("al2023@v20251016", "1.33", List.of("amd64", "arm64")))
+                    .containsExactly(
+                            new AmiFacts("al2023@v20251016", "1.33", "amd64",
+                                    "amazon-eks-node-al2023-x86_64-standard-1.33-v20251016", ""),
+                            new AmiFacts("al2023@v20251016", "1.33", "arm64",
+                                    "amazon-eks-node-al2023-arm64-standard-1.33-v20251016", "ami-0arm64release"));
+            assertThat(aws.requests).hasSize(1);
+            assertThat(aws.requests.get(0)).contains("Action=DescribeImages", "Owner.1=amazon",
+                    "IncludeDeprecated=true", "Filter.1.Name=name",
+                    "Filter.1.Value.1=amazon-eks-node-al2023-arm64-standard-1.33-v20251016",
+                    "Filter.1.Value.2=amazon-eks-node-al2023-x86_64-standard-1.33-v20251016");
+        }
+    }
+
+    @Test
+    void the_latest_alias_has_no_release_to_check_and_asks_aws_nothing() throws Exception {
+        try (FakeAws aws = new FakeAws()) {
+            assertThat(lookups(aws).amiReleases("al2023@latest", "1.33", List.of("arm64"))).isEmpty();
+            assertThat(aws.requests).isEmpty();
         }
     }
 

@@ -24,12 +24,12 @@ class RefreshTest {
 
     /**
      * The replies one environment's refresh reads: whose credentials, zones, one page of offerings, types, VPCs,
-     * add-on versions, cluster versions.
+     * add-on versions, cluster versions, the AMI release's images.
      */
     static FakeAws answerOneEnvironment(FakeAws aws) {
         return aws.sts("314159265358").xml(200, Ec2LookupsTest.ZONES).xml(200, Ec2LookupsTest.OFFERINGS_PAGE_2)
                 .xml(200, Ec2LookupsTest.TYPES).xml(200, Ec2LookupsTest.VPCS).json(200, EksLookupsTest.PAGE_2)
-                .json(200, EksLookupsTest.VERSIONS_PAGE_2);
+                .json(200, EksLookupsTest.VERSIONS_PAGE_2).xml(200, Ec2LookupsTest.IMAGES);
     }
 
     static int run(FakeAws aws, Path stacks, ByteArrayOutputStream err, String... names) {
@@ -82,6 +82,19 @@ class RefreshTest {
                         },
                         "kubernetesVersion" : "1.33"
                       },
+                      "amiReleases" : [ {
+                        "alias" : "al2023@v20251016",
+                        "architecture" : "amd64",
+                        "imageId" : "",
+                        "imageName" : "amazon-eks-node-al2023-x86_64-standard-1.33-v20251016",
+                        "kubernetesVersion" : "1.33"
+                      }, {
+                        "alias" : "al2023@v20251016",
+                        "architecture" : "arm64",
+                        "imageId" : "ami-0arm64release",
+                        "imageName" : "amazon-eks-node-al2023-arm64-standard-1.33-v20251016",
+                        "kubernetesVersion" : "1.33"
+                      } ],
                       "availabilityZones" : [ {
                         "id" : "use1-az4",
                         "name" : "us-east-1a",

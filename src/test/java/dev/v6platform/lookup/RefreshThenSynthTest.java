@@ -63,6 +63,19 @@ class RefreshThenSynthTest {
                 """.formatted(legacyCidr);
     }
 
+    /** The AMI release dev-use1 pins, published for 1.34 on both architectures. */
+    static final String IMAGES = """
+            <DescribeImagesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+              <requestId>test-request</requestId>
+              <imagesSet>
+                <item><imageId>ami-0arm</imageId><name>amazon-eks-node-al2023-arm64-standard-1.34-v20251016</name>
+                  <creationDate>2025-10-16T00:00:00.000Z</creationDate></item>
+                <item><imageId>ami-0x86</imageId><name>amazon-eks-node-al2023-x86_64-standard-1.34-v20251016</name>
+                  <creationDate>2025-10-16T00:00:00.000Z</creationDate></item>
+              </imagesSet>
+            </DescribeImagesResponse>
+            """;
+
     static final String ADDONS = """
             {"addons": [
               {"addonName": "vpc-cni", "addonVersions": [
@@ -94,7 +107,7 @@ class RefreshThenSynthTest {
     static int refresh(Path stacks, String legacyCidr, ByteArrayOutputStream err) throws IOException {
         try (FakeAws aws = new FakeAws()) {
             aws.sts("314159265358").xml(200, ZONES).xml(200, offerings()).xml(200, Ec2LookupsTest.TYPES).xml(200, vpcs(legacyCidr))
-                    .json(200, ADDONS).json(200, EksLookupsTest.VERSIONS_PAGE_2);
+                    .json(200, ADDONS).json(200, EksLookupsTest.VERSIONS_PAGE_2).xml(200, IMAGES);
             return Refresh.run(new String[] {"--stacks", stacks.toString(), "dev-use1"}, aws.endpoint(),
                     FakeAws.credentials(), new PrintStream(err, true, StandardCharsets.UTF_8));
         }

@@ -74,7 +74,7 @@ class ReuseFromOutsideTest {
                 network);
         KarpenterAws karpenter = new KarpenterAws(stack, "Karpenter", cluster);
 
-        pools = new KarpenterPools(new Ec2NodeClassSpec("default", "al2023@v20251015", false,
+        pools = new KarpenterPools(new Ec2NodeClassSpec("default", "al2023@v20251016", false,
                 KarpenterAws.nodeRoleName(CLUSTER), CLUSTER, 110, 50, Map.of("team", "builds")), List.of(
                 pool("graviton", "arm64", Map.of(KarpenterPools.POOL_LABEL, "graviton"), List.of()),
                 pool("builders-arm64", "arm64", Map.of(KarpenterPools.POOL_LABEL, "builders-arm64"),

@@ -1,12 +1,14 @@
 package dev.v6platform.testing;
 
 import dev.v6platform.config.AddonFacts;
+import dev.v6platform.config.AmiFacts;
 import dev.v6platform.config.ClusterVersionFacts;
 import dev.v6platform.config.ContextFile;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentContext;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.config.InstanceTypeFacts;
+import dev.v6platform.config.KarpenterSpec;
 import dev.v6platform.config.UsedRange;
 import dev.v6platform.config.ZoneFacts;
 import java.io.IOException;
@@ -18,7 +20,7 @@ import java.util.List;
 /**
  * Context files for tests, in the refresh step's format: what an account like the samples' would report. Every
  * zone {@code <region>a..f} exists (with a stable id), the environment's pinned add-on versions are offered, and its
- * Kubernetes version is in standard support.
+ * Kubernetes version is in standard support, and its AMI release exists for every pool's architecture.
  */
 public final class Contexts {
     private Contexts() {
@@ -43,9 +45,13 @@ public final class Contexts {
         env.cluster().addonVersions().forEach((name, version) -> addons.add(new AddonFacts(name, version, version,
                 List.of(version))));
         addons.sort((a, b) -> a.name().compareTo(b.name()));
+        String version = env.kubernetesVersion().toString();
+        List<AmiFacts> amis = new ArrayList<>();
+        env.karpenter().ifPresent(k -> k.pools().stream().map(KarpenterSpec.Pool::architecture).distinct().sorted()
+                .forEach(arch -> AmiFacts.imageName(k.amiAlias(), version, arch).ifPresent(name -> amis.add(
+                        new AmiFacts(k.amiAlias(), version, arch, name, "ami-0" + arch + "release")))));
         return new EnvironmentContext(env.name(), env.account(), env.region(), zones, instanceTypes, vpcs,
-                env.kubernetesVersion().toString(), addons, List.of(new ClusterVersionFacts(
-                        env.kubernetesVersion().toString(), "STANDARD_SUPPORT", true, "", "")));
+                version, addons, List.of(new ClusterVersionFacts(version, "STANDARD_SUPPORT", true, "", "")), amis);
     }
 
     /** The id {@link #of} gives zone {@code <region><letter>}, e.g. {@code use1-az4} for us-east-1a. */
