@@ -635,6 +635,15 @@ public final class EnvironmentLoader {
         }
         List<String> admins = principals(c, "admins", "[\"arn:aws:iam::111111111111:role/platform-admins\"]");
         List<String> viewers = principals(c, "viewers", null);
+        if (cidrs.isEmpty() && privateCidrs.isEmpty() && (!admins.isEmpty() || !viewers.isEmpty())
+                && (endpoint.isEmpty() || !endpoint.get().has("publicAccessCidrs"))) {
+            c.problem(endpoint.map(e -> e.line()).orElse(c.line()), c.field("endpoint"), "the cluster's API "
+                    + "endpoint is private and no privateAccessCidrs are listed, so the admins and viewers have no "
+                    + "network path to it: only the cluster's own security group (its nodes, the kubectl provider) "
+                    + "reaches a private endpoint", "list the networks they connect from (a VPN, a transit gateway, "
+                    + "Direct Connect) in cluster.endpoint.privateAccessCidrs, or allow their egress ranges in "
+                    + "cluster.endpoint.publicAccessCidrs");
+        }
         Set<String> seenPrincipals = new HashSet<>();
         for (String arn : concat(admins, viewers)) {
             if (!seenPrincipals.add(arn)) {
