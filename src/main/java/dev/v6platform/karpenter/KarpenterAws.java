@@ -260,10 +260,11 @@ public final class KarpenterAws extends Construct {
                         "StringEquals", Map.of(ownedResource, "owned", profileRegionResource, Aws.REGION),
                         "StringLike", Map.of("aws:ResourceTag/" + nodeClassTag, "*"))));
         s = out.get(ControllerPolicy.RESOURCE_DISCOVERY);
-        s.add(statement("AllowUnscopedInstanceProfileListAction", List.of("iam:ListInstanceProfiles"),
-                List.of("*"), Map.of()));
-        s.add(statement("AllowInstanceProfileReadActions", List.of("iam:GetInstanceProfile"), List.of("arn:"
-                + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":instance-profile/*"), Map.of()));
+        // upstream lists instance profiles on "*"; IAM evaluates the list against instance-profile/<path>, so this
+        // account's instance profiles are enough (Karpenter's instance profile garbage collection lists them)
+        s.add(statement("AllowInstanceProfileReadActions", List.of("iam:GetInstanceProfile",
+                "iam:ListInstanceProfiles"), List.of("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID
+                        + ":instance-profile/*"), Map.of()));
         String clusterArn = "arn:" + Aws.PARTITION + ":eks:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":cluster/"
                 + clusterName;
         out.get(ControllerPolicy.EKS_INTEGRATION).add(statement("AllowAPIServerEndpointDiscovery",
@@ -291,7 +292,7 @@ public final class KarpenterAws extends Construct {
     private static void acknowledgeControllerPolicy(ManagedPolicy policy) {
         String ec2 = "arn:<AWS::Partition>:ec2:<AWS::Region>";
         Map<String, String> reasons = new LinkedHashMap<>();
-        reasons.put("*", "EC2 Describe*, pricing:GetProducts, iam:ListInstanceProfiles and "
+        reasons.put("*", "EC2 Describe*, pricing:GetProducts and "
                 + "arc-zonal-shift:GetManagedResource support no resource scoping; they are limited by "
                 + "aws:RequestedRegion or to the cluster's ARN by a condition where IAM has one, as in Karpenter's "
                 + "reference policies");

@@ -47,8 +47,7 @@ class KarpenterAwsTest {
         expected.put(KarpenterAws.ControllerPolicy.INTERRUPTION, List.of("AllowInterruptionQueueActions"));
         expected.put(KarpenterAws.ControllerPolicy.ZONAL_SHIFT, List.of("AllowZonalShiftStatusReadOnly"));
         expected.put(KarpenterAws.ControllerPolicy.RESOURCE_DISCOVERY, List.of("AllowRegionalReadActions",
-                "AllowSSMReadActions", "AllowPricingReadActions", "AllowUnscopedInstanceProfileListAction",
-                "AllowInstanceProfileReadActions"));
+                "AllowSSMReadActions", "AllowPricingReadActions", "AllowInstanceProfileReadActions"));
         expected.forEach((policy, sids) -> assertThat(statements(policy)).extracting(s -> s.get("Sid"))
                 .as(policy.name()).containsExactlyElementsOf(sids));
         prod.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of("ManagedPolicyArns", List.of(
