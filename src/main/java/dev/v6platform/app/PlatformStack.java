@@ -101,6 +101,8 @@ public final class PlatformStack extends Stack {
                                 Path.of(System.getProperty(NODE_MODULES_PROPERTY, "node_modules"))))
                         : Optional.empty())
                 .instanceTags(instanceTags(env))
+                .supportType(env.cluster().supportType())
+                .logRetentionDays(env.cluster().logRetentionDays())
                 .build());
         // nodes bootstrap through the VPC's routes (NAT, egress-only gateway)
         cluster.systemNodes().getNode().addDependency(vpc);

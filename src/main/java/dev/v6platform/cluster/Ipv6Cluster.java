@@ -1,6 +1,7 @@
 package dev.v6platform.cluster;
 
 import dev.v6platform.config.ClusterSpec;
+import dev.v6platform.network.DualStackVpc;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -9,7 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awscdk.Acknowledgment;
 import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.CfnResource;
 import software.amazon.awscdk.CfnTag;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Token;
 import software.amazon.awscdk.Validations;
@@ -48,6 +51,9 @@ import software.amazon.awscdk.services.iam.Policy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.logs.CfnLogGroup;
+import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
 import software.constructs.IDependable;
 
@@ -99,6 +105,7 @@ public final class Ipv6Cluster extends Construct implements PlatformCluster {
     private final Map<String, CfnAddon> addons = new LinkedHashMap<>();
     private final List<IRole> nodeRoles = new ArrayList<>();
     private final String literalName;
+    private final LogGroup logGroup;
 
     public Ipv6Cluster(Construct scope, String id, Ipv6ClusterProps props) {
         super(scope, id);
@@ -134,8 +141,21 @@ public final class Ipv6Cluster extends Construct implements PlatformCluster {
         props.kubectlLayer().ifPresent(layer -> clusterBuilder.kubectlProviderOptions(
                 KubectlProviderOptions.builder().kubectlLayer(layer).build()));
         this.cluster = clusterBuilder.build();
+        CfnResource cfnCluster = (CfnResource) cluster.getNode().getDefaultChild();
+        // eks_v2 has no prop for it; unset, EKS bills extended support when the version leaves standard support
+        cfnCluster.addPropertyOverride("UpgradePolicy.SupportType", props.supportType().label());
+        // EKS would create /aws/eks/<cluster>/cluster itself, kept forever and unencrypted: create it first
+        this.logGroup = LogGroup.Builder.create(this, "ControlPlaneLogs")
+                .logGroupName(controlPlaneLogGroup(name))
+                .retention(DualStackVpc.retention(props.logRetentionDays()))
+                .encryptionKey(props.secretsKey())
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        cfnCluster.getNode().addDependency(logGroup);
+        allowLogsToUseKey(props.secretsKey(), name);
         if (cluster.getKubectlProvider() != null) {
             acknowledgeKubectlProvider(cluster.getKubectlProvider());
+            encryptLogGroups(cluster.getKubectlProvider(), props.secretsKey());
         }
         // EKS encrypts secrets with the key through the cluster role (eks_v2 grants nothing by itself); the cluster
         // waits for the grant, or its creation could race it
@@ -260,6 +280,42 @@ public final class Ipv6Cluster extends Construct implements PlatformCluster {
         if (props.addonVersions().containsKey(ClusterSpec.METRICS_SERVER_ADDON)) {
             addon(ClusterSpec.METRICS_SERVER_ADDON, props, "{\"tolerations\":[{\"key\":\"" + CRITICAL_ADDONS_TAINT
                     + "\",\"operator\":\"Exists\"}]}", null).getNode().addDependency(systemNodes);
+        }
+    }
+
+    /** The log group EKS writes the control-plane logs of {@code clusterName} to. */
+    public static String controlPlaneLogGroup(String clusterName) {
+        return "/aws/eks/" + clusterName + "/cluster";
+    }
+
+    /**
+     * Lets CloudWatch Logs use the key for the control-plane log group and the kubectl provider's Lambda log groups
+     * (named after the stack's generated function names), and for nothing else.
+     */
+    private void allowLogsToUseKey(IKey key, String name) {
+        Stack stack = Stack.of(this);
+        String logGroups = "arn:" + stack.getPartition() + ":logs:" + stack.getRegion() + ":" + stack.getAccount()
+                + ":log-group:";
+        key.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("CloudWatchLogsUseOfTheKeyForTheCluster")
+                .effect(Effect.ALLOW)
+                .principals(List.of(new ServicePrincipal("logs." + stack.getRegion() + ".amazonaws.com")))
+                .actions(List.of("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                        "kms:Describe*"))
+                .resources(List.of("*"))
+                .conditions(Map.of("ArnLike", Map.of("kms:EncryptionContext:aws:logs:arn", List.of(
+                        logGroups + controlPlaneLogGroup(name), logGroups + "/aws/lambda/" + stack.getStackName()
+                                + "-*"))))
+                .build());
+    }
+
+    /** Encrypts every log group under {@code scope} (aws-cdk-lib's kubectl provider creates two) with the key. */
+    private static void encryptLogGroups(software.constructs.IConstruct scope, IKey key) {
+        for (software.constructs.IConstruct c : scope.getNode().findAll()) {
+            if (c instanceof CfnLogGroup group) {
+                group.setKmsKeyId(key.getKeyArn());
+                group.getNode().addDependency(key);
+            }
         }
     }
 
@@ -428,6 +484,11 @@ public final class Ipv6Cluster extends Construct implements PlatformCluster {
     @Override
     public Optional<IDependable> podIdentityAgent() {
         return Optional.ofNullable(addons.get("eks-pod-identity-agent"));
+    }
+
+    /** The control-plane log group, {@code /aws/eks/<cluster>/cluster}. */
+    public LogGroup logGroup() {
+        return logGroup;
     }
 
     public ISecurityGroup securityGroup() {

@@ -1,6 +1,7 @@
 package dev.v6platform.cluster;
 
 import dev.v6platform.config.ClusterSpec;
+import dev.v6platform.config.SupportType;
 import dev.v6platform.config.KubernetesVersion;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,6 +32,8 @@ import software.amazon.awscdk.services.lambda.ILayerVersion;
  *                           a kubectl provider and {@link Ipv6Cluster#apply} works; without it, none (GitOps)
  * @param instanceTags       tags for the system nodes' instances, volumes and network interfaces (the stack's tags do
  *                           not reach them through a managed node group); empty by default
+ * @param supportType        the upgrade policy; default {@link SupportType#STANDARD} (EKS's default is extended)
+ * @param logRetentionDays   days the control-plane log group keeps logs; default 90
  */
 public record Ipv6ClusterProps(
         String clusterName,
@@ -45,7 +48,9 @@ public record Ipv6ClusterProps(
         Map<String, String> addonVersions,
         ClusterSpec.SystemNodesSpec systemNodes,
         Optional<ILayerVersion> kubectlLayer,
-        Map<String, String> instanceTags) {
+        Map<String, String> instanceTags,
+        SupportType supportType,
+        int logRetentionDays) {
 
     public Ipv6ClusterProps {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -61,6 +66,7 @@ public record Ipv6ClusterProps(
         Objects.requireNonNull(systemNodes, "systemNodes");
         Objects.requireNonNull(kubectlLayer, "kubectlLayer");
         instanceTags = Collections.unmodifiableMap(new TreeMap<>(instanceTags));
+        Objects.requireNonNull(supportType, "supportType");
         if (!clusterName.matches("[0-9A-Za-z][A-Za-z0-9-_]{0,99}")) {
             throw new IllegalArgumentException("clusterName '" + clusterName + "' is not a valid EKS cluster name "
                     + "(1-100 letters, digits, '-' and '_', starting with a letter or digit)");
@@ -101,6 +107,8 @@ public record Ipv6ClusterProps(
                 2);
         private Optional<ILayerVersion> kubectlLayer = Optional.empty();
         private Map<String, String> instanceTags = Map.of();
+        private SupportType supportType = SupportType.STANDARD;
+        private int logRetentionDays = ClusterSpec.DEFAULT_LOG_RETENTION_DAYS;
 
         private Builder() {
         }
@@ -183,10 +191,22 @@ public record Ipv6ClusterProps(
             return this;
         }
 
+        /** Default: {@link SupportType#STANDARD}. */
+        public Builder supportType(SupportType v) {
+            supportType = v;
+            return this;
+        }
+
+        /** Default: 90 days; a CloudWatch Logs retention period. */
+        public Builder logRetentionDays(int v) {
+            logRetentionDays = v;
+            return this;
+        }
+
         public Ipv6ClusterProps build() {
             return new Ipv6ClusterProps(clusterName, version, network, secretsKey, publicAccessCidrs,
                     publicAccessReason, privateAccessCidrs, admins, viewers, addonVersions, systemNodes, kubectlLayer,
-                    instanceTags);
+                    instanceTags, supportType, logRetentionDays);
         }
     }
 }

@@ -25,6 +25,8 @@ import java.util.TreeMap;
  *     eks-pod-identity-agent: v1.3.10-eksbuild.2
  *   systemNodes: {instanceTypes: [m7g.large], minSize: 2, maxSize: 3}
  *   delivery: kubectl                       # kubectl (default) | gitops
+ *   supportType: STANDARD                   # STANDARD (default) | EXTENDED (billed extended support)
+ *   logRetentionDays: 90                    # control-plane logs (/aws/eks/<cluster>/cluster); default 90
  * }</pre>
  *
  * @param publicAccessCidrs   CIDRs that may reach the public endpoint; empty keeps the endpoint private (default)
@@ -38,6 +40,9 @@ import java.util.TreeMap;
  * @param systemNodes         the managed Graviton node group for cluster-critical pods
  * @param delivery            how {@code dist/<environment>/} reaches the cluster; default {@link KubernetesDelivery#KUBECTL}
  * @param line                line of the {@code cluster:} key, for messages
+ * @param supportType         the cluster's upgrade policy; default {@link SupportType#STANDARD} (EKS's own default,
+ *                            when unset, is extended support)
+ * @param logRetentionDays    days CloudWatch keeps the control-plane logs; default {@value #DEFAULT_LOG_RETENTION_DAYS}
  */
 public record ClusterSpec(
         List<String> publicAccessCidrs,
@@ -48,7 +53,12 @@ public record ClusterSpec(
         Map<String, String> addonVersions,
         SystemNodesSpec systemNodes,
         KubernetesDelivery delivery,
-        int line) {
+        int line,
+        SupportType supportType,
+        int logRetentionDays) {
+
+    /** Days the control-plane logs are kept unless {@code logRetentionDays} says otherwise. */
+    public static final int DEFAULT_LOG_RETENTION_DAYS = 90;
 
     /** The EKS managed add-ons every platform cluster runs, in install order. */
     public static final List<String> CORE_ADDONS = List.of("eks-pod-identity-agent", "vpc-cni", "kube-proxy",
@@ -67,6 +77,15 @@ public record ClusterSpec(
         addonVersions = Collections.unmodifiableMap(new TreeMap<>(addonVersions));
         Objects.requireNonNull(systemNodes, "systemNodes");
         Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(supportType, "supportType");
+    }
+
+    /** A cluster with the default support type and log retention. */
+    public ClusterSpec(List<String> publicAccessCidrs, Optional<String> publicAccessReason,
+            List<String> privateAccessCidrs, List<String> admins, List<String> viewers,
+            Map<String, String> addonVersions, SystemNodesSpec systemNodes, KubernetesDelivery delivery, int line) {
+        this(publicAccessCidrs, publicAccessReason, privateAccessCidrs, admins, viewers, addonVersions, systemNodes,
+                delivery, line, SupportType.STANDARD, DEFAULT_LOG_RETENTION_DAYS);
     }
 
     /**

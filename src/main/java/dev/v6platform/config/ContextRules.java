@@ -185,6 +185,19 @@ public final class ContextRules {
                                 && a.architecture().equals(arch)));
     }
 
+    /**
+     * {@code supportType: STANDARD} on a version the context says is in extended support: EKS refuses to turn
+     * extended support off while the version needs it.
+     */
+    static void standardSupport(YamlObject c, String environment, KubernetesVersion version, View view) {
+        view.context().flatMap(ctx -> ctx.clusterVersions().stream().filter(v -> v.version().equals(
+                version.toString()) && v.status().equals("EXTENDED_SUPPORT")).findFirst()).ifPresent(v -> c.problem(
+                        c.has("supportType") ? c.lineOf("supportType") : c.line(), c.field("supportType"),
+                        "Kubernetes " + version + " is in extended support (per the refresh step), so EKS refuses "
+                                + "supportType STANDARD (the default)", "upgrade kubernetesVersion to a version in "
+                                + "standard support, or set cluster.supportType: EXTENDED (billed extended support)"));
+    }
+
     /** The Kubernetes version must be one EKS offers in the region, when the context says which. */
     static void kubernetesVersion(YamlObject y, Scalar s, KubernetesVersion version,
             Optional<EnvironmentContext> ctx) {

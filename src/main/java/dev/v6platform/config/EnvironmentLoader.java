@@ -678,12 +678,33 @@ public final class EnvironmentLoader {
                     "use kubectl (cdk deploy applies the charts) or gitops (a GitOps tool applies dist/)");
             return null;
         }).orElse(c.has("delivery") ? null : KubernetesDelivery.KUBECTL);
+        SupportType supportType = c.string("supportType", null).map(t -> {
+            SupportType found = SupportType.fromLabel(t.value());
+            if (found == null) {
+                c.problem(t.line(), t.field(), "'" + t.value() + "' is not a support type; allowed: STANDARD, "
+                        + "EXTENDED", "use STANDARD (upgraded at the end of standard support) or EXTENDED (billed "
+                        + "extended support)");
+            }
+            return found;
+        }).orElse(c.has("supportType") ? null : SupportType.STANDARD);
+        if (supportType == SupportType.STANDARD && version != null) {
+            ContextRules.standardSupport(c, environment, version, ctx);
+        }
+        int logRetention = c.integer("logRetentionDays", null).map(d -> {
+            if (!RETENTION_DAYS.contains(d.intValue())) {
+                c.problem(c.lineOf("logRetentionDays"), c.field("logRetentionDays"), d + " is not a CloudWatch Logs "
+                        + "retention period; allowed: " + RETENTION_DAYS, "pick one of the allowed values, e.g. 90");
+                return ClusterSpec.DEFAULT_LOG_RETENTION_DAYS;
+            }
+            return d.intValue();
+        }).orElse(ClusterSpec.DEFAULT_LOG_RETENTION_DAYS);
         c.finish();
         if (admins.isEmpty() || !addons.keySet().containsAll(ClusterSpec.CORE_ADDONS) || nodes == null
-                || delivery == null) {
+                || delivery == null || supportType == null) {
             return null;
         }
-        return new ClusterSpec(cidrs, reason, privateCidrs, admins, viewers, addons, nodes, delivery, c.line());
+        return new ClusterSpec(cidrs, reason, privateCidrs, admins, viewers, addons, nodes, delivery, c.line(),
+                supportType, logRetention);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

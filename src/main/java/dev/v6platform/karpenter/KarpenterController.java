@@ -75,7 +75,8 @@ public final class KarpenterController {
                 .wait(true)
                 .timeout(Duration.minutes(10))
                 .build());
-        chart.getNode().addDependency(crds, aws, cluster.systemNodes());
+        // the controller resolves AWS endpoints through CoreDNS: before it runs, the chart's wait times out
+        chart.getNode().addDependency(crds, aws, cluster.systemNodes(), cluster.addons().get("coredns"));
         if (pools != null) {
             pools.getNode().addDependency(chart);
         }

@@ -30,6 +30,7 @@ import software.amazon.awscdk.services.ec2.CfnRoute;
 import software.amazon.awscdk.services.ec2.CfnRouteTable;
 import software.amazon.awscdk.services.ec2.CfnSubnet;
 import software.amazon.awscdk.services.ec2.CfnSubnetRouteTableAssociation;
+import software.amazon.awscdk.services.ec2.CfnVPCEndpoint;
 import software.amazon.awscdk.services.ec2.CfnVPC;
 import software.amazon.awscdk.services.ec2.CfnVPCCidrBlock;
 import software.amazon.awscdk.services.ec2.CfnVPCGatewayAttachment;
@@ -151,6 +152,17 @@ public final class DualStackVpc extends Construct {
                     .egressOnlyInternetGatewayId(eigw.getRef()).build();
             associate("Nodes-" + zone, table, nodes.get(zone));
         }
+        // image layers come from S3: without a gateway endpoint every pull crosses the NAT gateways, billed per GB
+        List<String> nodeTables = new ArrayList<>();
+        nodes.keySet().forEach(zone -> nodeTables.add(routeTables.get(SubnetTier.NODES + "/" + zone).getRef()));
+        if (!nodeTables.isEmpty()) {
+            CfnVPCEndpoint.Builder.create(this, "S3GatewayEndpoint")
+                    .vpcId(vpcRef)
+                    .serviceName("com.amazonaws." + Stack.of(this).getRegion() + ".s3")
+                    .vpcEndpointType("Gateway")
+                    .routeTableIds(nodeTables)
+                    .build();
+        }
         Map<String, CfnSubnet> intra = subnets.getOrDefault(SubnetTier.INTRA, Map.of());
         if (!intra.isEmpty()) {
             CfnRouteTable table = routeTable("IntraRouteTable", name + "-intra");
@@ -265,7 +277,7 @@ public final class DualStackVpc extends Construct {
     }
 
     /** Days to aws-cdk-lib's enum, which lists the CloudWatch Logs periods in ascending order (INFINITE last). */
-    static RetentionDays retention(int days) {
+    public static RetentionDays retention(int days) {
         int index = EnvironmentLoader.RETENTION_DAYS.indexOf(days);
         if (index < 0) {
             throw new IllegalArgumentException(days + " is not a CloudWatch Logs retention period; allowed: "

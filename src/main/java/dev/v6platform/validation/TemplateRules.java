@@ -29,6 +29,12 @@ import java.util.regex.Pattern;
  *       IPv6 CNI rights; a role outside the template needs an acknowledgement</td></tr>
  *   <tr><td>V6-EKS-NODE-CNI</td><td>every node role (managed node groups, EC2_LINUX access entries) has the IPv6
  *       CNI rights</td></tr>
+ *   <tr><td>V6-EKS-SUPPORT-TYPE</td><td>the upgrade policy's support type is explicit (unset, EKS bills extended
+ *       support)</td></tr>
+ *   <tr><td>V6-EKS-LOG-GROUP</td><td>the control-plane log group {@code /aws/eks/<cluster>/cluster} is in the
+ *       stack, encrypted, with a retention, and created before the cluster (else EKS creates it, unencrypted and
+ *       kept forever)</td></tr>
+ *   <tr><td>V6-LOGS-ENCRYPTED</td><td>every log group has a KMS key and a retention</td></tr>
  *   <tr><td>V6-IAM-POLICY-SIZE</td><td>every managed policy stays under IAM's 6,144 characters with the longest
  *       region, partition and names it can get ({@link PolicySize})</td></tr>
  *   <tr><td>V6-CFN-SIZE</td><td>the template stays under CloudFormation's 1 MB body limit</td></tr>
@@ -91,6 +97,13 @@ public final class TemplateRules {
                 nodeRole(id, props(r).get("NodeRole"), "node group", out);
             } else if ("AWS::EKS::AccessEntry".equals(r.get("Type")) && "EC2_LINUX".equals(props(r).get("Type"))) {
                 nodeRole(id, props(r).get("PrincipalArn"), "EC2_LINUX access entry", out);
+            } else if ("AWS::Logs::LogGroup".equals(r.get("Type"))) {
+                Map<String, Object> p = props(r);
+                if (p.get("KmsKeyId") == null || p.get("RetentionInDays") == null) {
+                    out.add(new Finding("V6-LOGS-ENCRYPTED", "log group " + id + " has " + (p.get("KmsKeyId") == null
+                            ? "no KMS key" : "no retention") + "", "set KmsKeyId to the platform key and "
+                            + "RetentionInDays", id));
+                }
             } else if ("AWS::IAM::ManagedPolicy".equals(r.get("Type"))) {
                 policySize(id, props(r), out);
             } else if (String.valueOf(r.get("Type")).startsWith("Custom::AWSCDK-EKS-")) {
@@ -146,6 +159,31 @@ public final class TemplateRules {
             });
         }
         addons(id, p.get("Name"), out);
+        if (!(map(p.get("UpgradePolicy")).get("SupportType") instanceof String)) {
+            out.add(new Finding("V6-EKS-SUPPORT-TYPE", "the cluster's UpgradePolicy.SupportType is unset, so EKS "
+                    + "bills extended support once the version leaves standard support", "set it explicitly "
+                    + "(cluster.supportType in stacks/: STANDARD or EXTENDED)", id));
+        }
+        controlPlaneLogGroup(id, p.get("Name"), out);
+    }
+
+    private void controlPlaneLogGroup(String clusterId, Object name, List<Finding> out) {
+        if (!(name instanceof String clusterName)) {
+            return;
+        }
+        String logGroupName = "/aws/eks/" + clusterName + "/cluster";
+        Optional<String> group = resources.entrySet().stream().filter(e -> "AWS::Logs::LogGroup".equals(
+                e.getValue().get("Type")) && logGroupName.equals(props(e.getValue()).get("LogGroupName")))
+                .map(Map.Entry::getKey).findFirst();
+        Object dependsOn = resources.get(clusterId).get("DependsOn");
+        List<Object> deps = dependsOn instanceof String d ? List.of(d) : list(dependsOn);
+        if (group.isEmpty() || !deps.contains(group.get())) {
+            out.add(new Finding("V6-EKS-LOG-GROUP", group.isEmpty() ? "the stack has no log group " + logGroupName
+                    + ", so EKS creates it with no retention and no KMS key" : "the cluster does not depend on log "
+                    + "group " + group.get() + ", so EKS may create " + logGroupName + " first and the stack's "
+                    + "creation fails", "create " + logGroupName + " in the stack, encrypted and with a retention, "
+                    + "and make the cluster depend on it", clusterId));
+        }
     }
 
     private static boolean isTrue(Object value) {

@@ -53,6 +53,37 @@ class Ipv6ClusterTest {
     }
 
     @Test
+    void the_support_type_is_explicit_standard_so_eks_never_bills_extended_support_unasked() {
+        prod.hasResourceProperties("AWS::EKS::Cluster", Match.objectLike(Map.of("UpgradePolicy",
+                Map.of("SupportType", "STANDARD"))));
+    }
+
+    @Test
+    void the_control_plane_log_group_is_created_first_encrypted_with_the_platform_key_and_kept_90_days() {
+        Map<String, Map<String, Object>> groups = prod.findResources("AWS::Logs::LogGroup", Match.objectLike(Map.of(
+                "Properties", Map.of("LogGroupName", "/aws/eks/v6-prod-use1/cluster", "RetentionInDays", 90,
+                        "KmsKeyId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("^PlatformKey"), "Arn")),
+                        "Tags", Match.anyValue()),
+                "DeletionPolicy", "Retain")));
+        assertThat(groups).hasSize(1);
+        prod.hasResource("AWS::EKS::Cluster", Match.objectLike(Map.of("DependsOn", Match.arrayWith(List.of(
+                groups.keySet().iterator().next())))));
+        String keyPolicy = prod.findResources("AWS::KMS::Key").values().iterator().next().toString();
+        assertThat(keyPolicy).contains("Sid=CloudWatchLogsUseOfTheKeyForTheCluster",
+                ":log-group:/aws/eks/v6-prod-use1/cluster", ":log-group:/aws/lambda/v6-prod-use1-*");
+    }
+
+    @Test
+    void the_kubectl_providers_lambda_log_groups_are_encrypted_with_the_platform_key() {
+        Map<String, Map<String, Object>> lambdaGroups = prod.findResources("AWS::Logs::LogGroup", Match.objectLike(
+                Map.of("Properties", Match.objectLike(Map.of("LogGroupName", Match.objectLike(Map.of("Fn::Join",
+                        Match.arrayWith(List.of(Match.arrayWith(List.of("/aws/lambda/")))))))))));
+        assertThat(lambdaGroups).hasSize(2);
+        lambdaGroups.values().forEach(g -> assertThat(g.get("Properties").toString()).contains(
+                "KmsKeyId={Fn::GetAtt=[PlatformKey"));
+    }
+
+    @Test
     void a_listed_public_access_range_opens_the_public_endpoint_to_those_cidrs_only() {
         dev.hasResourceProperties("AWS::EKS::Cluster", Match.objectLike(Map.of("ResourcesVpcConfig",
                 Match.objectLike(Map.of("EndpointPrivateAccess", true, "EndpointPublicAccess", true,

@@ -83,6 +83,22 @@ class ContextRulesTest {
     }
 
     @Test
+    void a_version_in_extended_support_needs_support_type_extended() throws IOException {
+        ClusterVersionFacts extended = new ClusterVersionFacts("1.34", "EXTENDED_SUPPORT", false, "2026-12-02",
+                "2027-12-02");
+        assertThat(errors(stacks("ctx-extended-standard", t -> t, c -> withVersions(c, extended)))).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.field()).isEqualTo("cluster.supportType");
+                    assertThat(e.problem()).isEqualTo("Kubernetes 1.34 is in extended support (per the refresh step), "
+                            + "so EKS refuses supportType STANDARD (the default)");
+                    assertThat(e.fix()).contains("cluster.supportType: EXTENDED");
+                });
+        EnvironmentConfig env = load(stacks("ctx-extended-extended", t -> t.replace("  systemNodes:",
+                "  supportType: EXTENDED\n  systemNodes:"), c -> withVersions(c, extended)));
+        assertThat(env.cluster().supportType()).isEqualTo(SupportType.EXTENDED);
+    }
+
+    @Test
     void an_ami_release_the_context_does_not_cover_is_a_warning() {
         EnvironmentContext ctx = Contexts.of(DEV, List.of());
         assertThat(ctx.amis()).extracting(AmiFacts::architecture).containsExactly("amd64", "arm64");

@@ -94,6 +94,10 @@ class KarpenterPoolsTest {
                 "Values", Match.stringLikeRegexp(".*\"nodeSelector\":\\{\"v6-platform.dev/node-role\":\"system\"\\}.*"))));
         prod.hasResource("Custom::AWSCDK-EKS-HelmChart", Match.objectLike(Map.of("DependsOn", Match.arrayWith(List.of(
                 Match.stringLikeRegexp("^ClusterNodegroupSystem"), Match.stringLikeRegexp("^KarpenterPodIdentity"))))));
+        // the controller resolves AWS endpoints through CoreDNS; without it the chart's wait times out
+        prod.hasResource("Custom::AWSCDK-EKS-HelmChart", Match.objectLike(Map.of(
+                "Properties", Match.objectLike(Map.of("Chart", "karpenter")),
+                "DependsOn", Match.arrayWith(List.of(Match.stringLikeRegexp("^ClusterAddoncoredns"))))));
         prod.hasResource("Custom::AWSCDK-EKS-KubernetesResource", Match.objectLike(Map.of(
                 "Properties", Match.objectLike(Map.of("Manifest", Match.stringLikeRegexp(".*\"kind\":\"NodePool\".*"))),
                 "DependsOn", Match.arrayWith(List.of(Match.stringLikeRegexp("^ClusterchartKarpenter"))))));

@@ -251,4 +251,16 @@ class DualStackVpcTest {
         assertThat(DualStackVpc.retention(365).name()).isEqualTo("ONE_YEAR");
         assertThat(DualStackVpc.retention(3653).name()).isEqualTo("TEN_YEARS");
     }
+
+    @Test
+    void nodes_reach_s3_through_a_gateway_endpoint_on_every_node_route_table_not_through_nat() {
+        Map<String, Map<String, Object>> tables = prod.findResources("AWS::EC2::RouteTable", Match.objectLike(Map.of(
+                "Properties", Match.objectLike(Map.of("Tags", Match.arrayWith(List.of(Map.of("Key", "Name", "Value",
+                        Match.stringLikeRegexp("^prod-use1-nodes-.*")))))))));
+        assertThat(tables).hasSize(3);
+        prod.hasResourceProperties("AWS::EC2::VPCEndpoint", Map.of("VpcEndpointType", "Gateway",
+                "ServiceName", "com.amazonaws.us-east-1.s3", "VpcId", Map.of("Ref", Match.stringLikeRegexp("^Vpc")),
+                "RouteTableIds", tables.keySet().stream().sorted().map(id -> Map.of("Ref", id)).toList()));
+        prod.resourceCountIs("AWS::EC2::VPCEndpoint", 1);
+    }
 }

@@ -57,6 +57,15 @@ class TemplateRulesTest {
                         .get("ClusterLogging")).get("EnabledTypes")).remove(1)),
                 Arguments.of("V6-EKS-SECRETS", (Consumer<Map<String, Object>>) t -> props(t, "AWS::EKS::Cluster")
                         .remove("EncryptionConfig")),
+                Arguments.of("V6-EKS-SUPPORT-TYPE", (Consumer<Map<String, Object>>) t -> props(t,
+                        "AWS::EKS::Cluster").remove("UpgradePolicy")),
+                Arguments.of("V6-EKS-LOG-GROUP", (Consumer<Map<String, Object>>) t -> resource(t,
+                        "AWS::EKS::Cluster").remove("DependsOn")),
+                Arguments.of("V6-LOGS-ENCRYPTED", (Consumer<Map<String, Object>>) t -> ((Map<String, Map<String,
+                        Object>>) t.get("Resources")).values().stream().filter(r -> String.valueOf(((Map<String,
+                        Object>) r.get("Metadata")).get("aws:cdk:path")).contains("KubectlProvider/Handler/LogGroup"))
+                        .findFirst().map(r -> ((Map<String, Object>) r.get("Properties")).remove("KmsKeyId"))
+                        .orElseThrow()),
                 Arguments.of("V6-EKS-PRIVATE-ENDPOINT", (Consumer<Map<String, Object>>) t -> vpcConfig(t)
                         .put("EndpointPrivateAccess", false)),
                 Arguments.of("V6-EKS-PUBLIC-ENDPOINT", (Consumer<Map<String, Object>>) t -> {
