@@ -997,8 +997,16 @@ public final class EnvironmentLoader {
             }
             valid &= matches(b, nodes, BUDGET_NODES, "a node count or percentage",
                     "write e.g. \"10%\" or \"2\" (\"0\" stops disruption)");
-            valid &= matches(b, schedule, CRON, "a cron schedule", "write five fields (minute hour day month "
-                    + "weekday), e.g. \"0 9 * * mon-fri\", or @daily");
+            if (schedule.isPresent() && schedule.get().value().matches("(CRON_)?TZ=.*")) {
+                b.problem(schedule.get().line(), schedule.get().field(), "'" + schedule.get().value() + "' names a "
+                        + "time zone, but Karpenter evaluates budget schedules in UTC and accepts none",
+                        "write the window's start in UTC, widened to cover daylight saving time, e.g. 08:00-18:00 "
+                                + "New York time is schedule: \"0 12 * * mon-fri\", duration: 11h");
+                valid = false;
+            } else {
+                valid &= matches(b, schedule, CRON, "a cron schedule (in UTC)", "write five fields (minute hour day "
+                        + "month weekday) in UTC, e.g. \"0 9 * * mon-fri\", or @daily");
+            }
             valid &= matches(b, duration, BUDGET_DURATION, "a budget duration", "write hours and minutes, e.g. 8h, "
                     + "90m or 1h30m");
             valid &= duration.map(d -> withinGo(b, "duration", d.value()) != null).orElse(true);

@@ -160,7 +160,8 @@ class EnvironmentLoaderTest {
             karpenter-budget-without-duration | 21 | karpenter.pools[0].budgets[0] | a budget needs both schedule and duration, or neither
             karpenter-restricted-label | 19 | karpenter.pools[0].labels.karpenter.sh/capacity-type | label 'karpenter.sh/capacity-type' is set by Karpenter, Kubernetes or the platform
             karpenter-budget-bad-nodes | 21 | karpenter.pools[0].budgets[0].nodes | '150%' is not a node count or percentage
-            karpenter-budget-bad-schedule | 21 | karpenter.pools[0].budgets[0].schedule | '9am on weekdays' is not a cron schedule
+            karpenter-budget-bad-schedule | 21 | karpenter.pools[0].budgets[0].schedule | '9am on weekdays' is not a cron schedule (in UTC)
+            karpenter-budget-time-zone | 21 | karpenter.pools[0].budgets[0].schedule | 'CRON_TZ=America/New_York 0 8 * * mon-fri' names a time zone, but Karpenter evaluates budget schedules in UTC and accepts none
             karpenter-budget-duration-in-seconds | 21 | karpenter.pools[0].budgets[0].duration | '30s' is not a budget duration; write hours and minutes
             karpenter-reserved-capacity | 20 | karpenter.pools[0].capacityTypes[1] | capacity type 'reserved' needs capacity reservations selected in the EC2NodeClass
             karpenter-bad-taint-key  | 20 | karpenter.pools[0].taints[0] | taint key 'builds only' is not a valid key

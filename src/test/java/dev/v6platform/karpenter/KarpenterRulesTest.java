@@ -2,9 +2,18 @@ package dev.v6platform.karpenter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.v6platform.config.KarpenterSpec;
+import dev.v6platform.testing.Contexts;
 import dev.v6platform.testing.KubernetesValidator;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -12,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class KarpenterRulesTest {
@@ -186,5 +196,28 @@ class KarpenterRulesTest {
 
         assertThat(spec.get("securityGroupSelectorTerms")).isEqualTo(List.of(Map.of("tags",
                 Map.of("aws:eks:cluster-name", "v6-dev-use1"))));
+    }
+
+    /**
+     * The prod fixtures' office-hours budgets, read as Karpenter reads them (UTC), keep 08:00-18:00 local time free
+     * of consolidation in winter and in summer time.
+     */
+    @ParameterizedTest(name = "{0} in {1}")
+    @CsvSource({"prod-use1, America/New_York", "prod-euw1, Europe/Dublin"})
+    void office_hours_budgets_are_written_in_utc_and_cover_local_office_hours_all_year(String env, String zone) {
+        KarpenterSpec.Budget budget = Contexts.sample(env).karpenter().orElseThrow().pools()
+                .stream().flatMap(p -> p.budgets().stream()).filter(b -> b.schedule().isPresent()).findFirst()
+                .orElseThrow();
+        String[] cron = budget.schedule().orElseThrow().split(" ");
+        LocalTime start = LocalTime.of(Integer.parseInt(cron[1]), Integer.parseInt(cron[0]));
+        Duration length = Duration.parse("PT" + budget.duration().orElseThrow().toUpperCase(
+                Locale.ROOT));
+        for (String day : List.of("2026-01-14", "2026-07-15")) {
+            ZonedDateTime open = LocalDate.parse(day).atTime(8, 0).atZone(ZoneId.of(zone))
+                    .withZoneSameInstant(ZoneOffset.UTC);
+            ZonedDateTime windowStart = open.with(start);
+            assertThat(windowStart).as(day).isBeforeOrEqualTo(open);
+            assertThat(windowStart.plus(length)).as(day).isAfterOrEqualTo(open.plusHours(10));
+        }
     }
 }
