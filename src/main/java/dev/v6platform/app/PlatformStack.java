@@ -115,7 +115,7 @@ public final class PlatformStack extends Stack {
             this.remoteWriteUrl = null;
         } else if (!env.metrics().get().regional()) {
             this.prometheus = new ManagedPrometheus(this, "Prometheus", env.name(), env.metrics().get(),
-                    PlatformRules.groups(env.karpenter().isPresent(), env.buildkit().isPresent()), key.key(),
+                    PlatformRules.groups(List.of(PlatformRules.Scope.of(env))), key.key(),
                     cluster.cluster());
             this.collectorAccess = prometheus.access().orElseThrow();
             this.remoteWriteUrl = prometheus.remoteWriteUrl();
@@ -128,8 +128,8 @@ public final class PlatformStack extends Stack {
                 Map<String, Long> budgets = new TreeMap<>();
                 members.forEach(e -> budgets.put(e.name(), e.metrics().get().seriesBudget()));
                 owner = new ManagedPrometheus(this, "Prometheus", "shared-" + env.region(), env.metrics().get(),
-                        PlatformRules.groups(members.stream().anyMatch(e -> e.karpenter().isPresent()),
-                                members.stream().anyMatch(e -> e.buildkit().isPresent())), key.key(), budgets);
+                        PlatformRules.groups(members.stream().map(PlatformRules.Scope::of).toList()), key.key(),
+                        budgets);
                 regional.put(shared, owner);
                 this.prometheus = owner;
             } else {

@@ -179,11 +179,13 @@ public final class PlatformSynthesis {
                 }
             }
             if (env.metrics().isPresent()) {
+                SeriesEstimate estimate = estimates.get(env.name());
                 CollectorChart collector = new CollectorChart(k8s, COLLECTOR_CHART, CollectorConfig.render(
                         CollectorConfig.build(env.region(), PlatformStack.clusterName(env), env.name(),
                                 env.karpenter().isPresent(), env.buildkit().isPresent(),
-                                MetricsPipeline.processors(env.metrics().get()), env.metrics().get().jobBudgets(),
-                                env.metrics().get().writeAheadLog())), env.metrics().get().writeAheadLog());
+                                MetricsPipeline.processors(env.metrics().get()), env.metrics().get().allow(),
+                                estimate.sampleLimits(), env.metrics().get().writeAheadLog())),
+                        env.metrics().get().writeAheadLog(), estimate.collectorMemoryMiB());
                 if (kubectl) {
                     KubernetesManifest workspace = KubernetesManifest.Builder.create(stack.cluster(),
                             "Manifest-" + CollectorChart.WORKSPACE_CONFIG_MAP)

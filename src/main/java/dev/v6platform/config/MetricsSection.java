@@ -87,7 +87,7 @@ final class MetricsSection {
                         j.problem(j.lineOf(job), j.field(job), "the collector has no scrape job '" + job + "'",
                                 "use one of " + new TreeSet<>(KNOWN_JOBS));
                     } else if (n < 1 || n > budget) {
-                        j.problem(j.lineOf(job), j.field(job), n + " samples per scrape is outside 1.." + budget
+                        j.problem(j.lineOf(job), j.field(job), n + " series is outside 1.." + budget
                                 + " (the seriesBudget)", "lower it below the environment's seriesBudget");
                     } else {
                         jobBudgets.put(job, n.intValue());

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  *   retentionDays: 150                 # how long AMP keeps samples, 1..1095; default 150
  *   alertEmails: [oncall@example.com]  # subscribed to the alert topic (each confirms by mail)
  *   seriesBudget: 2000000              # active series the environment may send; at most AMP's 10M default
- *   jobBudgets: {cadvisor: 400000}     # samples per scrape of one target of a job (sample_limit)
+ *   jobBudgets: {cadvisor: 400000}     # series a job may send from all its targets
  *   allow: ["karpenter_.*", "up"]      # metric names kept (anchored regexes); omit to keep everything
  *   rename:
  *     - {from: container_cpu_usage_seconds_total, to: k8s_container_cpu_seconds_total}
@@ -30,7 +30,8 @@ import java.util.TreeMap;
  * @param retentionDays days AMP keeps samples
  * @param alertEmails   addresses subscribed to the alert topic
  * @param seriesBudget  active series the environment may send
- * @param jobBudgets    sample_limit per scrape job
+ * @param jobBudgets    per scrape job, the most series it may send from all its targets (checked against the
+ *                      estimate; each target's sample_limit follows from the estimate, not from this)
  * @param allow         anchored regexes of the metric names kept, as the collector names them (histograms and
  *                      summaries by their base name, without {@code _bucket}, {@code _sum}, {@code _count}); empty
  *                      keeps everything

@@ -4,6 +4,7 @@ import dev.v6platform.cluster.Ipv6Cluster;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ec2.CfnSecurityGroupIngress;
 import software.amazon.awscdk.services.eks.CfnPodIdentityAssociation;
 import software.amazon.awscdk.services.eks_v2.ICluster;
 import software.amazon.awscdk.services.iam.Effect;
@@ -24,6 +25,7 @@ import software.constructs.Construct;
 public final class CollectorAccess {
     private final Role role;
     private final CfnPodIdentityAssociation association;
+    private final CfnSecurityGroupIngress kubeletIngress;
 
     public CollectorAccess(Construct scope, String prefix, String environment, String workspaceArn,
             ICluster cluster) {
@@ -41,6 +43,25 @@ public final class CollectorAccess {
                 .serviceAccount(CollectorChart.NAME)
                 .roleArn(role.getRoleArn())
                 .build();
+        // the collector (system nodes) scrapes every node's kubelet on 10250; nodes and pods carry the cluster's
+        // security group, whose rule from itself already admits it: this rule says so and survives a tighter group
+        this.kubeletIngress = cluster == null ? null : CfnSecurityGroupIngress.Builder.create(scope,
+                        prefix + "KubeletIngress")
+                .groupId(cluster.getClusterSecurityGroupId())
+                .sourceSecurityGroupId(cluster.getClusterSecurityGroupId())
+                .ipProtocol("tcp")
+                .fromPort(KUBELET_PORT)
+                .toPort(KUBELET_PORT)
+                .description("Kubelet and cAdvisor metrics: the collector scrapes every node on " + KUBELET_PORT)
+                .build();
+    }
+
+    /** The kubelet's port, where the collector scrapes kubelet and cAdvisor metrics. */
+    public static final int KUBELET_PORT = 10250;
+
+    /** The rule admitting the collector to every node's kubelet (absent without a cluster). */
+    public Optional<CfnSecurityGroupIngress> kubeletIngress() {
+        return Optional.ofNullable(kubeletIngress);
     }
 
     public Role role() {

@@ -12,8 +12,10 @@ import software.constructs.Construct;
 /**
  * The metrics collector of one environment ({@code dist/<environment>/metrics-collector.k8s.yaml}): two replicas
  * of the pinned OpenTelemetry collector (contrib) on the system nodes, under the service account that EKS Pod
- * Identity gives the workspace's remote-write role; read-only RBAC for service discovery and the node proxy; its
- * configuration ({@link CollectorConfig}); a PodDisruptionBudget; restricted Pod Security.
+ * Identity gives the workspace's remote-write role; read-only RBAC for service discovery and the kubelets' metrics
+ * ({@code nodes/metrics}, never {@code nodes/proxy}); its configuration ({@link CollectorConfig}); memory sized from
+ * the kept series ({@link SeriesEstimate#collectorMemoryMiB()}) with {@code GOMEMLIMIT} at 80% of it; a
+ * PodDisruptionBudget; restricted Pod Security.
  */
 public final class CollectorChart extends Chart {
     public static final String NAMESPACE = PlatformNamespace.OBSERVABILITY.namespaceName();
@@ -26,12 +28,23 @@ public final class CollectorChart extends Chart {
      */
     public static final String WORKSPACE_CONFIG_MAP = "amp-workspace";
 
+    /** Memory of a replica when the caller has no estimate: enough for about 380,000 kept series. */
+    public static final long DEFAULT_MEMORY_MIB = 1024;
+
+    /** A collector with {@value #DEFAULT_MEMORY_MIB} MiB per replica. */
     public CollectorChart(Construct scope, String id, String configText, boolean writeAheadLog) {
+        this(scope, id, configText, writeAheadLog, DEFAULT_MEMORY_MIB);
+    }
+
+    /**
+     * A collector whose replicas get {@code memoryMiB} (request and limit) and {@code GOMEMLIMIT} at 80% of it.
+     */
+    public CollectorChart(Construct scope, String id, String configText, boolean writeAheadLog, long memoryMiB) {
         super(scope, id);
         KubeObjects.add(this, "serviceaccount", object("v1", "ServiceAccount", Map.of()));
         KubeObjects.add(this, "clusterrole", clusterObject("ClusterRole", Map.of("rules", List.of(
-                Map.of("apiGroups", List.of(""), "resources", List.of("nodes", "nodes/proxy", "nodes/metrics",
-                        "services", "endpoints", "pods"), "verbs", List.of("get", "list", "watch")),
+                Map.of("apiGroups", List.of(""), "resources", List.of("nodes", "nodes/metrics", "services",
+                        "endpoints", "pods"), "verbs", List.of("get", "list", "watch")),
                 Map.of("apiGroups", List.of("discovery.k8s.io"), "resources", List.of("endpointslices"),
                         "verbs", List.of("get", "list", "watch")),
                 Map.of("nonResourceURLs", List.of("/metrics"), "verbs", List.of("get"))))));
@@ -40,12 +53,12 @@ public final class CollectorChart extends Chart {
                 "subjects", List.of(Map.of("kind", "ServiceAccount", "name", NAME, "namespace", NAMESPACE)))));
         KubeObjects.add(this, "config", object("v1", "ConfigMap", Map.of("data",
                 Map.of("collector.yaml", configText))));
-        KubeObjects.add(this, "deployment", deployment(configText, writeAheadLog));
+        KubeObjects.add(this, "deployment", deployment(configText, writeAheadLog, memoryMiB));
         KubeObjects.add(this, "pdb", object("policy/v1", "PodDisruptionBudget", Map.of("spec", Map.of(
                 "minAvailable", 1, "selector", Map.of("matchLabels", LABELS)))));
     }
 
-    private static Map<String, Object> deployment(String configText, boolean writeAheadLog) {
+    private static Map<String, Object> deployment(String configText, boolean writeAheadLog, long memoryMiB) {
         Map<String, Object> health = Map.of("httpGet", Map.of("path", "/", "port", CollectorConfig.HEALTH_PORT));
         Map<String, Object> container = new LinkedHashMap<>();
         container.put("name", "collector");
@@ -54,14 +67,17 @@ public final class CollectorChart extends Chart {
         container.put("env", List.of(
                 Map.of("name", "POD_NAME", "valueFrom", Map.of("fieldRef", Map.of("fieldPath", "metadata.name"))),
                 Map.of("name", CollectorConfig.REMOTE_WRITE_ENV, "valueFrom", Map.of("configMapKeyRef",
-                        Map.of("name", WORKSPACE_CONFIG_MAP, "key", "remoteWriteUrl")))));
+                        Map.of("name", WORKSPACE_CONFIG_MAP, "key", "remoteWriteUrl"))),
+                // the Go runtime collects harder before the limit instead of being killed at it
+                Map.of("name", "GOMEMLIMIT", "value", (memoryMiB * 4 / 5) + "MiB")));
         container.put("ports", List.of(Map.of("name", "health", "containerPort", CollectorConfig.HEALTH_PORT,
                 "protocol", "TCP")));
         container.put("readinessProbe", health);
         container.put("livenessProbe", Map.of("httpGet", health.get("httpGet"), "initialDelaySeconds", 10,
                 "periodSeconds", 15));
-        container.put("resources", Map.of("requests", Map.of("cpu", "200m", "memory", "512Mi"),
-                "limits", Map.of("cpu", "1", "memory", "1Gi")));
+        // memory requested as limited: a replica holds every kept series, and an overcommitted node would kill it
+        container.put("resources", Map.of("requests", Map.of("cpu", "200m", "memory", memoryMiB + "Mi"),
+                "limits", Map.of("cpu", "1", "memory", memoryMiB + "Mi")));
         container.put("securityContext", Map.of("allowPrivilegeEscalation", false, "readOnlyRootFilesystem", true,
                 "runAsNonRoot", true, "capabilities", Map.of("drop", List.of("ALL")),
                 "seccompProfile", Map.of("type", "RuntimeDefault")));

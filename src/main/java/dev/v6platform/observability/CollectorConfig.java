@@ -14,9 +14,14 @@ import org.yaml.snakeyaml.Yaml;
  * dual-stack endpoint.
  *
  * <ul>
- *   <li>Kubelet and cAdvisor through the API server's node proxy (TLS verified with the service account's CA, no
- *       node addresses to format); the API server from its endpoints, whose addresses service discovery already
- *       writes as {@code [ip]:port}.</li>
+ *   <li>Kubelet and cAdvisor directly at each node's address ({@code [ipv6]:10250}, as node discovery writes it),
+ *       authorized by {@code nodes/metrics} only: the API server's node proxy would need {@code nodes/proxy}, which
+ *       allows exec in any pod (kubernetes/kubernetes#119640). TLS is verified with the service account's CA, which
+ *       signs the kubelets' serving certificates on EKS. The API server from its endpoints, verified as
+ *       {@code kubernetes} (its certificate does not name the endpoints' addresses).</li>
+ *   <li>The allowlist is applied in each job's {@code metric_relabel_configs} ({@code keep} on {@code __name__}):
+ *       dropped series never reach the pipeline, and {@code sample_limit} counts the kept samples. The
+ *       {@code filter} processor stays as a backstop.</li>
  *   <li>Pods (Karpenter's controller, the builders) on a chosen port: the address is rebuilt as
  *       {@code [ip]:port}. The common {@code ([^:]+)(?::\d+)?;(\d+)} rule breaks on IPv6 addresses.</li>
  *   <li>{@code $} is written {@code $$}: the collector expands {@code $} itself.</li>
@@ -51,16 +56,17 @@ public final class CollectorConfig {
      * @param environment    the environment name, an external label on every series
      * @param processors     the metric pipeline's own processors (name to configuration), in order; they run after
      *                       {@code memory_limiter} and before {@code batch}
-     * @param sampleLimits   per job, the most samples one scrape of one target may return (the job's budget); a
-     *                       scrape above it fails and is counted in {@code up == 0}
+     * @param allow          the allowlist (anchored regexes of metric names); empty keeps everything
+     * @param sampleLimits   per job, the most kept samples one scrape of one target may return; a scrape above it
+     *                       fails and is counted in {@code up == 0}
      * @param writeAheadLog  whether the exporter keeps a write-ahead log
      */
     public static Map<String, Object> build(String region, String cluster, String environment,
-            boolean karpenter, boolean buildkit, Map<String, Object> processors, Map<String, Integer> sampleLimits,
-            boolean writeAheadLog) {
+            boolean karpenter, boolean buildkit, Map<String, Object> processors, List<String> allow,
+            Map<String, Long> sampleLimits, boolean writeAheadLog) {
         List<Object> jobs = new ArrayList<>();
-        jobs.add(nodeProxyJob(PlatformRules.KUBELET, "/metrics"));
-        jobs.add(nodeProxyJob(PlatformRules.CADVISOR, "/metrics/cadvisor"));
+        jobs.add(kubeletJob(PlatformRules.KUBELET, "/metrics"));
+        jobs.add(kubeletJob(PlatformRules.CADVISOR, "/metrics/cadvisor"));
         jobs.add(apiServerJob());
         if (karpenter) {
             jobs.add(podJob(PlatformRules.KARPENTER, "kube-system", "karpenter", KARPENTER_METRICS_PORT));
@@ -71,7 +77,11 @@ public final class CollectorConfig {
         for (Object job : jobs) {
             @SuppressWarnings("unchecked")
             Map<String, Object> j = (Map<String, Object>) job;
-            Integer limit = sampleLimits.get((String) j.get("job_name"));
+            if (!allow.isEmpty()) {
+                j.put("metric_relabel_configs", List.of(map("source_labels", List.of("__name__"),
+                        "regex", ("(" + String.join("|", allow) + ")").replace("$", "$$"), "action", "keep")));
+            }
+            Long limit = sampleLimits.get((String) j.get("job_name"));
             if (limit != null) {
                 j.put("sample_limit", limit);
             }
@@ -131,20 +141,21 @@ public final class CollectorConfig {
         return new Yaml(options).dump(config);
     }
 
-    private static Map<String, Object> nodeProxyJob(String job, String path) {
+    /**
+     * A kubelet endpoint of every node, at the address node discovery gives ({@code [InternalIP]:10250}: the node's
+     * IPv6 address in an IPv6 cluster, bracketed).
+     */
+    private static Map<String, Object> kubeletJob(String job, String path) {
         return map(
                 "job_name", job,
                 "scheme", "https",
+                "metrics_path", path,
                 "authorization", map("credentials_file", TOKEN),
                 "tls_config", map("ca_file", CA),
                 "kubernetes_sd_configs", List.of(map("role", "node")),
                 "relabel_configs", List.of(
-                        map("target_label", "__address__", "replacement", "kubernetes.default.svc:443"),
-                        map("source_labels", List.of("__meta_kubernetes_node_name"), "regex", "(.+)",
-                                "target_label", "__metrics_path__",
-                                "replacement", "/api/v1/nodes/$${1}/proxy" + path),
                         map("source_labels", List.of("__meta_kubernetes_node_name"), "target_label", "node"),
-                        // every target has the proxy's address: name the node, or per-instance rules see one
+                        // name the node, not its address: rules and dashboards read instance
                         map("source_labels", List.of("__meta_kubernetes_node_name"), "target_label", "instance")));
     }
 
@@ -153,7 +164,8 @@ public final class CollectorConfig {
                 "job_name", PlatformRules.APISERVER,
                 "scheme", "https",
                 "authorization", map("credentials_file", TOKEN),
-                "tls_config", map("ca_file", CA),
+                // the endpoints are the control plane's network interfaces, which its certificate does not name
+                "tls_config", map("ca_file", CA, "server_name", "kubernetes"),
                 "kubernetes_sd_configs", List.of(map("role", "endpoints", "namespaces", map("names",
                         List.of("default")))),
                 "relabel_configs", List.of(map("action", "keep",

@@ -57,21 +57,71 @@ public final class PlatformRules {
         return out;
     }
 
-    /** The groups for an environment; {@code buildkit} adds the fleet's group. */
-    public static List<RuleGroup> groups(boolean karpenter, boolean buildkit) {
-        List<RuleGroup> groups = new ArrayList<>();
-        if (karpenter) {
-            groups.add(karpenterGroup());
+    /**
+     * An environment whose series a workspace receives, and what it runs.
+     *
+     * @param environment the environment's name (the {@code environment} external label)
+     * @param karpenter   whether it runs Karpenter
+     * @param buildkit    whether it runs the BuildKit fleet
+     */
+    public record Scope(String environment, boolean karpenter, boolean buildkit) {
+        public Scope {
+            if (!environment.matches("[a-z0-9][a-z0-9-]*")) {
+                throw new IllegalArgumentException("'" + environment + "' is not an environment name");
+            }
         }
-        if (buildkit) {
+
+        /** The scope of {@code env}. */
+        public static Scope of(EnvironmentConfig env) {
+            return new Scope(env.name(), env.karpenter().isPresent(), env.buildkit().isPresent());
+        }
+    }
+
+    /**
+     * The groups for the environments one workspace receives: Karpenter's and the fleet's when one of them runs it,
+     * then nodes, the control plane and the collector itself.
+     */
+    public static List<RuleGroup> groups(List<Scope> scopes) {
+        if (scopes.isEmpty()) {
+            throw new IllegalArgumentException("a workspace's rules need at least one environment");
+        }
+        List<String> withKarpenter = scopes.stream().filter(Scope::karpenter).map(Scope::environment).sorted()
+                .toList();
+        List<RuleGroup> groups = new ArrayList<>();
+        if (!withKarpenter.isEmpty()) {
+            groups.add(karpenterGroup(withKarpenter));
+        }
+        if (scopes.stream().anyMatch(Scope::buildkit)) {
             groups.add(buildkitGroup());
         }
         groups.add(nodesGroup());
         groups.add(controlPlaneGroup());
+        groups.add(collectorGroup(scopes.stream().map(Scope::environment).sorted().toList()));
         return groups;
     }
 
-    static RuleGroup karpenterGroup() {
+    /** A PromQL regex matching exactly these environment names. */
+    static String environments(List<String> names) {
+        return String.join("|", names);
+    }
+
+    /**
+     * One {@code CollectorDown} per environment: when a collector stops (or cannot write), its series stop
+     * arriving and every other alert of the environment goes silent; {@code absent_over_time} notices the silence,
+     * which needs the environment's name.
+     */
+    static RuleGroup collectorGroup(List<String> environments) {
+        List<PrometheusRule> rules = new ArrayList<>();
+        for (String env : environments) {
+            rules.add(new Alert("CollectorDown", "absent_over_time(up{job=\"" + KUBELET + "\",environment=\"" + env
+                    + "\"}[10m])", "5m", Severity.CRITICAL, "No metrics from " + env + " for 15 minutes",
+                    "Its collector (observability/otel-collector) is down or cannot write to AMP, so no other "
+                            + "alert of " + env + " can fire: check the collector's pods and logs."));
+        }
+        return new RuleGroup("collector", "1m", rules);
+    }
+
+    static RuleGroup karpenterGroup(List<String> environments) {
         return new RuleGroup("karpenter", "1m", List.of(
                 new Recording("nodepool:karpenter_nodepools_usage_cpu:ratio",
                         "sum by (" + KEYS + ", nodepool) (karpenter_nodepools_usage{resource_type=\"cpu\"}) / sum by "
@@ -94,9 +144,12 @@ public final class PlatformRules {
                         "max by (" + KEYS + ") (karpenter_cluster_state_synced) == 0", "15m",
                         Severity.CRITICAL, "Karpenter's view of the cluster is out of sync",
                         "Karpenter cannot safely provision or disrupt nodes; check the controller's logs."),
-                new Alert("KarpenterDown", "count by (" + KEYS + ") (up{job=\"" + KARPENTER + "\"} == 0) unless "
-                        + "count by (" + KEYS + ") (up{job=\"" + KARPENTER + "\"} == 1)", "10m", Severity.CRITICAL,
-                        "No Karpenter controller is scraped",
+                // from the kubelets, which are scraped whether or not a Karpenter pod exists: with no pod, there is no
+                // up{job="karpenter"} at all, and an expression on it alone could never fire
+                new Alert("KarpenterDown", "count by (" + KEYS + ") (up{job=\"" + KUBELET + "\",environment=~\""
+                        + environments(environments) + "\"}) unless count by (" + KEYS + ") (up{job=\"" + KARPENTER
+                        + "\"} == 1)", "10m", Severity.CRITICAL,
+                        "No Karpenter controller is up",
                         "New pods will not get nodes; check the karpenter pods in kube-system.")));
     }
 

@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>nodes: the system node group at its maximum plus every NodePool at its cpu limit in
- *       {@value #VCPUS_PER_NODE}-vCPU nodes; {@value #PODS_PER_NODE} pods per node, each with 2 cgroups (pod and
- *       container) for cAdvisor, plus {@value #SYSTEM_CGROUPS} system cgroups per node;</li>
+ *       {@value #VCPUS_PER_NODE}-vCPU nodes; every node full, at Karpenter's {@code maxPods} (110 without
+ *       Karpenter), each pod with 2 cgroups (pod and container) for cAdvisor, plus {@value #SYSTEM_CGROUPS} system
+ *       cgroups per node;</li>
  *   <li>series per target of each metric family, from the metric's labels (e.g. one
  *       {@code container_cpu_usage_seconds_total} per container, 17 series per kubelet histogram, one
  *       {@code karpenter_pods_state} per pod); families not in the catalog count as the job's "other metrics",
@@ -29,17 +30,27 @@ import java.util.regex.Pattern;
  *   <li>builders: every BuildKit pool at maxReplicas; two Karpenter replicas and two API servers.</li>
  * </ul>
  *
+ * <p>What it sizes: each job's {@code sample_limit} (twice the kept samples of one target, so that a scrape fails
+ * only when a target sends far more than expected), the check of each job budget (the most series the job may send
+ * from all its targets) and of the seriesBudget, and the collector's memory (each replica holds every kept series).
+ *
  * @param rows  one row per job and family kept
  * @param total the estimated active series
  */
 public record SeriesEstimate(List<Row> rows, long total, Inputs inputs) {
     static final int VCPUS_PER_NODE = 8;
-    static final int PODS_PER_NODE = 30;
+    /** Pods per node without Karpenter's maxPods: EKS's usual ceiling. */
+    static final int DEFAULT_MAX_PODS = 110;
     static final int SYSTEM_CGROUPS = 10;
     static final int HISTOGRAM_SERIES = 17;
+    /** The smallest sample_limit a job gets, for targets whose estimate is tiny. */
+    static final long MIN_SAMPLE_LIMIT = 1_000;
+    /** Collector memory: a base for the binary, buffers and the export queue, plus this much per kept series. */
+    static final long BASE_MEMORY_MIB = 256;
+    static final long BYTES_PER_SERIES = 2_048;
 
     /** What the estimate is computed from. */
-    public record Inputs(long nodes, long pods, long cgroupsPerNode, long builders, long pools) {
+    public record Inputs(long nodes, long podsPerNode, long pods, long cgroupsPerNode, long builders, long pools) {
     }
 
     /**
@@ -57,6 +68,21 @@ public record SeriesEstimate(List<Row> rows, long total, Inputs inputs) {
     }
 
     record Family(String job, String name, ToLongFunction<Inputs> perTarget) {
+    }
+
+    /**
+     * BuildKit's own families on a builder's debug listener (moby/buildkit v0.32, solver/llbsolver/metrics.go), with
+     * series per builder: builds by status and error code, steps by kind, the build duration histogram (text
+     * format: +Inf bucket, sum and count per status). The rest of the listener (gRPC server histograms per method and
+     * code, Go and process collectors) is about {@value #BUILDKIT_OTHER_SERIES} series.
+     */
+    static final Map<String, Long> BUILDKIT_FAMILIES = new LinkedHashMap<>();
+    static final long BUILDKIT_OTHER_SERIES = 400;
+
+    static {
+        BUILDKIT_FAMILIES.put("buildkit_builds_total", 5L);
+        BUILDKIT_FAMILIES.put("buildkit_builds_steps_total", 4L);
+        BUILDKIT_FAMILIES.put("buildkit_build_duration_seconds", 6L);
     }
 
     /** The families the platform knows, per job, with series per target. */
@@ -94,12 +120,14 @@ public record SeriesEstimate(List<Row> rows, long total, Inputs inputs) {
         c.add(new Family(PlatformRules.KARPENTER, "karpenter_cluster_state_synced", i -> 1));
         c.add(new Family(PlatformRules.KARPENTER, null, i -> 1500));
         c.add(new Family("buildkitd", "up", i -> 1));
-        c.add(new Family("buildkitd", null, i -> 150));
+        BUILDKIT_FAMILIES.forEach((name, series) -> c.add(new Family("buildkitd", name, i -> series)));
+        c.add(new Family("buildkitd", null, i -> BUILDKIT_OTHER_SERIES));
         return c;
     }
 
     /** The estimate for {@code env}, keeping what {@code spec}'s allowlist keeps. */
     public static SeriesEstimate of(EnvironmentConfig env, MetricsSpec spec) {
+        long podsPerNode = env.karpenter().map(KarpenterSpec::maxPods).orElse(DEFAULT_MAX_PODS);
         long nodes = env.cluster().systemNodes().maxSize();
         long pools = 0;
         for (KarpenterSpec.Pool p : env.karpenter().map(KarpenterSpec::pools).orElse(List.of())) {
@@ -108,7 +136,8 @@ public record SeriesEstimate(List<Row> rows, long total, Inputs inputs) {
         }
         long builders = env.buildkit().map(b -> b.pools().stream().mapToLong(BuildkitSpec.Pool::maxReplicas).sum())
                 .orElse(0L);
-        Inputs in = new Inputs(nodes, nodes * PODS_PER_NODE, 2L * PODS_PER_NODE + SYSTEM_CGROUPS, builders, pools);
+        Inputs in = new Inputs(nodes, podsPerNode, nodes * podsPerNode, 2L * podsPerNode + SYSTEM_CGROUPS, builders,
+                pools);
         Map<String, Long> targets = new LinkedHashMap<>();
         targets.put(PlatformRules.KUBELET, nodes);
         targets.put(PlatformRules.CADVISOR, nodes);
@@ -139,10 +168,49 @@ public record SeriesEstimate(List<Row> rows, long total, Inputs inputs) {
         return new SeriesEstimate(rows, total, in);
     }
 
-    /** Samples one scrape of one target of {@code job} returns before the pipeline filters anything. */
+    /** Samples one scrape of one target of {@code job} returns before the allowlist drops any. */
     public long rawSamplesPerTarget(String job) {
         return catalog().stream().filter(f -> f.job().equals(job)).mapToLong(f -> f.perTarget().applyAsLong(inputs))
                 .sum();
+    }
+
+    /** Samples one scrape of one target of {@code job} keeps after the allowlist: what sample_limit counts. */
+    public long keptSamplesPerTarget(String job) {
+        return rows.stream().filter(r -> r.job().equals(job)).mapToLong(Row::seriesPerTarget).sum();
+    }
+
+    /** The series {@code job} sends from all its targets. */
+    public long jobSeries(String job) {
+        return rows.stream().filter(r -> r.job().equals(job)).mapToLong(Row::series).sum();
+    }
+
+    /** The scrape jobs the estimate counts, in order. */
+    public List<String> jobs() {
+        return rows.stream().map(Row::job).distinct().toList();
+    }
+
+    /**
+     * Each job's {@code sample_limit}: twice the kept samples of one target, rounded up to a thousand, at least
+     * {@value #MIN_SAMPLE_LIMIT}. A target that sends more has changed beyond the estimate: its scrape fails and
+     * {@code up} says so, instead of the series silently reaching AMP.
+     */
+    public Map<String, Long> sampleLimits() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String job : jobs()) {
+            long doubled = 2 * keptSamplesPerTarget(job);
+            out.put(job, Math.max(MIN_SAMPLE_LIMIT, (doubled + 999) / 1000 * 1000));
+        }
+        return out;
+    }
+
+    /**
+     * Memory for one collector replica, in MiB: every replica scrapes every target (AMP deduplicates the pair), so
+     * each holds all kept series; {@value #BASE_MEMORY_MIB} MiB plus {@value #BYTES_PER_SERIES} bytes per series,
+     * rounded up to 256 MiB.
+     */
+    public long collectorMemoryMiB() {
+        long mib = BASE_MEMORY_MIB + (total * BYTES_PER_SERIES + (1 << 20) - 1) / (1 << 20);
+        return (mib + 255) / 256 * 256;
     }
 
     static double cpu(String quantity) {
@@ -164,16 +232,26 @@ public record SeriesEstimate(List<Row> rows, long total, Inputs inputs) {
                             largest.job(), largest.series()),
                     "narrow metrics.allow, or raise seriesBudget"));
         }
-        spec.jobBudgets().forEach((job, limit) -> {
-            long raw = rawSamplesPerTarget(job);
-            if (limit < raw) {
+        spec.jobBudgets().forEach((job, budget) -> {
+            long series = jobSeries(job);
+            if (series > budget) {
                 out.add(new ConfigError(env.source(), spec.line(), "metrics.jobBudgets." + job,
-                        String.format(Locale.ROOT, "one %s scrape returns about %,d samples before filtering, above "
-                                + "its budget of %,d, so every scrape would fail", job, raw, limit),
-                        String.format(Locale.ROOT, "raise it to at least %,d", raw)));
+                        String.format(Locale.ROOT, "job %s is estimated to send %,d series from its %,d targets "
+                                + "(%,d kept per target), above its budget of %,d", job, series, targets(job),
+                                keptSamplesPerTarget(job), budget),
+                        String.format(Locale.ROOT, "raise it to at least %,d, or narrow metrics.allow", series)));
             }
         });
         return out;
+    }
+
+    /** The Go runtime's soft memory limit for a replica: 80% of its memory, leaving room for the rest. */
+    public long goMemLimitMiB() {
+        return collectorMemoryMiB() * 4 / 5;
+    }
+
+    private long targets(String job) {
+        return rows.stream().filter(r -> r.job().equals(job)).mapToLong(Row::targets).findFirst().orElse(0);
     }
 
     /** {@code dist/<environment>/metrics-budget.md}. */
@@ -184,22 +262,30 @@ public record SeriesEstimate(List<Row> rows, long total, Inputs inputs) {
                         + "AMP's workspace limit for this environment's series is set to the budget.%n%n",
                         total, spec.seriesBudget(), 100.0 * total / spec.seriesBudget()))
                 .append(String.format(Locale.ROOT, "Assumed: %,d nodes (system nodes at their maximum, every "
-                        + "NodePool at its cpu limit in %d-vCPU nodes), %,d pods, %,d cgroups per node, %,d builders, "
-                        + "%,d NodePools.%n%n", inputs.nodes(), VCPUS_PER_NODE, inputs.pods(), inputs.cgroupsPerNode(),
-                        inputs.builders(), inputs.pools()))
+                        + "NodePool at its cpu limit in %d-vCPU nodes), %,d pods (%,d per node, the pools' maxPods), "
+                        + "%,d cgroups per node, %,d builders, %,d NodePools.%n%n", inputs.nodes(), VCPUS_PER_NODE,
+                        inputs.pods(), inputs.podsPerNode(), inputs.cgroupsPerNode(), inputs.builders(),
+                        inputs.pools()))
                 .append("| job | family | targets | series per target | series |\n")
                 .append("| --- | --- | ---: | ---: | ---: |\n");
         for (Row r : rows) {
             md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %,d |%n", r.job(), r.family(), r.targets(),
                     r.seriesPerTarget(), r.series()));
         }
-        md.append("\nSamples per scrape of one target before filtering, against the job budgets (sample_limit):\n\n")
-                .append("| job | samples per scrape | jobBudgets |\n| --- | ---: | ---: |\n");
-        for (String job : rows.stream().map(Row::job).distinct().toList()) {
-            Integer limit = spec.jobBudgets().get(job);
-            md.append(String.format(Locale.ROOT, "| %s | %,d | %s |%n", job, rawSamplesPerTarget(job),
-                    limit == null ? "none" : String.format(Locale.ROOT, "%,d", limit)));
+        md.append("\nEach job: samples one scrape of one target returns before and after the allowlist "
+                + "(metric_relabel_configs), the sample_limit that follows (twice the kept samples), and the series of "
+                + "all its targets against its budget (jobBudgets):\n\n")
+                .append("| job | samples per scrape | kept per scrape | sample_limit | series | jobBudgets |\n")
+                .append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+        Map<String, Long> limits = sampleLimits();
+        for (String job : jobs()) {
+            Integer budget = spec.jobBudgets().get(job);
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d | %s |%n", job,
+                    rawSamplesPerTarget(job), keptSamplesPerTarget(job), limits.get(job), jobSeries(job),
+                    budget == null ? "none" : String.format(Locale.ROOT, "%,d", budget)));
         }
+        md.append(String.format(Locale.ROOT, "%nCollector memory per replica: %,d MiB (limit and request; GOMEMLIMIT "
+                + "%,d MiB), for %,d kept series.%n", collectorMemoryMiB(), goMemLimitMiB(), total));
         return md.toString();
     }
 }

@@ -15,7 +15,7 @@ import org.yaml.snakeyaml.Yaml;
 class CollectorConfigTest {
     static final String TEXT = CollectorConfig.render(CollectorConfig.build("us-east-1", "v6-prod-use1",
             "prod-use1", true, true, new LinkedHashMap<>(Map.of("filter/allowlist", Map.of("error_mode", "ignore"))),
-            Map.of("cadvisor", 400000), false));
+            List.of("up", "container_.*", "buildkit_.*"), Map.of("cadvisor", 2000L), false));
     static final Map<String, Object> CONFIG = new Yaml().load(TEXT);
 
     @Test
@@ -58,8 +58,6 @@ class CollectorConfigTest {
                 "source_labels", List.of("__meta_kubernetes_pod_ip"), "regex", "(.+)",
                 "target_label", "__address__", "replacement", "[$${1}]:8080"));
         assertThat(at(jobs.get(4), "relabel_configs", "1", "replacement").toString()).isEqualTo("[$${1}]:6060");
-        assertThat(at(jobs.get(0), "relabel_configs", "1", "replacement").toString())
-                .isEqualTo("/api/v1/nodes/$${1}/proxy/metrics");
         assertThat((List<Map<String, Object>>) jobs.get(1).get("relabel_configs")).contains(Map.of(
                 "source_labels", List.of("__meta_kubernetes_node_name"), "target_label", "instance"));
         assertThat(TEXT).doesNotContain("([^:]+)").doesNotContainPattern("[^$]\\$\\{1\\}");
@@ -67,9 +65,58 @@ class CollectorConfigTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void kubelets_and_cadvisor_are_scraped_at_the_nodes_address_with_tls_verified_never_through_the_node_proxy() {
+        List<Map<String, Object>> jobs = at(CONFIG, "receivers", "prometheus", "config", "scrape_configs");
+        for (int i = 0; i < 2; i++) {
+            Map<String, Object> job = jobs.get(i);
+            assertThat(job).containsEntry("scheme", "https").containsEntry("metrics_path", i == 0 ? "/metrics"
+                    : "/metrics/cadvisor").containsEntry("tls_config", Map.of("ca_file",
+                            "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt"))
+                    .containsEntry("kubernetes_sd_configs", List.of(Map.of("role", "node")));
+            // node discovery's own address ([InternalIP]:10250) is kept: no relabel rewrites it
+            assertThat(job.get("relabel_configs").toString()).doesNotContain("__address__", "proxy");
+        }
+        assertThat(TEXT).doesNotContain("/proxy", "kubernetes.default.svc");
+        assertThat(at(jobs.get(2), "tls_config", "server_name").toString()).isEqualTo("kubernetes");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void the_allowlist_keeps_series_in_every_job_before_the_sample_limit_counts_them() {
+        List<Map<String, Object>> jobs = at(CONFIG, "receivers", "prometheus", "config", "scrape_configs");
+        for (Map<String, Object> job : jobs) {
+            assertThat(job.get("metric_relabel_configs")).as(job.get("job_name").toString()).isEqualTo(List.of(
+                    Map.of("source_labels", List.of("__name__"), "regex", "(up|container_.*|buildkit_.*)",
+                            "action", "keep")));
+        }
+        assertThat(jobs.get(1)).containsEntry("sample_limit", 2000);
+        Map<String, Object> bare = new Yaml().load(CollectorConfig.render(CollectorConfig.build("eu-west-1", "c",
+                "e", false, false, Map.of(), List.of(), Map.of(), false)));
+        assertThat(at(bare, "receivers", "prometheus", "config", "scrape_configs").toString())
+                .doesNotContain("metric_relabel_configs");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void the_collector_reads_kubelet_metrics_without_nodes_proxy_and_gets_the_memory_it_is_sized_for() {
+        List<Map<String, Object>> objects = (List<Map<String, Object>>) (List<?>) new CollectorChart(new App(), "m",
+                TEXT, false, 1792).toJson();
+        Map<String, Object> role = objects.stream().filter(o -> o.get("kind").equals("ClusterRole")).findFirst()
+                .orElseThrow();
+        assertThat(role.toString()).contains("nodes/metrics").doesNotContain("nodes/proxy");
+        Map<String, Object> container = at(objects.stream().filter(o -> o.get("kind").equals("Deployment"))
+                .findFirst().orElseThrow(), "spec", "template", "spec", "containers", "0");
+        assertThat(at(container, "resources", "limits", "memory").toString()).isEqualTo("1792Mi");
+        assertThat(at(container, "resources", "requests", "memory").toString()).isEqualTo("1792Mi");
+        assertThat((List<Map<String, Object>>) container.get("env")).contains(Map.of("name", "GOMEMLIMIT",
+                "value", "1433MiB"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void the_write_ahead_log_is_opt_in_and_then_gets_its_own_volume() {
         Map<String, Object> withWal = new Yaml().load(CollectorConfig.render(CollectorConfig.build("eu-west-1", "c",
-                "e", false, false, Map.of(), Map.of(), true)));
+                "e", false, false, Map.of(), List.of(), Map.of(), true)));
         assertThat((Map<String, Object>) at(withWal, "exporters", "prometheusremotewrite", "wal"))
                 .containsEntry("directory", "/var/lib/otelcol/wal");
         List<Map<String, Object>> objects = (List<Map<String, Object>>) (List<?>) new CollectorChart(new App(), "w",
@@ -81,7 +128,7 @@ class CollectorConfigTest {
     @Test
     void without_karpenter_or_buildkit_their_jobs_are_not_scraped() {
         Map<String, Object> bare = new Yaml().load(CollectorConfig.render(CollectorConfig.build("eu-west-1", "c",
-                "e", false, false, Map.of(), Map.of(), false)));
+                "e", false, false, Map.of(), List.of(), Map.of(), false)));
         assertThat(at(bare, "receivers", "prometheus", "config", "scrape_configs").toString())
                 .doesNotContain("karpenter", "buildkitd");
     }

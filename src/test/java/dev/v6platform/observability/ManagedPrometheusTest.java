@@ -36,7 +36,8 @@ class ManagedPrometheusTest {
     void the_rules_namespace_holds_the_platform_rules() {
         PROD.hasResourceProperties("AWS::APS::RuleGroupsNamespace", Map.of(
                 "Name", "platform",
-                "Data", RuleFiles.render(PlatformRules.groups(true, true)),
+                "Data", RuleFiles.render(PlatformRules.groups(List.of(
+                new PlatformRules.Scope("prod-use1", true, true)))),
                 "Workspace", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("^PrometheusWorkspace"), "Arn")),
                 "Tags", Match.anyValue()));
     }
@@ -76,6 +77,16 @@ class ManagedPrometheusTest {
                 "Namespace", "observability", "ServiceAccount", "otel-collector",
                 "RoleArn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("^PrometheusCollectorRole"),
                         "Arn")))));
+    }
+
+    @Test
+    void the_collector_may_reach_every_nodes_kubelet_port_within_the_clusters_security_group() {
+        PROD.hasResourceProperties("AWS::EC2::SecurityGroupIngress", Match.objectLike(Map.of(
+                "IpProtocol", "tcp", "FromPort", 10250, "ToPort", 10250,
+                "GroupId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("^Cluster"),
+                        "ClusterSecurityGroupId")),
+                "SourceSecurityGroupId", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("^Cluster"),
+                        "ClusterSecurityGroupId")))));
     }
 
     @Test

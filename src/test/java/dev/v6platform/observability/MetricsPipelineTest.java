@@ -35,7 +35,7 @@ class MetricsPipelineTest {
                 new LabelRule(LabelRule.Kind.RENAME, "pod_name", Optional.of("pod"), Optional.empty()),
                 new LabelRule(LabelRule.Kind.ADD, "team", Optional.empty(), Optional.of("plat\"form"))));
         String text = CollectorConfig.render(CollectorConfig.build("us-east-1", "c", "e", false, false,
-                MetricsPipeline.processors(spec), Map.of(), false));
+                MetricsPipeline.processors(spec), spec.allow(), Map.of(), false));
         Map<String, Object> config = new Yaml().load(text);
         Map<String, Object> processors = (Map<String, Object>) config.get("processors");
 
@@ -86,7 +86,8 @@ class MetricsPipelineTest {
 
     @Test
     void the_used_metrics_list_matches_the_rule_expressions() {
-        String exprs = String.join("\n", PlatformRules.groups(true, true).stream().flatMap(g -> g.rules().stream())
+        String exprs = String.join("\n", PlatformRules.groups(List.of(
+                new PlatformRules.Scope("prod-use1", true, true))).stream().flatMap(g -> g.rules().stream())
                 .map(PrometheusRule::expr).toList());
         for (String metric : PlatformRules.USED_METRICS) {
             assertThat(Pattern.compile("\\b" + metric + "(_bucket)?\\b").matcher(exprs).find()).as(metric).isTrue();

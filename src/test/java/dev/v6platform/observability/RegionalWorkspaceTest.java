@@ -105,7 +105,8 @@ class RegionalWorkspaceTest {
 
     @Test
     void rules_keep_cluster_and_environment_and_absence_is_judged_per_cluster() {
-        String rules = String.join("\n", PlatformRules.groups(true, true).stream().flatMap(g -> g.rules().stream())
+        String rules = String.join("\n", PlatformRules.groups(List.of(
+                new PlatformRules.Scope("prod-use1", true, true))).stream().flatMap(g -> g.rules().stream())
                 .map(PrometheusRule::expr).toList());
         assertThat(rules).doesNotContain("absent(").doesNotContainPattern("by \\((?!cluster, environment)")
                 .contains("by (cluster, environment, nodepool)");

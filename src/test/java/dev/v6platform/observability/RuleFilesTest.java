@@ -15,13 +15,28 @@ class RuleFilesTest {
         return new Alert(name, expr, forDuration, Severity.WARNING, "summary", "description");
     }
 
+    static final List<RuleGroup> ALL = PlatformRules.groups(List.of(new PlatformRules.Scope("prod-use1", true,
+            true)));
+
     @Test
     void the_platform_rules_pass_every_check() {
-        assertThat(RuleFiles.check(PlatformRules.groups(true, true))).isEmpty();
-        assertThat(PlatformRules.groups(true, true)).extracting(RuleGroup::name)
-                .containsExactly("karpenter", "buildkit", "nodes", "control-plane");
-        assertThat(PlatformRules.groups(false, false)).extracting(RuleGroup::name)
-                .containsExactly("nodes", "control-plane");
+        assertThat(RuleFiles.check(ALL)).isEmpty();
+        assertThat(ALL).extracting(RuleGroup::name)
+                .containsExactly("karpenter", "buildkit", "nodes", "control-plane", "collector");
+        assertThat(PlatformRules.groups(List.of(new PlatformRules.Scope("dev-use1", false, false))))
+                .extracting(RuleGroup::name).containsExactly("nodes", "control-plane", "collector");
+    }
+
+    @Test
+    void a_shared_workspace_watches_each_environments_collector_and_karpenter_only_where_it_runs() {
+        List<RuleGroup> shared = PlatformRules.groups(List.of(new PlatformRules.Scope("dev-use1", true, false),
+                new PlatformRules.Scope("sandbox-use1", false, false)));
+        String text = RuleFiles.render(shared);
+
+        assertThat(text).contains("absent_over_time(up{job=\"kubelet\",environment=\"dev-use1\"}[10m])",
+                "absent_over_time(up{job=\"kubelet\",environment=\"sandbox-use1\"}[10m])",
+                "up{job=\"kubelet\",environment=~\"dev-use1\"}");
+        assertThat(text).doesNotContain("environment=~\"dev-use1|sandbox-use1\"");
     }
 
     @Test
@@ -61,11 +76,11 @@ class RuleFilesTest {
     @Test
     @SuppressWarnings("unchecked")
     void the_rendered_file_parses_back_to_the_same_groups() {
-        String text = RuleFiles.render(PlatformRules.groups(true, true));
+        String text = RuleFiles.render(ALL);
         Map<String, Object> file = new Yaml().load(text);
         List<Map<String, Object>> groups = (List<Map<String, Object>>) file.get("groups");
 
-        assertThat(groups).hasSize(4);
+        assertThat(groups).hasSize(5);
         Map<String, Object> karpenter = groups.get(0);
         assertThat(karpenter).containsEntry("name", "karpenter").containsEntry("interval", "1m");
         List<Map<String, Object>> rules = (List<Map<String, Object>>) karpenter.get("rules");
@@ -74,6 +89,6 @@ class RuleFilesTest {
                 .containsEntry("labels", Map.of("severity", "warning"));
         assertThat(((Map<String, Object>) rules.get(1).get("annotations")).get("summary").toString())
                 .isEqualTo("NodePool {{ $labels.nodepool }} uses over 90% of its CPU limit");
-        assertThat(RuleFiles.render(PlatformRules.groups(true, true))).isEqualTo(text);
+        assertThat(RuleFiles.render(ALL)).isEqualTo(text);
     }
 }

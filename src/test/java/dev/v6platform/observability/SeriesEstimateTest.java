@@ -21,25 +21,30 @@ class SeriesEstimateTest {
     }
 
     @Test
-    void nodes_come_from_the_system_group_and_every_pool_at_its_cpu_limit() {
+    void nodes_come_from_the_system_group_and_every_pool_at_its_cpu_limit_each_full_at_max_pods() {
         SeriesEstimate e = SeriesEstimate.of(PROD, SPEC);
 
-        // 5 system nodes + 2000/8 + 1000/8 + 512/8 + 512/8
+        // 5 system nodes + 2000/8 + 1000/8 + 512/8 + 512/8, each at Karpenter's maxPods (110)
         assertThat(e.inputs().nodes()).isEqualTo(5 + 250 + 125 + 64 + 64);
-        assertThat(e.inputs().pods()).isEqualTo(508L * 30);
+        assertThat(e.inputs().podsPerNode()).isEqualTo(110);
+        assertThat(e.inputs().pods()).isEqualTo(508L * 110);
+        assertThat(e.inputs().cgroupsPerNode()).isEqualTo(2 * 110 + 10);
         assertThat(e.inputs().builders()).isEqualTo(20);
         assertThat(e.total()).isEqualTo(e.rows().stream().mapToLong(SeriesEstimate.Row::series).sum());
         assertThat(e.rows()).anySatisfy(r -> assertThat(r).isEqualTo(new SeriesEstimate.Row("karpenter",
-                "karpenter_pods_state", 2, 508L * 30)));
+                "karpenter_pods_state", 2, 508L * 110)));
     }
 
     @Test
-    void the_allowlist_decides_which_families_count() {
+    void the_allowlist_decides_which_families_count_buildkits_own_included() {
         SeriesEstimate filtered = SeriesEstimate.of(PROD, SPEC);
         SeriesEstimate everything = SeriesEstimate.of(PROD, with(SPEC.seriesBudget(), Map.of(), List.of()));
         SeriesEstimate upOnly = SeriesEstimate.of(PROD, with(SPEC.seriesBudget(), Map.of(), List.of("up")));
 
         assertThat(filtered.rows()).noneMatch(r -> r.family().equals("other metrics"));
+        assertThat(filtered.rows()).filteredOn(r -> r.job().equals("buildkitd")).extracting(SeriesEstimate.Row::family)
+                .containsExactly("up", "buildkit_builds_total", "buildkit_builds_steps_total",
+                        "buildkit_build_duration_seconds");
         assertThat(everything.rows()).anyMatch(r -> r.family().equals("other metrics"));
         assertThat(everything.total()).isGreaterThan(filtered.total());
         assertThat(upOnly.rows()).extracting(SeriesEstimate.Row::family).containsOnly("up");
@@ -47,26 +52,45 @@ class SeriesEstimateTest {
     }
 
     @Test
-    void an_estimate_above_the_budget_or_a_job_budget_below_one_scrape_is_refused() {
-        MetricsSpec tight = with(100_000, Map.of("cadvisor", 1000), SPEC.allow());
+    void a_jobs_sample_limit_is_twice_its_kept_samples_per_target_and_memory_follows_the_kept_series() {
+        SeriesEstimate e = SeriesEstimate.of(PROD, SPEC);
+
+        // cAdvisor keeps 4 families per cgroup: 4 x 230 + up
+        assertThat(e.keptSamplesPerTarget("cadvisor")).isEqualTo(4 * 230 + 1);
+        assertThat(e.rawSamplesPerTarget("cadvisor")).isGreaterThan(60 * 230);
+        assertThat(e.sampleLimits()).containsEntry("cadvisor", 2000L).containsEntry("kubelet", 1000L);
+        assertThat(e.jobSeries("cadvisor")).isEqualTo(508L * (4 * 230 + 1));
+        assertThat(e.collectorMemoryMiB()).isEqualTo((256 + (e.total() * 2048 + (1 << 20) - 1) / (1 << 20) + 255)
+                / 256 * 256).isGreaterThan(1024);
+        assertThat(e.goMemLimitMiB()).isEqualTo(e.collectorMemoryMiB() * 4 / 5);
+        SeriesEstimate small = SeriesEstimate.of(PROD, with(SPEC.seriesBudget(), Map.of(), List.of("up")));
+        assertThat(small.collectorMemoryMiB()).isEqualTo(512);
+    }
+
+    @Test
+    void an_estimate_above_the_budget_or_a_job_sending_more_series_than_its_budget_is_refused() {
+        MetricsSpec tight = with(100_000, Map.of("cadvisor", 400_000), SPEC.allow());
         List<ConfigError> errors = SeriesEstimate.of(PROD, tight).check(PROD, tight);
 
         assertThat(errors).extracting(ConfigError::format).containsExactly(
-                FixtureSynthesis.STACKS + "/prod-use1.yaml:" + SPEC.line() + ": metrics.seriesBudget: the estimated 263,108 active series "
-                        + "exceed the seriesBudget of 100,000 (largest: apiserver_request_duration_seconds of job "
-                        + "apiserver, 37,440 series); narrow metrics.allow, or raise seriesBudget",
-                FixtureSynthesis.STACKS + "/prod-use1.yaml:" + SPEC.line() + ": metrics.jobBudgets.cadvisor: one cadvisor scrape returns "
-                        + "about 4,481 samples before filtering, above its budget of 1,000, so every scrape would "
-                        + "fail; raise it to at least 4,481");
+                FixtureSynthesis.STACKS + "/prod-use1.yaml:" + SPEC.line() + ": metrics.seriesBudget: the estimated "
+                        + "669,808 active series exceed the seriesBudget of 100,000 (largest: "
+                        + "container_cpu_usage_seconds_total of job cadvisor, 116,840 series); narrow metrics.allow, "
+                        + "or raise seriesBudget",
+                FixtureSynthesis.STACKS + "/prod-use1.yaml:" + SPEC.line() + ": metrics.jobBudgets.cadvisor: job "
+                        + "cadvisor is estimated to send 467,868 series from its 508 targets (921 kept per target), "
+                        + "above its budget of 400,000; raise it to at least 467,868, or narrow metrics.allow");
         assertThat(SeriesEstimate.of(PROD, SPEC).check(PROD, SPEC)).isEmpty();
     }
 
     @Test
-    void the_report_states_the_total_the_assumptions_and_each_family() {
+    void the_report_states_the_total_the_assumptions_each_family_and_each_jobs_limits() {
         String md = SeriesEstimate.of(PROD, SPEC).markdown("prod-use1", SPEC);
 
-        assertThat(md).contains("Estimated active series: **263,108** of a budget of 3,000,000 (8.8%)",
-                "Assumed: 508 nodes", "| karpenter | karpenter_pods_state | 2 | 15,240 | 30,480 |",
-                "| cadvisor | 4,481 | 400,000 |");
+        assertThat(md).contains("Estimated active series: **669,808** of a budget of 3,000,000 (22.3%)",
+                "Assumed: 508 nodes", "55,880 pods (110 per node, the pools' maxPods)",
+                "| karpenter | karpenter_pods_state | 2 | 55,880 | 111,760 |",
+                "| cadvisor | 14,721 | 921 | 2,000 | 467,868 | 500,000 |",
+                "Collector memory per replica: 1,792 MiB");
     }
 }
