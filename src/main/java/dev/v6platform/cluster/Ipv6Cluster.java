@@ -289,8 +289,9 @@ public final class Ipv6Cluster extends Construct implements PlatformCluster {
     }
 
     /**
-     * Lets CloudWatch Logs use the key for the control-plane log group and the kubectl provider's Lambda log groups
-     * (named after the stack's generated function names), and for nothing else.
+     * Lets CloudWatch Logs use the key for the control-plane log group and for Lambda log groups of this account and
+     * region: the kubectl provider's functions have generated names, which CloudFormation may shorten, so no narrower
+     * pattern is safe.
      */
     private void allowLogsToUseKey(IKey key, String name) {
         Stack stack = Stack.of(this);
@@ -304,8 +305,7 @@ public final class Ipv6Cluster extends Construct implements PlatformCluster {
                         "kms:Describe*"))
                 .resources(List.of("*"))
                 .conditions(Map.of("ArnLike", Map.of("kms:EncryptionContext:aws:logs:arn", List.of(
-                        logGroups + controlPlaneLogGroup(name), logGroups + "/aws/lambda/" + stack.getStackName()
-                                + "-*"))))
+                        logGroups + controlPlaneLogGroup(name), logGroups + "/aws/lambda/*"))))
                 .build());
     }
 

@@ -70,7 +70,7 @@ class Ipv6ClusterTest {
                 groups.keySet().iterator().next())))));
         String keyPolicy = prod.findResources("AWS::KMS::Key").values().iterator().next().toString();
         assertThat(keyPolicy).contains("Sid=CloudWatchLogsUseOfTheKeyForTheCluster",
-                ":log-group:/aws/eks/v6-prod-use1/cluster", ":log-group:/aws/lambda/v6-prod-use1-*");
+                ":log-group:/aws/eks/v6-prod-use1/cluster", ":log-group:/aws/lambda/*");
     }
 
     @Test
