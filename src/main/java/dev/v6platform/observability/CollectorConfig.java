@@ -79,7 +79,7 @@ public final class CollectorConfig {
             Map<String, Object> j = (Map<String, Object>) job;
             if (!allow.isEmpty()) {
                 j.put("metric_relabel_configs", List.of(map("source_labels", List.of("__name__"),
-                        "regex", ("(" + String.join("|", allow) + ")").replace("$", "$$"), "action", "keep")));
+                        "regex", keepRegex(allow), "action", "keep")));
             }
             Long limit = sampleLimits.get((String) j.get("job_name"));
             if (limit != null) {
@@ -130,6 +130,15 @@ public final class CollectorConfig {
                         "exporters", List.of("prometheusremotewrite"))),
                 "telemetry", map("logs", map("level", "info"))));
         return config;
+    }
+
+    /**
+     * The regex a scrape job keeps series by: the allowlist names metrics as the collector's pipeline does
+     * (histograms and summaries by their base name), while a scrape sees each series' own name, so a histogram's
+     * {@code _bucket}, {@code _sum} and {@code _count} series pass with their base name. Prometheus anchors it.
+     */
+    static String keepRegex(List<String> allow) {
+        return ("(?:" + String.join("|", allow) + ")(?:_bucket|_sum|_count)?").replace("$", "$$");
     }
 
     /** The configuration file's text. */

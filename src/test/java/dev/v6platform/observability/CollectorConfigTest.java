@@ -86,14 +86,29 @@ class CollectorConfigTest {
         List<Map<String, Object>> jobs = at(CONFIG, "receivers", "prometheus", "config", "scrape_configs");
         for (Map<String, Object> job : jobs) {
             assertThat(job.get("metric_relabel_configs")).as(job.get("job_name").toString()).isEqualTo(List.of(
-                    Map.of("source_labels", List.of("__name__"), "regex", "(up|container_.*|buildkit_.*)",
-                            "action", "keep")));
+                    Map.of("source_labels", List.of("__name__"), "regex",
+                            "(?:up|container_.*|buildkit_.*)(?:_bucket|_sum|_count)?", "action", "keep")));
         }
         assertThat(jobs.get(1)).containsEntry("sample_limit", 2000);
         Map<String, Object> bare = new Yaml().load(CollectorConfig.render(CollectorConfig.build("eu-west-1", "c",
                 "e", false, false, Map.of(), List.of(), Map.of(), false)));
         assertThat(at(bare, "receivers", "prometheus", "config", "scrape_configs").toString())
                 .doesNotContain("metric_relabel_configs");
+    }
+
+    @Test
+    void a_histogram_allowed_by_its_base_name_keeps_its_bucket_sum_and_count_series_at_the_scrape() {
+        java.util.regex.Pattern keep = java.util.regex.Pattern.compile(CollectorConfig.keepRegex(List.of(
+                "kubelet_pleg_relist_duration_seconds", "apiserver_request_total")));
+        for (String series : List.of("kubelet_pleg_relist_duration_seconds_bucket",
+                "kubelet_pleg_relist_duration_seconds_sum", "kubelet_pleg_relist_duration_seconds_count",
+                "apiserver_request_total")) {
+            assertThat(keep.matcher(series).matches()).as(series).isTrue();
+        }
+        for (String series : List.of("kubelet_pleg_relist_interval_seconds_bucket", "go_goroutines",
+                "apiserver_request_total_bucket_x")) {
+            assertThat(keep.matcher(series).matches()).as(series).isFalse();
+        }
     }
 
     @Test
