@@ -2,6 +2,7 @@ package dev.v6platform.cluster;
 
 import dev.v6platform.config.ClusterSpec;
 import dev.v6platform.network.DualStackVpc;
+import dev.v6platform.security.PlatformKey;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -293,20 +294,9 @@ public final class Ipv6Cluster extends Construct implements PlatformCluster {
      * region: the kubectl provider's functions have generated names, which CloudFormation may shorten, so no narrower
      * pattern is safe.
      */
-    private void allowLogsToUseKey(IKey key, String name) {
-        Stack stack = Stack.of(this);
-        String logGroups = "arn:" + stack.getPartition() + ":logs:" + stack.getRegion() + ":" + stack.getAccount()
-                + ":log-group:";
-        key.addToResourcePolicy(PolicyStatement.Builder.create()
-                .sid("CloudWatchLogsUseOfTheKeyForTheCluster")
-                .effect(Effect.ALLOW)
-                .principals(List.of(new ServicePrincipal("logs." + stack.getRegion() + ".amazonaws.com")))
-                .actions(List.of("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*",
-                        "kms:Describe*"))
-                .resources(List.of("*"))
-                .conditions(Map.of("ArnLike", Map.of("kms:EncryptionContext:aws:logs:arn", List.of(
-                        logGroups + controlPlaneLogGroup(name), logGroups + "/aws/lambda/*"))))
-                .build());
+    private static void allowLogsToUseKey(IKey key, String name) {
+        PlatformKey.allowLogs(key, "CloudWatchLogsUseOfTheKeyForTheCluster", List.of(controlPlaneLogGroup(name),
+                "/aws/lambda/*"));
     }
 
     /** Encrypts every log group under {@code scope} (aws-cdk-lib's kubectl provider creates two) with the key. */

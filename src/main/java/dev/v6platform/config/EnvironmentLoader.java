@@ -503,14 +503,7 @@ public final class EnvironmentLoader {
                     "use perZone (one per availability zone) or single (one per VPC)");
             return null;
         }).orElse(NatGatewayMode.PER_ZONE);
-        int retention = n.integer("flowLogRetentionDays", null).map(d -> {
-            if (!RETENTION_DAYS.contains(d.intValue())) {
-                n.problem(n.lineOf("flowLogRetentionDays"), n.field("flowLogRetentionDays"), d + " is not a CloudWatch Logs retention "
-                        + "period; allowed: " + RETENTION_DAYS, "pick one of the allowed values, e.g. 90");
-                return NetworkSpec.DEFAULT_FLOW_LOG_RETENTION_DAYS;
-            }
-            return d.intValue();
-        }).orElse(NetworkSpec.DEFAULT_FLOW_LOG_RETENTION_DAYS);
+        int retention = retentionDays(n, "flowLogRetentionDays", NetworkSpec.DEFAULT_FLOW_LOG_RETENTION_DAYS);
         Optional<String> ipam = n.string("ipv6IpamPoolId", null).map(s -> check(n, s,
                 s.value().matches("ipam-pool-[0-9a-f]{8,32}"), "'" + s.value() + "' is not an IPAM pool id",
                 "write the pool id, e.g. ipam-pool-0123456789abcdef0, or remove the key for an Amazon-provided /56"));
@@ -690,14 +683,7 @@ public final class EnvironmentLoader {
         if (supportType == SupportType.STANDARD && version != null) {
             ContextRules.standardSupport(c, environment, version, ctx);
         }
-        int logRetention = c.integer("logRetentionDays", null).map(d -> {
-            if (!RETENTION_DAYS.contains(d.intValue())) {
-                c.problem(c.lineOf("logRetentionDays"), c.field("logRetentionDays"), d + " is not a CloudWatch Logs "
-                        + "retention period; allowed: " + RETENTION_DAYS, "pick one of the allowed values, e.g. 90");
-                return ClusterSpec.DEFAULT_LOG_RETENTION_DAYS;
-            }
-            return d.intValue();
-        }).orElse(ClusterSpec.DEFAULT_LOG_RETENTION_DAYS);
+        int logRetention = retentionDays(c, "logRetentionDays", ClusterSpec.DEFAULT_LOG_RETENTION_DAYS);
         c.finish();
         if (admins.isEmpty() || !addons.keySet().containsAll(ClusterSpec.CORE_ADDONS) || nodes == null
                 || delivery == null || supportType == null) {
@@ -705,6 +691,18 @@ public final class EnvironmentLoader {
         }
         return new ClusterSpec(cidrs, reason, privateCidrs, admins, viewers, addons, nodes, delivery, c.line(),
                 supportType, logRetention);
+    }
+
+    /** A log group's retention under {@code key}: one of CloudWatch Logs' periods, or {@code fallback}. */
+    private static int retentionDays(YamlObject y, String key, int fallback) {
+        return y.integer(key, null).map(d -> {
+            if (!RETENTION_DAYS.contains(d.intValue())) {
+                y.problem(y.lineOf(key), y.field(key), d + " is not a CloudWatch Logs retention period; allowed: "
+                        + RETENTION_DAYS, "pick one of the allowed values, e.g. 90");
+                return fallback;
+            }
+            return d.intValue();
+        }).orElse(fallback);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

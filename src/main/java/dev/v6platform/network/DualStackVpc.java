@@ -5,6 +5,7 @@ import dev.v6platform.config.NatGatewayMode;
 import dev.v6platform.config.SubnetTier;
 import dev.v6platform.network.plan.Ipv4Cidr;
 import dev.v6platform.network.plan.SubnetAllocation;
+import dev.v6platform.security.PlatformKey;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -37,7 +38,6 @@ import software.amazon.awscdk.services.ec2.CfnVPCGatewayAttachment;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ec2.VpcAttributes;
-import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -240,17 +240,7 @@ public final class DualStackVpc extends Construct {
                 .encryptionKey(props.flowLogKey())
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
-        props.flowLogKey().addToResourcePolicy(PolicyStatement.Builder.create()
-                .sid("CloudWatchLogsUseOfTheKey")
-                .effect(Effect.ALLOW)
-                .principals(List.of(new ServicePrincipal("logs." + stack.getRegion() + ".amazonaws.com")))
-                .actions(List.of("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*",
-                        "kms:Describe*"))
-                .resources(List.of("*"))
-                .conditions(Map.of("ArnLike", Map.of("kms:EncryptionContext:aws:logs:arn",
-                        "arn:" + stack.getPartition() + ":logs:" + stack.getRegion() + ":" + stack.getAccount()
-                                + ":log-group:/v6-platform/*")))
-                .build());
+        PlatformKey.allowLogs(props.flowLogKey(), "CloudWatchLogsUseOfTheKey", List.of("/v6-platform/*"));
         group.getNode().addDependency(props.flowLogKey());
         Role role = Role.Builder.create(this, "FlowLogRole")
                 .assumedBy(new ServicePrincipal("vpc-flow-logs.amazonaws.com").withConditions(Map.of(

@@ -1,7 +1,13 @@
 package dev.v6platform.security;
 
 import software.amazon.awscdk.Duration;
+import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.kms.KeySpec;
@@ -41,5 +47,27 @@ public final class PlatformKey extends Construct {
 
     public IKey key() {
         return key;
+    }
+
+    /**
+     * Lets CloudWatch Logs of the key's stack region and account use {@code key} for the log groups whose names match
+     * {@code logGroupNames} ({@code *} wildcards), and for no other: a log group encrypted with a key that does not
+     * allow it cannot be created.
+     */
+    public static void allowLogs(IKey key, String sid, List<String> logGroupNames) {
+        Stack stack = Stack.of(key);
+        String prefix = "arn:" + stack.getPartition() + ":logs:" + stack.getRegion() + ":" + stack.getAccount()
+                + ":log-group:";
+        List<String> arns = logGroupNames.stream().map(n -> prefix + n).toList();
+        key.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid(sid)
+                .effect(Effect.ALLOW)
+                .principals(List.of(new ServicePrincipal("logs." + stack.getRegion() + ".amazonaws.com")))
+                .actions(List.of("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                        "kms:Describe*"))
+                .resources(List.of("*"))
+                .conditions(Map.of("ArnLike", Map.of("kms:EncryptionContext:aws:logs:arn",
+                        arns.size() == 1 ? arns.get(0) : arns)))
+                .build());
     }
 }
