@@ -184,7 +184,8 @@ public final class PlatformSynthesis {
                         CollectorConfig.build(env.region(), PlatformStack.clusterName(env), env.name(),
                                 env.karpenter().isPresent(), env.buildkit().isPresent(),
                                 MetricsPipeline.processors(env.metrics().get()), env.metrics().get().allow(),
-                                estimate.sampleLimits(), env.metrics().get().writeAheadLog())),
+                                estimate.sampleLimits(), Optional.of(CollectorConfig.Limiter.of(estimate)),
+                                env.metrics().get().writeAheadLog())),
                         env.metrics().get().writeAheadLog(), estimate.collectorMemoryMiB());
                 if (kubectl) {
                     KubernetesManifest workspace = KubernetesManifest.Builder.create(stack.cluster(),

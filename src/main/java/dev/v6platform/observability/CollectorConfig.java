@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
@@ -49,6 +50,24 @@ public final class CollectorConfig {
     }
 
     /**
+     * The memory_limiter's settings: it refuses data above {@code limitMiB} and starts to above
+     * {@code limitMiB - spikeMiB}.
+     */
+    public record Limiter(long limitMiB, long spikeMiB) {
+        public Limiter {
+            if (spikeMiB <= 0 || spikeMiB >= limitMiB) {
+                throw new IllegalArgumentException("the spike allowance " + spikeMiB + " MiB must be between 0 and the "
+                        + "limit " + limitMiB + " MiB");
+            }
+        }
+
+        /** The settings that follow from {@code estimate}'s sizing of the collector. */
+        public static Limiter of(SeriesEstimate estimate) {
+            return new Limiter(estimate.limiterLimitMiB(), estimate.limiterSpikeMiB());
+        }
+    }
+
+    /**
      * The configuration as ordered maps.
      *
      * @param region         the workspace's region
@@ -59,11 +78,13 @@ public final class CollectorConfig {
      * @param allow          the allowlist (anchored regexes of metric names); empty keeps everything
      * @param sampleLimits   per job, the most kept samples one scrape of one target may return; a scrape above it
      *                       fails and is counted in {@code up == 0}
+     * @param limiter        the memory_limiter's hard limit and spike allowance in MiB, from the estimate; empty
+     *                       for percentages of the container's limit (80 and 20)
      * @param writeAheadLog  whether the exporter keeps a write-ahead log
      */
     public static Map<String, Object> build(String region, String cluster, String environment,
             boolean karpenter, boolean buildkit, Map<String, Object> processors, List<String> allow,
-            Map<String, Long> sampleLimits, boolean writeAheadLog) {
+            Map<String, Long> sampleLimits, Optional<Limiter> limiter, boolean writeAheadLog) {
         List<Object> jobs = new ArrayList<>();
         jobs.add(kubeletJob(PlatformRules.KUBELET, "/metrics"));
         jobs.add(kubeletJob(PlatformRules.CADVISOR, "/metrics/cadvisor"));
@@ -90,8 +111,10 @@ public final class CollectorConfig {
                 "scrape_timeout", "10s"), "scrape_configs", jobs));
 
         Map<String, Object> allProcessors = new LinkedHashMap<>();
-        allProcessors.put("memory_limiter", map("check_interval", "1s", "limit_percentage", 80,
-                "spike_limit_percentage", 20));
+        allProcessors.put("memory_limiter", limiter.isPresent()
+                ? map("check_interval", "1s", "limit_mib", limiter.get().limitMiB(), "spike_limit_mib",
+                        limiter.get().spikeMiB())
+                : map("check_interval", "1s", "limit_percentage", 80, "spike_limit_percentage", 20));
         allProcessors.putAll(processors);
         allProcessors.put("batch", map("send_batch_size", 8192, "timeout", "10s"));
 

@@ -177,6 +177,13 @@ public final class PlatformRules {
                 new Alert("KubeletDown", "up{job=\"" + KUBELET + "\"} == 0", "10m", Severity.CRITICAL,
                         "The kubelet of {{ $labels.instance }} does not answer",
                         "The node may be unhealthy; Karpenter replaces unhealthy nodes it manages."),
+                // a scrape returning more samples than its sample_limit fails whole: without this, the alerts on
+                // cAdvisor's and the builders' series would go silent
+                new Alert("ScrapeFailing", "up{job=~\"" + CADVISOR + "|buildkitd\"} == 0", "15m", Severity.WARNING,
+                        "Job {{ $labels.job }} cannot scrape {{ $labels.instance }}",
+                        "The target does not answer, or returns more samples than the job's sample_limit (twice the "
+                                + "estimate in dist/<environment>/metrics-budget.md); alerts on its series are "
+                                + "silent meanwhile. Check the target, or the estimate's assumptions."),
                 new Alert("KubeletPlegSlow", "histogram_quantile(0.99, sum by (" + KEYS + ", instance, le) "
                         + "(rate(kubelet_pleg_relist_duration_seconds_bucket{job=\"" + KUBELET + "\"}[5m]))) >= 10",
                         "5m", Severity.WARNING, "The kubelet of {{ $labels.instance }} relists pods slowly",

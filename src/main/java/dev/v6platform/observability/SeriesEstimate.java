@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>nodes: the system node group at its maximum plus every NodePool at its cpu limit in
  *       {@value #VCPUS_PER_NODE}-vCPU nodes; every node full, at Karpenter's {@code maxPods} (110 without
- *       Karpenter), each pod with 2 cgroups (pod and container) for cAdvisor, plus {@value #SYSTEM_CGROUPS} system
- *       cgroups per node;</li>
+ *       Karpenter), each pod with {@value #CGROUPS_PER_POD} cgroups for cAdvisor (the pod's, the sandbox's pause
+ *       container and two containers), plus {@value #SYSTEM_CGROUPS} system cgroups per node;</li>
  *   <li>series per target of each metric family, from the metric's labels (e.g. one
  *       {@code container_cpu_usage_seconds_total} per container, 17 series per kubelet histogram, one
  *       {@code karpenter_pods_state} per pod); families not in the catalog count as the job's "other metrics",
@@ -42,12 +42,17 @@ public record SeriesEstimate(List<Row> rows, long total, Inputs inputs) {
     /** Pods per node without Karpenter's maxPods: EKS's usual ceiling. */
     static final int DEFAULT_MAX_PODS = 110;
     static final int SYSTEM_CGROUPS = 10;
+    /** cAdvisor's cgroups per pod: the pod's own, containerd's pause container, and two containers. */
+    static final int CGROUPS_PER_POD = 4;
     static final int HISTOGRAM_SERIES = 17;
     /** The smallest sample_limit a job gets, for targets whose estimate is tiny. */
     static final long MIN_SAMPLE_LIMIT = 1_000;
     /** Collector memory: a base for the binary, buffers and the export queue, plus this much per kept series. */
     static final long BASE_MEMORY_MIB = 256;
     static final long BYTES_PER_SERIES = 2_048;
+    /** Where the memory_limiter refuses data (its hard limit) and starts to (soft: hard minus the spike). */
+    static final long HARD_LIMIT_PERCENT = 85;
+    static final long SOFT_LIMIT_PERCENT = 70;
 
     /** What the estimate is computed from. */
     public record Inputs(long nodes, long podsPerNode, long pods, long cgroupsPerNode, long builders, long pools) {
@@ -136,7 +141,7 @@ public record SeriesEstimate(List<Row> rows, long total, Inputs inputs) {
         }
         long builders = env.buildkit().map(b -> b.pools().stream().mapToLong(BuildkitSpec.Pool::maxReplicas).sum())
                 .orElse(0L);
-        Inputs in = new Inputs(nodes, podsPerNode, nodes * podsPerNode, 2L * podsPerNode + SYSTEM_CGROUPS, builders,
+        Inputs in = new Inputs(nodes, podsPerNode, nodes * podsPerNode, CGROUPS_PER_POD * podsPerNode + SYSTEM_CGROUPS, builders,
                 pools);
         Map<String, Long> targets = new LinkedHashMap<>();
         targets.put(PlatformRules.KUBELET, nodes);
@@ -204,12 +209,20 @@ public record SeriesEstimate(List<Row> rows, long total, Inputs inputs) {
     }
 
     /**
-     * Memory for one collector replica, in MiB: every replica scrapes every target (AMP deduplicates the pair), so
-     * each holds all kept series; {@value #BASE_MEMORY_MIB} MiB plus {@value #BYTES_PER_SERIES} bytes per series,
-     * rounded up to 256 MiB.
+     * What one collector replica holds, in MiB: every replica scrapes every target (AMP deduplicates the pair), so
+     * each holds all kept series; {@value #BASE_MEMORY_MIB} MiB plus {@value #BYTES_PER_SERIES} bytes per series.
+     */
+    public long workingSetMiB() {
+        return BASE_MEMORY_MIB + (total * BYTES_PER_SERIES + (1 << 20) - 1) / (1 << 20);
+    }
+
+    /**
+     * Memory for one collector replica (request and limit), in MiB: the working set is at most
+     * {@value #SOFT_LIMIT_PERCENT}% of it, where the {@code memory_limiter} starts refusing data, so at the
+     * estimated scale nothing is refused; rounded up to 256 MiB.
      */
     public long collectorMemoryMiB() {
-        long mib = BASE_MEMORY_MIB + (total * BYTES_PER_SERIES + (1 << 20) - 1) / (1 << 20);
+        long mib = (workingSetMiB() * 100 + SOFT_LIMIT_PERCENT - 1) / SOFT_LIMIT_PERCENT;
         return (mib + 255) / 256 * 256;
     }
 
@@ -250,6 +263,16 @@ public record SeriesEstimate(List<Row> rows, long total, Inputs inputs) {
         return collectorMemoryMiB() * 4 / 5;
     }
 
+    /** The memory_limiter's hard limit: {@value #HARD_LIMIT_PERCENT}% of the replica's memory. */
+    public long limiterLimitMiB() {
+        return collectorMemoryMiB() * HARD_LIMIT_PERCENT / 100;
+    }
+
+    /** The memory_limiter's spike allowance: its soft limit is {@value #SOFT_LIMIT_PERCENT}% of the memory. */
+    public long limiterSpikeMiB() {
+        return limiterLimitMiB() - collectorMemoryMiB() * SOFT_LIMIT_PERCENT / 100;
+    }
+
     private long targets(String job) {
         return rows.stream().filter(r -> r.job().equals(job)).mapToLong(Row::targets).findFirst().orElse(0);
     }
@@ -284,8 +307,10 @@ public record SeriesEstimate(List<Row> rows, long total, Inputs inputs) {
                     rawSamplesPerTarget(job), keptSamplesPerTarget(job), limits.get(job), jobSeries(job),
                     budget == null ? "none" : String.format(Locale.ROOT, "%,d", budget)));
         }
-        md.append(String.format(Locale.ROOT, "%nCollector memory per replica: %,d MiB (limit and request; GOMEMLIMIT "
-                + "%,d MiB), for %,d kept series.%n", collectorMemoryMiB(), goMemLimitMiB(), total));
+        md.append(String.format(Locale.ROOT, "%nCollector memory per replica: %,d MiB (limit and request), for %,d "
+                + "kept series (about %,d MiB held); GOMEMLIMIT %,d MiB; the memory_limiter refuses data above %,d MiB "
+                + "and starts to above %,d MiB.%n", collectorMemoryMiB(), total, workingSetMiB(), goMemLimitMiB(),
+                limiterLimitMiB(), limiterLimitMiB() - limiterSpikeMiB()));
         return md.toString();
     }
 }

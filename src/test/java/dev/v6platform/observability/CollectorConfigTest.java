@@ -7,6 +7,7 @@ import dev.v6platform.testing.KubernetesValidator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.cdk8s.App;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -15,7 +16,7 @@ import org.yaml.snakeyaml.Yaml;
 class CollectorConfigTest {
     static final String TEXT = CollectorConfig.render(CollectorConfig.build("us-east-1", "v6-prod-use1",
             "prod-use1", true, true, new LinkedHashMap<>(Map.of("filter/allowlist", Map.of("error_mode", "ignore"))),
-            List.of("up", "container_.*", "buildkit_.*"), Map.of("cadvisor", 2000L), false));
+            List.of("up", "container_.*", "buildkit_.*"), Map.of("cadvisor", 2000L), Optional.of(new CollectorConfig.Limiter(1523, 269)), false));
     static final Map<String, Object> CONFIG = new Yaml().load(TEXT);
 
     @Test
@@ -28,6 +29,8 @@ class CollectorConfigTest {
                 .containsExactly("prometheusremotewrite");
         assertThat((Map<String, Object>) at(CONFIG, "processors")).containsOnlyKeys("memory_limiter",
                 "filter/allowlist", "batch");
+        assertThat((Map<String, Object>) at(CONFIG, "processors", "memory_limiter")).isEqualTo(Map.of(
+                "check_interval", "1s", "limit_mib", 1523, "spike_limit_mib", 269));
     }
 
     @Test
@@ -91,7 +94,7 @@ class CollectorConfigTest {
         }
         assertThat(jobs.get(1)).containsEntry("sample_limit", 2000);
         Map<String, Object> bare = new Yaml().load(CollectorConfig.render(CollectorConfig.build("eu-west-1", "c",
-                "e", false, false, Map.of(), List.of(), Map.of(), false)));
+                "e", false, false, Map.of(), List.of(), Map.of(), Optional.empty(), false)));
         assertThat(at(bare, "receivers", "prometheus", "config", "scrape_configs").toString())
                 .doesNotContain("metric_relabel_configs");
     }
@@ -131,7 +134,7 @@ class CollectorConfigTest {
     @SuppressWarnings("unchecked")
     void the_write_ahead_log_is_opt_in_and_then_gets_its_own_volume() {
         Map<String, Object> withWal = new Yaml().load(CollectorConfig.render(CollectorConfig.build("eu-west-1", "c",
-                "e", false, false, Map.of(), List.of(), Map.of(), true)));
+                "e", false, false, Map.of(), List.of(), Map.of(), Optional.empty(), true)));
         assertThat((Map<String, Object>) at(withWal, "exporters", "prometheusremotewrite", "wal"))
                 .containsEntry("directory", "/var/lib/otelcol/wal");
         List<Map<String, Object>> objects = (List<Map<String, Object>>) (List<?>) new CollectorChart(new App(), "w",
@@ -143,7 +146,7 @@ class CollectorConfigTest {
     @Test
     void without_karpenter_or_buildkit_their_jobs_are_not_scraped() {
         Map<String, Object> bare = new Yaml().load(CollectorConfig.render(CollectorConfig.build("eu-west-1", "c",
-                "e", false, false, Map.of(), List.of(), Map.of(), false)));
+                "e", false, false, Map.of(), List.of(), Map.of(), Optional.empty(), false)));
         assertThat(at(bare, "receivers", "prometheus", "config", "scrape_configs").toString())
                 .doesNotContain("karpenter", "buildkitd");
     }

@@ -35,7 +35,7 @@ class MetricsPipelineTest {
                 new LabelRule(LabelRule.Kind.RENAME, "pod_name", Optional.of("pod"), Optional.empty()),
                 new LabelRule(LabelRule.Kind.ADD, "team", Optional.empty(), Optional.of("plat\"form"))));
         String text = CollectorConfig.render(CollectorConfig.build("us-east-1", "c", "e", false, false,
-                MetricsPipeline.processors(spec), spec.allow(), Map.of(), false));
+                MetricsPipeline.processors(spec), spec.allow(), Map.of(), Optional.empty(), false));
         Map<String, Object> config = new Yaml().load(text);
         Map<String, Object> processors = (Map<String, Object>) config.get("processors");
 

@@ -122,6 +122,10 @@ class PrometheusToolsTest {
         c.add(fires("KubeletDown", "a kubelet that does not answer for 30 minutes", "20m",
                 labels("job", "kubelet", "instance", "ip-10-0-0-1"), s(kubeletUp, "0x30")));
         c.add(silent("KubeletDown", "a kubelet that answers", "20m", s(kubeletUp, "1x30")));
+        String cadvisorUp = "up{job=\"cadvisor\",instance=\"ip-10-0-0-1\"," + KEYS + "}";
+        c.add(fires("ScrapeFailing", "a cAdvisor scrape failing for 30 minutes (above its sample_limit)", "25m",
+                labels("job", "cadvisor", "instance", "ip-10-0-0-1"), s(cadvisorUp, "0x30")));
+        c.add(silent("ScrapeFailing", "a cAdvisor scrape that succeeds", "25m", s(cadvisorUp, "1x30")));
         c.add(fires("KubeletPlegSlow", "every relist slower than 10 s", "20m", labels("instance", "ip-10-0-0-1"),
                 s(pleg + ",le=\"1\"}", "0x30"), s(pleg + ",le=\"10\"}", "0x30"), s(pleg + ",le=\"+Inf\"}", "0+10x30")));
         c.add(silent("KubeletPlegSlow", "every relist under a second", "20m", s(pleg + ",le=\"1\"}", "0+10x30"),
@@ -138,6 +142,8 @@ class PrometheusToolsTest {
                 s(latency + ",le=\"2\"}", "0+10x30"), s(latency + ",le=\"+Inf\"}", "0+10x30")));
         c.add(fires("KubeApiServerDown", "kubelets scraped, the API server not", "20m", labels(),
                 s(kubeletUp, "1x30"), s(apiUp, "0x30")));
+        c.add(fires("KubeApiServerDown", "kubelets scraped, no API server target at all", "20m", labels(),
+                s(kubeletUp, "1x30")));
         c.add(silent("KubeApiServerDown", "the API server scraped", "20m", s(kubeletUp, "1x30"), s(apiUp, "1x30")));
         c.add(fires("CollectorDown", "no series from the environment at all (another one still writes)", "20m",
                 Map.of("job", "kubelet", "environment", ENV),
@@ -158,6 +164,14 @@ class PrometheusToolsTest {
         return out;
     }
 
+    /** The rule of {@code groups} an alert with {@code labels} comes from (per environment, when there are several). */
+    static Alert rule(List<RuleGroup> groups, String name, Map<String, String> labels) {
+        List<Alert> named = groups.stream().flatMap(g -> g.rules().stream()).filter(r -> r instanceof Alert a
+                && a.alert().equals(name)).map(r -> (Alert) r).toList();
+        return named.size() == 1 ? named.get(0) : named.stream().filter(a -> a.expr().contains("environment=\""
+                + labels.get("environment") + "\"")).findFirst().orElseThrow();
+    }
+
     /** An annotation as Prometheus expands it: {@code {{ $labels.x }}} becomes the label's value. */
     static String expand(String template, Map<String, String> labels) {
         Matcher m = Pattern.compile("\\{\\{ \\$labels\\.([a-z_]+) }}").matcher(template);
@@ -169,14 +183,18 @@ class PrometheusToolsTest {
         return out.toString();
     }
 
-    /** promtool's test file for {@code cases}. */
+    /** promtool's test file for {@code cases} of the platform's rules for prod-use1. */
     static String testFile(List<Case> cases) {
-        Map<String, Alert> alerts = alerts();
+        return testFile(GROUPS, "rules.yaml", cases);
+    }
+
+    /** promtool's test file for {@code cases} of {@code groups}, written to {@code rulesFile}. */
+    static String testFile(List<RuleGroup> groups, String rulesFile, List<Case> cases) {
         List<Object> tests = new ArrayList<>();
         for (Case c : cases) {
-            Alert alert = alerts.get(c.alert());
             List<Object> expected = new ArrayList<>();
             for (Map<String, String> labels : c.fires()) {
+                Alert alert = rule(groups, c.alert(), labels);
                 Map<String, String> all = new TreeMap<>(labels);
                 all.put("severity", alert.severity().label());
                 expected.add(Map.of("exp_labels", all, "exp_annotations", Map.of(
@@ -193,7 +211,7 @@ class PrometheusToolsTest {
             tests.add(test);
         }
         Map<String, Object> file = new LinkedHashMap<>();
-        file.put("rule_files", List.of("rules.yaml"));
+        file.put("rule_files", List.of(rulesFile));
         file.put("evaluation_interval", "1m");
         file.put("tests", tests);
         DumperOptions options = new DumperOptions();
@@ -274,6 +292,29 @@ class PrometheusToolsTest {
 
         assertThat(test.exit()).as(test.output()).isNotZero();
         assertThat(test.output()).contains("FAILED", "KarpenterDown");
+    }
+
+    @Test
+    void in_a_shared_workspace_karpenter_is_watched_only_where_it_runs_and_each_collector_on_its_own()
+            throws Exception {
+        List<RuleGroup> shared = PlatformRules.groups(List.of(new PlatformRules.Scope("dev-use1", true, false),
+                new PlatformRules.Scope("sandbox-use1", false, false)));
+        Files.writeString(dir.resolve("shared-rules.yaml"), RuleFiles.render(shared));
+        String dev = "cluster=\"v6-dev-use1\",environment=\"dev-use1\"";
+        String sandbox = "cluster=\"v6-sandbox-use1\",environment=\"sandbox-use1\"";
+        List<Case> cases = List.of(
+                new Case("KarpenterDown", "no Karpenter anywhere: only dev-use1 runs it", List.of(
+                        s("up{job=\"kubelet\",instance=\"a\"," + dev + "}", "1x30"),
+                        s("up{job=\"kubelet\",instance=\"b\"," + sandbox + "}", "1x30")), "20m",
+                        List.of(Map.of("cluster", "v6-dev-use1", "environment", "dev-use1"))),
+                new Case("CollectorDown", "only sandbox-use1's collector writes", List.of(
+                        s("up{job=\"kubelet\",instance=\"b\"," + sandbox + "}", "1x30")), "20m",
+                        List.of(Map.of("job", "kubelet", "environment", "dev-use1"))));
+        Files.writeString(dir.resolve("shared-tests.yaml"), testFile(shared, "shared-rules.yaml", cases));
+
+        Run test = run(dir, tool("promtool", "prometheus"), "test", "rules", "shared-tests.yaml");
+
+        assertThat(test.exit()).as(test.output()).isZero();
     }
 
     /** The workspace's alert manager definition as the fixture template holds it, the topic's ARN filled in. */

@@ -28,7 +28,7 @@ class SeriesEstimateTest {
         assertThat(e.inputs().nodes()).isEqualTo(5 + 250 + 125 + 64 + 64);
         assertThat(e.inputs().podsPerNode()).isEqualTo(110);
         assertThat(e.inputs().pods()).isEqualTo(508L * 110);
-        assertThat(e.inputs().cgroupsPerNode()).isEqualTo(2 * 110 + 10);
+        assertThat(e.inputs().cgroupsPerNode()).isEqualTo(4 * 110 + 10);
         assertThat(e.inputs().builders()).isEqualTo(20);
         assertThat(e.total()).isEqualTo(e.rows().stream().mapToLong(SeriesEstimate.Row::series).sum());
         assertThat(e.rows()).anySatisfy(r -> assertThat(r).isEqualTo(new SeriesEstimate.Row("karpenter",
@@ -55,13 +55,16 @@ class SeriesEstimateTest {
     void a_jobs_sample_limit_is_twice_its_kept_samples_per_target_and_memory_follows_the_kept_series() {
         SeriesEstimate e = SeriesEstimate.of(PROD, SPEC);
 
-        // cAdvisor keeps 4 families per cgroup: 4 x 230 + up
-        assertThat(e.keptSamplesPerTarget("cadvisor")).isEqualTo(4 * 230 + 1);
-        assertThat(e.rawSamplesPerTarget("cadvisor")).isGreaterThan(60 * 230);
-        assertThat(e.sampleLimits()).containsEntry("cadvisor", 2000L).containsEntry("kubelet", 1000L);
-        assertThat(e.jobSeries("cadvisor")).isEqualTo(508L * (4 * 230 + 1));
-        assertThat(e.collectorMemoryMiB()).isEqualTo((256 + (e.total() * 2048 + (1 << 20) - 1) / (1 << 20) + 255)
-                / 256 * 256).isGreaterThan(1024);
+        // cAdvisor keeps 4 families per cgroup: 4 x 450 + up
+        assertThat(e.keptSamplesPerTarget("cadvisor")).isEqualTo(4 * 450 + 1);
+        assertThat(e.rawSamplesPerTarget("cadvisor")).isGreaterThan(60 * 450);
+        assertThat(e.sampleLimits()).containsEntry("cadvisor", 4000L).containsEntry("kubelet", 1000L);
+        assertThat(e.jobSeries("cadvisor")).isEqualTo(508L * (4 * 450 + 1));
+        assertThat(e.workingSetMiB()).isEqualTo(256 + (e.total() * 2048 + (1 << 20) - 1) / (1 << 20));
+        // the memory_limiter starts refusing data only above what the estimate holds
+        assertThat(e.limiterLimitMiB() - e.limiterSpikeMiB()).isGreaterThanOrEqualTo(e.workingSetMiB());
+        assertThat(e.limiterLimitMiB()).isLessThan(e.collectorMemoryMiB());
+        assertThat(e.collectorMemoryMiB() % 256).isZero();
         assertThat(e.goMemLimitMiB()).isEqualTo(e.collectorMemoryMiB() * 4 / 5);
         SeriesEstimate small = SeriesEstimate.of(PROD, with(SPEC.seriesBudget(), Map.of(), List.of("up")));
         assertThat(small.collectorMemoryMiB()).isEqualTo(512);
@@ -74,12 +77,13 @@ class SeriesEstimateTest {
 
         assertThat(errors).extracting(ConfigError::format).containsExactly(
                 FixtureSynthesis.STACKS + "/prod-use1.yaml:" + SPEC.line() + ": metrics.seriesBudget: the estimated "
-                        + "669,808 active series exceed the seriesBudget of 100,000 (largest: "
-                        + "container_cpu_usage_seconds_total of job cadvisor, 116,840 series); narrow metrics.allow, "
+                        + "1,116,848 active series exceed the seriesBudget of 100,000 (largest: "
+                        + "container_cpu_usage_seconds_total of job cadvisor, 228,600 series); narrow metrics.allow, "
                         + "or raise seriesBudget",
                 FixtureSynthesis.STACKS + "/prod-use1.yaml:" + SPEC.line() + ": metrics.jobBudgets.cadvisor: job "
-                        + "cadvisor is estimated to send 467,868 series from its 508 targets (921 kept per target), "
-                        + "above its budget of 400,000; raise it to at least 467,868, or narrow metrics.allow");
+                        + "cadvisor is estimated to send 914,908 series from its 508 targets (1,801 kept per "
+                        + "target), above its budget of 400,000; raise it to at least 914,908, or narrow "
+                        + "metrics.allow");
         assertThat(SeriesEstimate.of(PROD, SPEC).check(PROD, SPEC)).isEmpty();
     }
 
@@ -87,10 +91,12 @@ class SeriesEstimateTest {
     void the_report_states_the_total_the_assumptions_each_family_and_each_jobs_limits() {
         String md = SeriesEstimate.of(PROD, SPEC).markdown("prod-use1", SPEC);
 
-        assertThat(md).contains("Estimated active series: **669,808** of a budget of 3,000,000 (22.3%)",
+        assertThat(md).contains("Estimated active series: **1,116,848** of a budget of 3,000,000 (37.2%)",
                 "Assumed: 508 nodes", "55,880 pods (110 per node, the pools' maxPods)",
                 "| karpenter | karpenter_pods_state | 2 | 55,880 | 111,760 |",
-                "| cadvisor | 14,721 | 921 | 2,000 | 467,868 | 500,000 |",
-                "Collector memory per replica: 1,792 MiB");
+                "| cadvisor | 28,801 | 1,801 | 4,000 | 914,908 | 1,000,000 |",
+                "Collector memory per replica: 3,584 MiB (limit and request), for 1,116,848 kept series (about "
+                        + "2,438 MiB held); GOMEMLIMIT 2,867 MiB; the memory_limiter refuses data above 3,046 MiB and "
+                        + "starts to above 2,508 MiB.");
     }
 }
