@@ -83,7 +83,8 @@ public final class PlatformStack extends Stack {
                 env.network().flowLogRetentionDays(),
                 key.key(),
                 clusterName(env),
-                env.network().ipv6IpamPoolId()));
+                env.network().ipv6IpamPoolId(),
+                env.network().transitGateway()));
         this.cluster = new Ipv6Cluster(this, "Cluster", Ipv6ClusterProps.builder()
                 .clusterName(clusterName(env))
                 .version(env.kubernetesVersion())

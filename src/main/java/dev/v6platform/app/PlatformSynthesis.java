@@ -2,6 +2,7 @@ package dev.v6platform.app;
 
 import dev.v6platform.buildkit.BuildFleetChart;
 import dev.v6platform.buildkit.BuildxGuide;
+import dev.v6platform.cluster.EndpointReach;
 import dev.v6platform.config.ConfigError;
 import dev.v6platform.config.ConfigException;
 import dev.v6platform.config.ContextFile;
@@ -120,6 +121,7 @@ public final class PlatformSynthesis {
         Map<String, SeriesEstimate> estimates = new LinkedHashMap<>();
         Map<String, KarpenterPools> karpenterPools = new LinkedHashMap<>();
         for (EnvironmentConfig env : envs) {
+            pipelineErrors.addAll(EndpointReach.problems(env, plan.vpc(env.name()).blocks()));
             karpenterPools(env).ifPresent(pools -> {
                 karpenterPools.put(env.name(), pools);
                 pipelineErrors.addAll(offeringsProblems(env, pools));

@@ -66,6 +66,13 @@ public final class Cidrs {
         return Optional.empty();
     }
 
+    /** Whether {@code outer} contains every address of {@code inner} (same family); false for invalid entries. */
+    public static boolean contains(String outer, String inner) {
+        BigInteger[] o = range(outer);
+        BigInteger[] i = range(inner);
+        return o != null && i != null && o[2].equals(i[2]) && o[0].compareTo(i[0]) <= 0 && i[1].compareTo(o[1]) <= 0;
+    }
+
     /** [first address, end (exclusive), family bits] of a CIDR, or null when it is not one. */
     private static BigInteger[] range(String cidr) {
         int slash = cidr.indexOf('/');

@@ -520,11 +520,42 @@ public final class EnvironmentLoader {
             sub.finish();
             // whether the subnets fit is the planner's question: a grown VPC takes secondary blocks
         });
+        Optional<TransitGateway> tgw = n.object("transitGateway", null).flatMap(EnvironmentLoader::transitGateway);
         n.finish();
-        if (vpc == null || !tiers.containsKey(SubnetTier.PUBLIC) || !tiers.containsKey(SubnetTier.NODES)) {
+        if (vpc == null || !tiers.containsKey(SubnetTier.PUBLIC) || !tiers.containsKey(SubnetTier.NODES)
+                || (n.has("transitGateway") && tgw.isEmpty())) {
             return null;
         }
-        return new NetworkSpec(vpc, nat, retention, tiers, ipam, n.line(), tierLines);
+        return new NetworkSpec(vpc, nat, retention, tiers, ipam, n.line(), tierLines, tgw);
+    }
+
+    private static Optional<TransitGateway> transitGateway(YamlObject t) {
+        Optional<String> id = t.string("id", "tgw-0123456789abcdef0").map(s -> check(t, s,
+                s.value().matches("tgw-[0-9a-f]{8,17}"), "'" + s.value() + "' is not a transit gateway id",
+                "write the id of the transit gateway shared with this account, e.g. tgw-0123456789abcdef0"));
+        List<String> routes = new ArrayList<>();
+        Optional<List<Scalar>> listed = t.stringList("routes", "[10.0.0.0/12]");
+        listed.ifPresent(list -> {
+            if (list.isEmpty()) {
+                t.problem(t.lineOf("routes"), t.field("routes"), "no routes listed: nothing would be sent to the "
+                        + "transit gateway", "list the ranges behind it, e.g. [10.0.0.0/12]");
+            }
+            for (Scalar cidr : list) {
+                if (!isCidr(cidr.value())) {
+                    t.problem(cidr.line(), cidr.field(), "'" + cidr.value() + "' is not an IPv4 or IPv6 CIDR block",
+                            "write e.g. 10.0.0.0/12 or fd00::/8");
+                } else {
+                    routes.add(cidr.value());
+                }
+            }
+            overlappingCidrs(t, list);
+        });
+        t.finish();
+        if (id.isEmpty() || id.get() == null || listed.isEmpty() || routes.isEmpty()
+                || routes.size() != listed.get().size()) {
+            return Optional.empty();
+        }
+        return Optional.of(new TransitGateway(id.get(), routes, t.line()));
     }
 
     /** A tier's prefix length from {@code prefixLength} or {@code hosts}, checked against AWS and EKS rules. */

@@ -19,6 +19,9 @@ import java.util.Optional;
  *     public: {prefixLength: 26}
  *     nodes: {hosts: 1000}     # or a prefix length; 'hosts' picks the smallest subnet that leaves that many
  *     intra: {prefixLength: 27}
+ *   transitGateway:            # optional: the corporate WAN ({@link TransitGateway})
+ *     id: tgw-0a1b2c3d4e5f67890
+ *     routes: [10.0.0.0/12]
  * }</pre>
  *
  * @param vpcPrefixLength      prefix length of the VPC's primary IPv4 block
@@ -29,6 +32,7 @@ import java.util.Optional;
  * @param line                 line of the {@code network:} key, for messages
  * @param tierLines            line of each tier's key under {@code subnets:}, for messages; a tier without one
  *                             is reported at {@code line}
+ * @param transitGateway       the transit gateway the VPC attaches to, and the ranges routed there; none by default
  */
 public record NetworkSpec(
         int vpcPrefixLength,
@@ -37,7 +41,8 @@ public record NetworkSpec(
         Map<SubnetTier, Integer> subnetPrefixLengths,
         Optional<String> ipv6IpamPoolId,
         int line,
-        Map<SubnetTier, Integer> tierLines) {
+        Map<SubnetTier, Integer> tierLines,
+        Optional<TransitGateway> transitGateway) {
 
     public static final int DEFAULT_FLOW_LOG_RETENTION_DAYS = 90;
 
@@ -46,12 +51,14 @@ public record NetworkSpec(
         Objects.requireNonNull(ipv6IpamPoolId, "ipv6IpamPoolId");
         subnetPrefixLengths = Collections.unmodifiableMap(new EnumMap<>(subnetPrefixLengths));
         tierLines = tierLines.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(tierLines));
+        Objects.requireNonNull(transitGateway, "transitGateway");
     }
 
     /** A network section whose tiers are reported at the section's line. */
     public NetworkSpec(int vpcPrefixLength, NatGatewayMode natGateways, int flowLogRetentionDays,
             Map<SubnetTier, Integer> subnetPrefixLengths, Optional<String> ipv6IpamPoolId, int line) {
-        this(vpcPrefixLength, natGateways, flowLogRetentionDays, subnetPrefixLengths, ipv6IpamPoolId, line, Map.of());
+        this(vpcPrefixLength, natGateways, flowLogRetentionDays, subnetPrefixLengths, ipv6IpamPoolId, line, Map.of(),
+                Optional.empty());
     }
 
     /** The line of {@code tier}'s key, or of the section. */

@@ -3,6 +3,7 @@ package dev.v6platform.network;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.config.NatGatewayMode;
 import dev.v6platform.config.SubnetTier;
+import dev.v6platform.config.TransitGateway;
 import dev.v6platform.network.plan.Ipv4Cidr;
 import dev.v6platform.network.plan.SubnetAllocation;
 import dev.v6platform.security.PlatformKey;
@@ -31,6 +32,7 @@ import software.amazon.awscdk.services.ec2.CfnRoute;
 import software.amazon.awscdk.services.ec2.CfnRouteTable;
 import software.amazon.awscdk.services.ec2.CfnSubnet;
 import software.amazon.awscdk.services.ec2.CfnSubnetRouteTableAssociation;
+import software.amazon.awscdk.services.ec2.CfnTransitGatewayAttachment;
 import software.amazon.awscdk.services.ec2.CfnVPCEndpoint;
 import software.amazon.awscdk.services.ec2.CfnVPC;
 import software.amazon.awscdk.services.ec2.CfnVPCCidrBlock;
@@ -168,6 +170,7 @@ public final class DualStackVpc extends Construct {
             CfnRouteTable table = routeTable("IntraRouteTable", name + "-intra");
             intra.forEach((zone, subnet) -> associate("Intra-" + zone, table, subnet));
         }
+        props.transitGateway().ifPresent(tgw -> transitGateway(props.name(), tgw, intra.isEmpty() ? nodes : intra));
         flowLogs(props);
         Validations.of(this).acknowledge(Acknowledgment.builder()
                 .id("CloudFormation-Validate::W3010")
@@ -230,6 +233,45 @@ public final class DualStackVpc extends Construct {
         }
         CfnSubnetRouteTableAssociation.Builder.create(this, id + "RouteTableAssociation")
                 .routeTableId(table.getRef()).subnetId(subnet.getRef()).build();
+    }
+
+    /**
+     * Attaches the VPC to the transit gateway in {@code subnets} (one per zone) and routes its ranges there from
+     * the node route tables: the cluster's private endpoint and the nodes answer through them.
+     */
+    private void transitGateway(String name, TransitGateway tgw, Map<String, CfnSubnet> subnets) {
+        CfnTransitGatewayAttachment.Builder attachment = CfnTransitGatewayAttachment.Builder.create(this,
+                        "TransitGatewayAttachment")
+                .transitGatewayId(tgw.id())
+                .vpcId(vpcRef)
+                .subnetIds(subnets.values().stream().map(CfnSubnet::getRef).toList())
+                .tags(List.of(tag("Name", name)));
+        if (tgw.ipv6()) {
+            attachment.options(Map.of("Ipv6Support", "enable"));
+        }
+        CfnTransitGatewayAttachment built = attachment.build();
+        // the node route tables only: the endpoint's interfaces and the nodes answer from there; intra subnets
+        // keep no route out of the VPC (traffic from the transit gateway into the VPC takes the local route)
+        Map<String, CfnRouteTable> tables = new LinkedHashMap<>();
+        routeTables.forEach((key, table) -> {
+            if (key.startsWith(SubnetTier.NODES + "/")) {
+                tables.putIfAbsent(table.getNode().getId(), table);
+            }
+        });
+        // ids from the table and the range: adding a range or a zone leaves the other routes as they are
+        for (CfnRouteTable table : tables.values()) {
+            for (String cidr : tgw.routes()) {
+                CfnRoute.Builder r = CfnRoute.Builder.create(this, table.getNode().getId() + "-Tgw-"
+                                + cidr.replace('/', '_'))
+                        .routeTableId(table.getRef()).transitGatewayId(tgw.id());
+                if (cidr.contains(":")) {
+                    r.destinationIpv6CidrBlock(cidr);
+                } else {
+                    r.destinationCidrBlock(cidr);
+                }
+                r.build().getNode().addDependency(built);
+            }
+        }
     }
 
     private void flowLogs(DualStackVpcProps props) {

@@ -2,6 +2,7 @@ package dev.v6platform.network;
 
 import dev.v6platform.config.NatGatewayMode;
 import dev.v6platform.config.SubnetTier;
+import dev.v6platform.config.TransitGateway;
 import dev.v6platform.network.plan.SubnetAllocation;
 import dev.v6platform.network.plan.VpcAllocation;
 import java.util.List;
@@ -24,6 +25,7 @@ import software.amazon.awscdk.services.kms.IKey;
  *                             Logs in the stack's region use it
  * @param discoveryTag         value of {@code karpenter.sh/discovery} on the node subnets (the cluster name)
  * @param ipv6IpamPoolId       IPAM pool for the IPv6 /56; empty for an Amazon-provided /56
+ * @param transitGateway       a transit gateway to attach and route ranges to; none by default
  */
 public record DualStackVpcProps(
         String name,
@@ -33,7 +35,8 @@ public record DualStackVpcProps(
         int flowLogRetentionDays,
         IKey flowLogKey,
         String discoveryTag,
-        Optional<String> ipv6IpamPoolId) {
+        Optional<String> ipv6IpamPoolId,
+        Optional<TransitGateway> transitGateway) {
 
     public DualStackVpcProps {
         Objects.requireNonNull(name, "name");
@@ -42,6 +45,7 @@ public record DualStackVpcProps(
         Objects.requireNonNull(flowLogKey, "flowLogKey");
         Objects.requireNonNull(discoveryTag, "discoveryTag");
         Objects.requireNonNull(ipv6IpamPoolId, "ipv6IpamPoolId");
+        Objects.requireNonNull(transitGateway, "transitGateway");
         subnets = List.copyOf(subnets);
         if (subnets.isEmpty()) {
             throw new IllegalArgumentException("a DualStackVpc needs at least one subnet");
@@ -58,5 +62,13 @@ public record DualStackVpcProps(
                         + ") lies outside the VPC's blocks " + allocation.blocks());
             }
         }
+    }
+
+    /** A VPC attached to no transit gateway. */
+    public DualStackVpcProps(String name, VpcAllocation allocation, List<SubnetAllocation> subnets,
+            NatGatewayMode natGateways, int flowLogRetentionDays, IKey flowLogKey, String discoveryTag,
+            Optional<String> ipv6IpamPoolId) {
+        this(name, allocation, subnets, natGateways, flowLogRetentionDays, flowLogKey, discoveryTag, ipv6IpamPoolId,
+                Optional.empty());
     }
 }

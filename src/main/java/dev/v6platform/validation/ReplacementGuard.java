@@ -144,6 +144,7 @@ public final class ReplacementGuard {
         }
         propagate(out);
         blockers(out);
+        existingLogGroups(out);
         out.values().removeIf(r -> ROUTINE.contains(r.type()) && !r.impossible());
         return List.copyOf(out.values());
     }
@@ -174,6 +175,36 @@ public final class ReplacementGuard {
                 e.setValue(new Replacement(r.logicalId(), r.type(), r.reason(), r.maybe(), blocker));
             }
         }
+    }
+
+    /**
+     * A control-plane log group the stack now creates, for a cluster whose logging was already on: EKS created
+     * {@code /aws/eks/<cluster>/cluster} itself, so CloudFormation cannot create it again. Listed under the new log
+     * group's logical id, to acknowledge once the group is imported into the stack ({@code cdk import}) or deleted.
+     */
+    private void existingLogGroups(Map<String, Replacement> out) {
+        Set<String> logged = new TreeSet<>();
+        before.fields().forEachRemaining(e -> {
+            JsonNode p = e.getValue().path("Properties");
+            if (e.getValue().path("Type").asText().equals("AWS::EKS::Cluster") && p.path("Name").isTextual()
+                    && p.path("Logging").path("ClusterLogging").path("EnabledTypes").size() > 0) {
+                logged.add("/aws/eks/" + p.path("Name").asText() + "/cluster");
+            }
+        });
+        before.elements().forEachRemaining(r -> {
+            if (r.path("Type").asText().equals("AWS::Logs::LogGroup")) {
+                logged.remove(r.path("Properties").path("LogGroupName").asText());
+            }
+        });
+        after.fields().forEachRemaining(e -> {
+            String name = e.getValue().path("Properties").path("LogGroupName").asText();
+            if (!before.has(e.getKey()) && e.getValue().path("Type").asText().equals("AWS::Logs::LogGroup")
+                    && logged.contains(name)) {
+                out.put(e.getKey(), new Replacement(e.getKey(), "AWS::Logs::LogGroup", "new, but EKS created "
+                        + name + " when the cluster's logging was turned on, so creating it fails; import the "
+                        + "existing group into the stack first (cdk import) or delete it, then acknowledge", false));
+            }
+        });
     }
 
     private static boolean missingKey(JsonNode resource, List<String> key) {

@@ -263,4 +263,26 @@ class DualStackVpcTest {
                 "RouteTableIds", tables.keySet().stream().sorted().map(id -> Map.of("Ref", id)).toList()));
         prod.resourceCountIs("AWS::EC2::VPCEndpoint", 1);
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void the_transit_gateway_is_attached_in_the_intra_subnets_and_its_ranges_routed_from_the_node_tables() {
+        Map<String, Map<String, Object>> attachments = prod.findResources("AWS::EC2::TransitGatewayAttachment");
+        assertThat(attachments).hasSize(1);
+        Map<String, Object> attachment = (Map<String, Object>) attachments.values().iterator().next()
+                .get("Properties");
+        assertThat(attachment).containsEntry("TransitGatewayId", "tgw-0a1b2c3d4e5f67890")
+                .doesNotContainKey("Options");
+        assertThat(attachment.get("SubnetIds").toString()).contains("VpcIntraSubnet").doesNotContain("VpcNodes");
+        Map<String, Map<String, Object>> routes = prod.findResources("AWS::EC2::Route", Match.objectLike(Map.of(
+                "Properties", Match.objectLike(Map.of("TransitGatewayId", "tgw-0a1b2c3d4e5f67890",
+                        "DestinationCidrBlock", "10.0.0.0/12")))));
+        // the three node route tables, each waiting for the attachment
+        assertThat(routes).hasSize(3);
+        routes.values().forEach(r -> assertThat(r.get("DependsOn").toString()).contains(attachments.keySet()
+                .iterator().next()));
+        assertThat(routes.values().stream().map(r -> ((Map<String, Object>) r.get("Properties")).get("RouteTableId")
+                .toString()).toList()).allMatch(t -> t.contains("VpcNodesRouteTable"));
+        dev.resourceCountIs("AWS::EC2::TransitGatewayAttachment", 0);
+    }
 }

@@ -201,4 +201,24 @@ class ReplacementGuardTest {
                 .hasMessage("target/no-such-db.json.gz is missing; run 'npm ci' (package.json pins "
                         + "@aws-cdk/aws-service-spec)");
     }
+
+    @Test
+    void a_control_plane_log_group_eks_already_created_cannot_be_created_by_the_stack_until_imported()
+            throws IOException {
+        String cluster = "\"Cluster\": {\"Type\": \"AWS::EKS::Cluster\", \"Properties\": {\"Name\": \"v6-dev\", "
+                + "\"Logging\": {\"ClusterLogging\": {\"EnabledTypes\": [{\"Type\": \"api\"}]}}}}";
+        String group = "\"Logs\": {\"Type\": \"AWS::Logs::LogGroup\", \"Properties\": {\"LogGroupName\": "
+                + "\"/aws/eks/v6-dev/cluster\", \"RetentionInDays\": 90}}";
+        JsonNode before = JSON.readTree("{\"Resources\": {" + cluster + "}}");
+        JsonNode after = JSON.readTree("{\"Resources\": {" + cluster + ", " + group + "}}");
+
+        assertThat(ReplacementGuard.compare(before, after, SPEC)).extracting(Replacement::format).containsExactly(
+                "Logs (AWS::Logs::LogGroup): new, but EKS created /aws/eks/v6-dev/cluster when the cluster's logging "
+                        + "was turned on, so creating it fails; import the existing group into the stack first (cdk "
+                        + "import) or delete it, then acknowledge");
+        assertThat(ReplacementGuard.compare(after, after, SPEC)).isEmpty();
+        JsonNode unlogged = JSON.readTree("{\"Resources\": {" + cluster.replace("[{\"Type\": \"api\"}]", "[]")
+                + "}}");
+        assertThat(ReplacementGuard.compare(unlogged, after, SPEC)).isEmpty();
+    }
 }
