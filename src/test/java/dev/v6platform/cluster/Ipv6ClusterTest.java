@@ -10,6 +10,8 @@ import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.config.KubernetesDelivery;
 import dev.v6platform.config.KubernetesVersion;
+import dev.v6platform.config.NetworkSpec;
+import dev.v6platform.config.TransitGateway;
 import dev.v6platform.testing.FixtureSynthesis;
 import java.nio.file.Path;
 import java.util.List;
@@ -327,9 +329,16 @@ class Ipv6ClusterTest {
     void private_access_cidrs_may_reach_the_api_on_443() {
         EnvironmentConfig base = EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("prod-euw1.yaml"));
         ClusterSpec c = base.cluster();
-        EnvironmentConfig vpn = withCluster(base, new ClusterSpec(c.publicAccessCidrs(), c.publicAccessReason(),
-                List.of("10.0.0.0/12", "fd00:10::/56"), c.admins(), c.viewers(), c.addonVersions(), c.systemNodes(),
-                c.delivery(), c.line()));
+        NetworkSpec n = base.network();
+        // the VPN's IPv6 range is behind the transit gateway too: a private access range needs a route back
+        NetworkSpec routed = new NetworkSpec(n.vpcPrefixLength(), n.natGateways(), n.flowLogRetentionDays(),
+                n.subnetPrefixLengths(), n.ipv6IpamPoolId(), n.line(), n.tierLines(), Optional.of(new TransitGateway(
+                        "tgw-0a1b2c3d4e5f67890", List.of("10.0.0.0/12", "fd00:10::/56"), n.line())));
+        EnvironmentConfig vpn = withCluster(new EnvironmentConfig(base.name(), base.account(), base.region(),
+                base.availabilityZones(), base.kubernetesVersion(), base.tags(), routed, base.cluster(),
+                base.karpenter(), base.buildkit(), base.metrics(), base.namespaces(), base.source(), base.line()),
+                new ClusterSpec(c.publicAccessCidrs(), c.publicAccessReason(), List.of("10.0.0.0/12", "fd00:10::/56"),
+                        c.admins(), c.viewers(), c.addonVersions(), c.systemNodes(), c.delivery(), c.line()));
         Path dir = FixtureSynthesis.fresh("cluster-vpn");
         PlatformSynthesis.Result built = PlatformSynthesis.build(List.of(vpn), FixtureSynthesis.plan(List.of(vpn)),
                 dir.resolve("cdk.out"), dir.resolve("dist"));
@@ -340,6 +349,10 @@ class Ipv6ClusterTest {
                         "IpProtocol", "tcp", "ToPort", 443),
                 Map.of("CidrIpv6", "fd00:10::/56", "Description", "Kubernetes API from fd00:10::/56", "FromPort", 443,
                         "IpProtocol", "tcp", "ToPort", 443)))));
+        t.hasResourceProperties("AWS::EC2::TransitGatewayAttachment", Match.objectLike(Map.of("Options",
+                Map.of("Ipv6Support", "enable"))));
+        t.resourcePropertiesCountIs("AWS::EC2::Route", Match.objectLike(Map.of("DestinationIpv6CidrBlock",
+                "fd00:10::/56", "TransitGatewayId", "tgw-0a1b2c3d4e5f67890")), 3);
     }
 
     @Test
