@@ -540,15 +540,7 @@ public final class EnvironmentLoader {
                 t.problem(t.lineOf("routes"), t.field("routes"), "no routes listed: nothing would be sent to the "
                         + "transit gateway", "list the ranges behind it, e.g. [10.0.0.0/12]");
             }
-            for (Scalar cidr : list) {
-                if (!isCidr(cidr.value())) {
-                    t.problem(cidr.line(), cidr.field(), "'" + cidr.value() + "' is not an IPv4 or IPv6 CIDR block",
-                            "write e.g. 10.0.0.0/12 or fd00::/8");
-                } else {
-                    routes.add(cidr.value());
-                }
-            }
-            overlappingCidrs(t, list);
+            routes.addAll(cidrs(t, list, "10.0.0.0/12 or fd00::/8"));
         });
         t.finish();
         if (id.isEmpty() || id.get() == null || listed.isEmpty() || routes.isEmpty()
@@ -619,28 +611,11 @@ public final class EnvironmentLoader {
         if (endpoint.isPresent()) {
             YamlObject e = endpoint.get();
             List<Scalar> privateListed = e.stringList("privateAccessCidrs", null).orElse(List.of());
-            for (Scalar cidr : privateListed) {
-                if (!isCidr(cidr.value())) {
-                    e.problem(cidr.line(), cidr.field(), "'" + cidr.value() + "' is not an IPv4 or IPv6 CIDR block",
-                            "write e.g. 10.0.0.0/8 or fd00::/8");
-                } else {
-                    privateCidrs.add(cidr.value());
-                }
-            }
-            overlappingCidrs(e, privateListed);
+            privateCidrs.addAll(cidrs(e, privateListed, "10.0.0.0/8 or fd00::/8"));
             List<Scalar> listed = e.stringList("publicAccessCidrs", null).orElse(List.of());
-            overlappingCidrs(e, listed);
+            cidrs.addAll(cidrs(e, listed, "198.51.100.0/24 or 2001:db8::/48"));
             reason = e.string("publicAccessReason", null).map(Scalar::value);
-            boolean world = false;
-            for (Scalar cidr : listed) {
-                if (!isCidr(cidr.value())) {
-                    e.problem(cidr.line(), cidr.field(), "'" + cidr.value() + "' is not an IPv4 or IPv6 CIDR block",
-                            "write e.g. 198.51.100.0/24 or 2001:db8::/48");
-                } else {
-                    cidrs.add(cidr.value());
-                }
-            }
-            world = Cidrs.coversEverything(cidrs);
+            boolean world = Cidrs.coversEverything(cidrs);
             if (listed.size() > MAX_PUBLIC_ACCESS_CIDRS) {
                 e.problem(e.lineOf("publicAccessCidrs"), e.field("publicAccessCidrs"), listed.size() + " CIDRs "
                         + "given; EKS allows " + MAX_PUBLIC_ACCESS_CIDRS, "merge ranges or use the private endpoint");
@@ -734,6 +709,21 @@ public final class EnvironmentLoader {
             }
             return d.intValue();
         }).orElse(fallback);
+    }
+
+    /** The valid CIDR blocks of {@code listed}; each invalid one, and a block overlapping another, is a problem. */
+    private static List<String> cidrs(YamlObject y, List<Scalar> listed, String example) {
+        List<String> out = new ArrayList<>();
+        for (Scalar cidr : listed) {
+            if (!isCidr(cidr.value())) {
+                y.problem(cidr.line(), cidr.field(), "'" + cidr.value() + "' is not an IPv4 or IPv6 CIDR block",
+                        "write e.g. " + example);
+            } else {
+                out.add(cidr.value());
+            }
+        }
+        overlappingCidrs(y, listed);
+        return out;
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
