@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Synth benchmark: prints tables, asserts nothing. Usage:
-#   bash bench/synth.sh [--runs N] [--sizes "1 4 16 32"] [--no-peer] [--no-verify]
+#   bash bench/synth.sh [--runs N] [--sizes "1 4 16 32"] [--no-peer] [--no-verify] [--user-path-only]
 # Measures, on this machine:
+#   0. the user's path: a fresh clone of this commit in a new directory, `npm ci`, one `npx cdk synth -q` (which
+#      builds), then warm `npx cdk synth -q` alternately with the peer's (its own fresh `npm ci`), N rounds, with
+#      nothing of this checkout's caches or environment (default jsii cache, CLI telemetry as shipped), and the
+#      machine's CPU model (lscpu) and load;
 #   1. `npx cdk synth -q` of the four sample environments: cold (empty jsii package cache, first synth after a build)
 #      and warm (median of N), wall time, and in separate runs the peak memory of the whole process tree (CLI + JVM +
 #      node);
@@ -15,14 +19,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 CDK_DISABLE_CLI_TELEMETRY=1
-runs=5 sizes="1 4 16 32" peer=1 verify=1
+runs=5 sizes="1 4 16 32" peer=1 verify=1 only_user=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift ;;
     --sizes) sizes=$2; shift ;;
     --no-peer) peer=0 ;;
     --no-verify) verify=0 ;;
-    *) echo "usage: bash bench/synth.sh [--runs N] [--sizes \"1 4 16 32\"] [--no-peer] [--no-verify]" >&2; exit 2 ;;
+    --user-path-only) only_user=1 ;;
+    *) echo "usage: bash bench/synth.sh [--runs N] [--sizes \"1 4 16 32\"] [--no-peer] [--no-verify]" \
+      "[--user-path-only]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -57,6 +63,43 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 
 echo "# v6-platform synth benchmark"
 echo
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores," \
+  "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)," \
+  "$(java -version 2>&1 | head -1), node $(node --version), $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo
+
+# 0. The user's path, alternating with the peer. The clone is of this commit (uncommitted changes are not measured).
+user_path() {
+  local clone="$work/user" r v p vs=() ps=()
+  git clone -q "$PWD" "$clone"
+  (cd "$clone" && env -u JSII_RUNTIME_PACKAGE_CACHE_ROOT -u CDK_DISABLE_CLI_TELEMETRY \
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  (cd "$clone/bench/peer" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  # the first synth builds (Maven) and warms every cache, as a new user's first `cdk synth` does
+  (cd "$clone" && env -u CDK_DISABLE_CLI_TELEMETRY timed npx cdk synth -q) >/dev/null
+  (cd "$clone/bench/peer" && env -u CDK_DISABLE_CLI_TELEMETRY timed npx cdk synth -q) >/dev/null
+  echo "## The user's path: fresh clone, npm ci, then warm \`npx cdk synth -q\`, alternating with the peer"
+  echo
+  echo "| round | v6-platform s | peer s | load before |"
+  echo "|---:|---:|---:|---:|"
+  for ((r = 1; r <= runs; r++)); do
+    local load
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    v=$(cd "$clone" && env -u CDK_DISABLE_CLI_TELEMETRY timed npx cdk synth -q)
+    p=$(cd "$clone/bench/peer" && env -u CDK_DISABLE_CLI_TELEMETRY timed npx cdk synth -q)
+    vs+=("$v") ps+=("$p")
+    printf '| %d | %s | %s | %s |\n' "$r" "$v" "$p" "$load"
+  done
+  v=$(printf '%s\n' "${vs[@]}" | median) p=$(printf '%s\n' "${ps[@]}" | median)
+  printf '| median | **%s** | **%s** | ratio **%.2fx** |\n' "$v" "$p" "$(awk -v a="$v" -v b="$p" 'BEGIN {print a / b}')"
+  echo
+  echo "Peak memory of each whole process tree (one more run each): v6-platform $(cd "$clone" && \
+    peak npx cdk synth -q) MiB, peer $(cd "$clone/bench/peer" && peak npx cdk synth -q) MiB."
+  echo
+  rm -rf "$clone"
+}
+user_path
+[ "$only_user" = 1 ] && exit 0
 bash scripts/app.sh --help >/dev/null   # a current build and classpath: `cdk synth` starts no Maven
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)," \
   "$(java -version 2>&1 | head -1), node $(node --version), $(date -u +%Y-%m-%d); jsii's node flags:" \
