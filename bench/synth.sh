@@ -68,16 +68,21 @@ echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores
   "$(java -version 2>&1 | head -1), node $(node --version), $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 
+# Runs "$@" (a function of this script too) with the environment a user has: the CLI's telemetry setting as shipped,
+# jsii's default package cache, no silenced banner beyond what scripts/app.sh sets.
+as_user() {
+  (unset CDK_DISABLE_CLI_TELEMETRY JSII_RUNTIME_PACKAGE_CACHE_ROOT JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION; "$@")
+}
+
 # 0. The user's path, alternating with the peer. The clone is of this commit (uncommitted changes are not measured).
 user_path() {
   local clone="$work/user" r v p vs=() ps=()
   git clone -q "$PWD" "$clone"
-  (cd "$clone" && env -u JSII_RUNTIME_PACKAGE_CACHE_ROOT -u CDK_DISABLE_CLI_TELEMETRY \
-    npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  (cd "$clone" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   (cd "$clone/bench/peer" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   # the first synth builds (Maven) and warms every cache, as a new user's first `cdk synth` does
-  (cd "$clone" && env -u CDK_DISABLE_CLI_TELEMETRY timed npx cdk synth -q) >/dev/null
-  (cd "$clone/bench/peer" && env -u CDK_DISABLE_CLI_TELEMETRY timed npx cdk synth -q) >/dev/null
+  (cd "$clone" && as_user timed npx cdk synth -q) >/dev/null
+  (cd "$clone/bench/peer" && as_user timed npx cdk synth -q) >/dev/null
   echo "## The user's path: fresh clone, npm ci, then warm \`npx cdk synth -q\`, alternating with the peer"
   echo
   echo "| round | v6-platform s | peer s | load before |"
@@ -85,8 +90,8 @@ user_path() {
   for ((r = 1; r <= runs; r++)); do
     local load
     load=$(cut -d' ' -f1 /proc/loadavg)
-    v=$(cd "$clone" && env -u CDK_DISABLE_CLI_TELEMETRY timed npx cdk synth -q)
-    p=$(cd "$clone/bench/peer" && env -u CDK_DISABLE_CLI_TELEMETRY timed npx cdk synth -q)
+    v=$(cd "$clone" && as_user timed npx cdk synth -q)
+    p=$(cd "$clone/bench/peer" && as_user timed npx cdk synth -q)
     vs+=("$v") ps+=("$p")
     printf '| %d | %s | %s | %s |\n' "$r" "$v" "$p" "$load"
   done
@@ -94,7 +99,7 @@ user_path() {
   printf '| median | **%s** | **%s** | ratio **%.2fx** |\n' "$v" "$p" "$(awk -v a="$v" -v b="$p" 'BEGIN {print a / b}')"
   echo
   echo "Peak memory of each whole process tree (one more run each): v6-platform $(cd "$clone" && \
-    peak npx cdk synth -q) MiB, peer $(cd "$clone/bench/peer" && peak npx cdk synth -q) MiB."
+    as_user peak npx cdk synth -q) MiB, peer $(cd "$clone/bench/peer" && as_user peak npx cdk synth -q) MiB."
   echo
   rm -rf "$clone"
 }

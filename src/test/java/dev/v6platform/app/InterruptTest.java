@@ -24,8 +24,11 @@ class InterruptTest {
         Files.createDirectories(dir.resolve("dist"));
         Files.writeString(dir.resolve("dist/earlier.txt"), "kept");
         String jsiiNode = "node --require " + Path.of("scripts/jsii-node-ignore-sigint.js").toAbsolutePath();
-        // setsid: a process group of its own, as a terminal's foreground job has
-        ProcessBuilder pb = new ProcessBuilder("setsid", "java", "-cp", System.getProperty("java.class.path"),
+        // setsid: a process group of its own, as a terminal's foreground job has; env --default-signal: SIGINT as a
+        // terminal's job gets it, even when this build runs in the background of a script (which ignores SIGINT,
+        // and the ignored disposition would pass to the app)
+        ProcessBuilder pb = new ProcessBuilder("env", "--default-signal=INT", "setsid", "java", "-cp",
+                System.getProperty("java.class.path"),
                 Main.class.getName(), "--stacks", FixtureSynthesis.STACKS.toString(), "--dist",
                 dir.resolve("dist").toString(), "--out", dir.resolve("cdk.out").toString())
                 .redirectErrorStream(true);

@@ -2,9 +2,9 @@ package dev.v6platform.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.testing.CapturedOutput;
 import dev.v6platform.testing.FixtureSynthesis;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,11 +25,13 @@ class ValidationPluginsTest {
     }
 
     @Test
-    void a_cdk_nag_finding_fails_synth() {
-        assertThatThrownBy(() -> synth("nag", r -> Key.Builder.create(r.stacks().get("dev-euw1"), "NoRotation")
-                .build()))
-                .isInstanceOf(SynthesisException.class)
-                .hasMessageContaining("validation failed");
+    void a_cdk_nag_finding_fails_synth_and_the_report_names_it() {
+        CapturedOutput out = CapturedOutput.of(() -> synth("nag", r -> Key.Builder.create(r.stacks().get(
+                "dev-euw1"), "NoRotation").build()), "(AwsSolutions)");
+
+        assertThat(out.thrown()).isInstanceOf(SynthesisException.class).hasMessageContaining("validation failed");
+        assertThat(out.text()).contains("ERROR The KMS Symmetric key does not have automatic key rotation enabled. "
+                + "(AwsSolutions)", "v6-dev-euw1/NoRotation/Resource", "AwsSolutions::AwsSolutions-KMS5");
     }
 
     @Test
@@ -45,20 +47,24 @@ class ValidationPluginsTest {
 
     @Test
     void a_property_the_cloudformation_registry_schema_refuses_fails_synth() {
-        assertThatThrownBy(() -> synth("registry", r -> {
+        CapturedOutput out = CapturedOutput.of(() -> synth("registry", r -> {
             Key key = Key.Builder.create(r.stacks().get("dev-euw1"), "BadKey").enableKeyRotation(true).build();
             ((CfnKey) key.getNode().getDefaultChild()).addPropertyOverride("RotationPeriodInDay", 90);
-        }))
-                .isInstanceOf(SynthesisException.class)
-                .hasMessageContaining("validation failed");
+        }), "(CloudFormation Validate)");
+
+        assertThat(out.thrown()).isInstanceOf(SynthesisException.class).hasMessageContaining("validation failed");
+        assertThat(out.text()).contains("ERROR RotationPeriodInDay: Additional properties are not allowed");
     }
 
     @Test
     void a_registry_schema_warning_fails_synth_too_and_is_listed() {
-        assertThatThrownBy(() -> synth("registry-warning", r -> {
+        CapturedOutput out = CapturedOutput.of(() -> synth("registry-warning", r -> {
             Key key = Key.Builder.create(r.stacks().get("dev-euw1"), "BadKey").enableKeyRotation(true).build();
             ((CfnKey) key.getNode().getDefaultChild()).addPropertyOverride("KeySpec", "NOT_A_KEY_SPEC");
-        }))
+        }), "(CloudFormation Validate)");
+
+        assertThat(out.text()).contains("WARNING KeySpec: 'NOT_A_KEY_SPEC' is not one of");
+        assertThat(out.thrown())
                 .isInstanceOf(SynthesisException.class)
                 .hasMessageContaining("validation found 1 warning(s)")
                 .hasMessageContaining("warning W3030 (CloudFormation Validate) at v6-dev-euw1/BadKey/Resource: "

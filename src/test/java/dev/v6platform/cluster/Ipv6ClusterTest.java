@@ -12,6 +12,7 @@ import dev.v6platform.config.KubernetesDelivery;
 import dev.v6platform.config.KubernetesVersion;
 import dev.v6platform.config.NetworkSpec;
 import dev.v6platform.config.TransitGateway;
+import dev.v6platform.testing.CapturedOutput;
 import dev.v6platform.testing.FixtureSynthesis;
 import java.nio.file.Path;
 import java.util.List;
@@ -378,13 +379,17 @@ class Ipv6ClusterTest {
                 .hasMessage("clusterName");
     }
 
+    /** The synth fails on {@code rule}, and its validation report (printed, and captured here) names it. */
     static void failsWith(String rule, Consumer<PlatformSynthesis.Result> breakIt) {
-        List<EnvironmentConfig> one = List.of(EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("prod-euw1.yaml")));
+        List<EnvironmentConfig> one = List.of(EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve(
+                "prod-euw1.yaml")));
         Path dir = FixtureSynthesis.fresh("cluster-rule-" + rule);
-        assertThatThrownBy(() -> PlatformSynthesis.run(one, FixtureSynthesis.plan(one), dir.resolve("cdk.out"),
-                dir.resolve("dist"), breakIt)).isInstanceOf(SynthesisException.class)
+        CapturedOutput out = CapturedOutput.of(() -> PlatformSynthesis.run(one, FixtureSynthesis.plan(one),
+                dir.resolve("cdk.out"), dir.resolve("dist"), breakIt), "(v6-platform)");
+        assertThat(out.thrown()).isInstanceOf(SynthesisException.class)
                 .hasMessageContaining("validation failed with")
                 .hasMessageContaining("error " + rule + " (v6-platform) at v6-prod-euw1/Cluster/");
+        assertThat(out.text()).contains("(v6-platform)", "v6-platform::" + rule);
     }
 
     @Test
