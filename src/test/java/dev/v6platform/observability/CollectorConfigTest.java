@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /** The rendered collector configuration, parsed back the way the collector reads it. */
+@SuppressWarnings("unchecked")
 class CollectorConfigTest {
     static final String TEXT = CollectorConfig.render(CollectorConfig.build("us-east-1", "v6-prod-use1",
             "prod-use1", true, true, new LinkedHashMap<>(Map.of("filter/allowlist", Map.of("error_mode", "ignore"))),
@@ -34,6 +35,7 @@ class CollectorConfigTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void remote_write_signs_with_sigv4_and_keeps_a_queue_and_retries_but_no_wal() {
         Map<String, Object> exporter = at(CONFIG, "exporters", "prometheusremotewrite");
 
