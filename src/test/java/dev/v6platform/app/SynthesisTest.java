@@ -1,8 +1,8 @@
 package dev.v6platform.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.v6platform.testing.CapturedOutput;
 import dev.v6platform.testing.FixtureSynthesis;
 import dev.v6platform.testing.KubernetesValidator;
 import java.io.IOException;
@@ -64,8 +64,12 @@ class SynthesisTest {
         Map<String, byte[]> assemblyBefore = FixtureSynthesis.files(cdkOut);
         Map<String, byte[]> distBefore = FixtureSynthesis.files(dist);
 
-        assertThatThrownBy(() -> PlatformSynthesis.run(FixtureSynthesis.environments(), FixtureSynthesis.plan(), cdkOut, dist,
-                built -> Key.Builder.create(built.stacks().get("dev-use1"), "UnrotatedKey").build()))
+        CapturedOutput report = CapturedOutput.of(() -> PlatformSynthesis.run(FixtureSynthesis.environments(),
+                FixtureSynthesis.plan(), cdkOut, dist, built -> Key.Builder.create(built.stacks().get("dev-use1"),
+                        "UnrotatedKey").build()), "(AwsSolutions)");
+
+        assertThat(report.text()).contains("v6-dev-use1/UnrotatedKey/Resource");
+        assertThat(report.thrown())
                 .isInstanceOf(SynthesisException.class)
                 .hasMessageStartingWith("validation failed with 1 finding(s)").hasMessageContaining("AwsSolutions-KMS5");
 
