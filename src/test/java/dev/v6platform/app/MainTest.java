@@ -116,9 +116,9 @@ class MainTest {
     @Test
     void a_validation_failure_exits_1_without_a_stack_trace_and_output_untouched() throws IOException {
         Path dir = FixtureSynthesis.fresh("main-nag");
-        String[] args = {"--stacks", FixtureSynthesis.STACKS.toString(), "--frozen-plan", "--dist",
-            dir.resolve("dist").toString(), "--out",
-            dir.resolve("cdk.out").toString()};
+        // one environment: what a failing validation leaves alone does not depend on how many there are
+        String[] args = {"--stacks", FixtureSynthesis.STACKS.toString(), "--frozen-plan", "--only", "prod-use1",
+            "--dist", dir.resolve("dist").toString(), "--out", dir.resolve("cdk.out").toString()};
         assertThat(main(args).code()).isZero();
         Map<String, byte[]> before = FixtureSynthesis.files(dir);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
