@@ -74,8 +74,7 @@ public final class KarpenterAws extends Construct {
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
                 .description("Nodes Karpenter launches for " + name)
                 .managedPolicies(Ipv6Cluster.NODE_MANAGED_POLICIES.stream()
-                        .map(ManagedPolicy::fromAwsManagedPolicyName).map(p -> (software.amazon.awscdk.services.iam
-                                .IManagedPolicy) p).toList())
+                        .map(ManagedPolicy::fromAwsManagedPolicyName).toList())
                 .build();
         cluster.registerNodeRole(nodeRole);
         Ipv6Cluster.acknowledgeNodeRolePolicies(nodeRole);

@@ -254,8 +254,7 @@ public final class TemplateRules {
         for (Object statement : list(map(props(resources.get(roleId)).get("AssumeRolePolicyDocument"))
                 .get("Statement"))) {
             Object principal = map(map(statement).get("Principal")).get("Service");
-            List<Object> services = principal instanceof List<?> l ? (List<Object>) l : List.of(String.valueOf(
-                    principal));
+            List<?> services = principal instanceof List<?> l ? l : List.of(String.valueOf(principal));
             if ("Allow".equals(map(statement).get("Effect")) && services.contains(service)) {
                 return true;
             }

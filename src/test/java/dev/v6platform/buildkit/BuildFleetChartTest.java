@@ -18,6 +18,7 @@ import org.cdk8s.App;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("unchecked")
 class BuildFleetChartTest {
     static EnvironmentConfig prod;
     static List<Map<String, Object>> objects;

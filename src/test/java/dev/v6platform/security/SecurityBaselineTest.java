@@ -225,7 +225,7 @@ class SecurityBaselineTest {
     // ---- workloads ----
 
     /** Every pod template's containers (and init containers) of one object, as (pod spec, container) pairs. */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     static List<Map<String, Object>[]> containers(Map<String, Object> object) {
         Object kind = object.get("kind");
         Map<String, Object> spec = (Map<String, Object>) object.get("spec");
@@ -411,7 +411,7 @@ class SecurityBaselineTest {
         });
         STATEFUL.forEach(type -> assertThat(counted).as(type + " in the fixtures").containsKey(type));
         ObjectNode tampered = fixtures.templates().get("v6-dev-use1.template.json").deepCopy();
-        tampered.with("Resources").fields().forEachRemaining(r -> {
+        tampered.withObject("/Resources").fields().forEachRemaining(r -> {
             if (r.getValue().path("Type").asText().equals("AWS::ECR::Repository")) {
                 ((ObjectNode) r.getValue()).put("DeletionPolicy", "Delete");
             }
