@@ -179,7 +179,7 @@ public final class ContextRules {
         }
         KarpenterSpec k = env.karpenter().get();
         String version = env.kubernetesVersion().toString();
-        return k.pools().stream().map(KarpenterSpec.Pool::architecture).distinct().allMatch(arch ->
+        return k.architectures().stream().allMatch(arch ->
                 AmiFacts.imageName(k.amiAlias(), version, arch).isEmpty() || ctx.amis().stream().anyMatch(a ->
                         a.alias().equals(k.amiAlias()) && a.kubernetesVersion().equals(version)
                                 && a.architecture().equals(arch)));

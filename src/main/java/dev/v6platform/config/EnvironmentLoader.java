@@ -531,7 +531,7 @@ public final class EnvironmentLoader {
 
     private static Optional<TransitGateway> transitGateway(YamlObject t) {
         Optional<String> id = t.string("id", "tgw-0123456789abcdef0").map(s -> check(t, s,
-                s.value().matches("tgw-[0-9a-f]{8,17}"), "'" + s.value() + "' is not a transit gateway id",
+                TransitGateway.ID.matcher(s.value()).matches(), "'" + s.value() + "' is not a transit gateway id",
                 "write the id of the transit gateway shared with this account, e.g. tgw-0123456789abcdef0"));
         List<String> routes = new ArrayList<>();
         Optional<List<Scalar>> listed = t.stringList("routes", "[10.0.0.0/12]");
@@ -891,8 +891,8 @@ public final class EnvironmentLoader {
             }
         });
         if (alias != null && version != null) {
-            ContextRules.amiRelease(k, aliasValue.get(), environment, version, pools.stream()
-                    .map(KarpenterSpec.Pool::architecture).distinct().sorted().toList(), ctx);
+            ContextRules.amiRelease(k, aliasValue.get(), environment, version, KarpenterSpec.architectures(pools),
+                    ctx);
         }
         k.finish();
         return alias == null ? null : new KarpenterSpec(alias, allowLatest, maxPods, root, pools, k.line());

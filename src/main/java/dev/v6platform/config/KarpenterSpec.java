@@ -39,6 +39,16 @@ public record KarpenterSpec(String amiAlias, boolean allowLatestAmi, int maxPods
         pools = List.copyOf(pools);
     }
 
+    /** The architectures of {@code pools}, each once, sorted: what the AMI release must have images for. */
+    public static List<String> architectures(List<Pool> pools) {
+        return pools.stream().map(Pool::architecture).distinct().sorted().toList();
+    }
+
+    /** The architectures of this spec's pools, each once, sorted. */
+    public List<String> architectures() {
+        return architectures(pools);
+    }
+
     /**
      * One NodePool.
      *

@@ -2,6 +2,7 @@ package dev.v6platform.config;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A transit gateway the VPC attaches to (the corporate WAN, a VPN, Direct Connect), and the ranges its subnets
@@ -21,10 +22,13 @@ import java.util.Objects;
  * @param line   line of the {@code transitGateway:} key, for messages
  */
 public record TransitGateway(String id, List<String> routes, int line) {
+    /** A transit gateway's id. */
+    public static final Pattern ID = Pattern.compile("tgw-[0-9a-f]{8,17}");
+
     public TransitGateway {
         Objects.requireNonNull(id, "id");
         routes = List.copyOf(routes);
-        if (!id.matches("tgw-[0-9a-f]{8,17}")) {
+        if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException("'" + id + "' is not a transit gateway id (tgw-0123456789abcdef0)");
         }
         if (routes.isEmpty()) {

@@ -1,7 +1,6 @@
 package dev.v6platform.lookup;
 
 import dev.v6platform.config.AmiFacts;
-import dev.v6platform.config.KarpenterSpec;
 import dev.v6platform.config.ZoneFacts;
 import dev.v6platform.config.InstanceTypeFacts;
 import dev.v6platform.config.UsedRange;
@@ -127,7 +126,7 @@ public final class Refresh {
                     List<AddonFacts> addons = eksLookups.addonVersions(version, addonNames);
                     List<ClusterVersionFacts> versions = eksLookups.clusterVersions();
                     List<AmiFacts> amis = env.karpenter().map(k -> lookups.amiReleases(k.amiAlias(), version,
-                            k.pools().stream().map(KarpenterSpec.Pool::architecture).distinct().sorted().toList()))
+                            k.architectures()))
                             .orElse(List.of());
                     files.put(stacks.resolve(ContextFile.DIRECTORY).resolve(env.name() + ".json"),
                             ContextFile.render(new EnvironmentContext(env.name(), env.account(), env.region(), zones,

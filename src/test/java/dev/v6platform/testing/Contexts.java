@@ -8,7 +8,6 @@ import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentContext;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.config.InstanceTypeFacts;
-import dev.v6platform.config.KarpenterSpec;
 import dev.v6platform.config.UsedRange;
 import dev.v6platform.config.ZoneFacts;
 import java.io.IOException;
@@ -47,7 +46,7 @@ public final class Contexts {
         addons.sort((a, b) -> a.name().compareTo(b.name()));
         String version = env.kubernetesVersion().toString();
         List<AmiFacts> amis = new ArrayList<>();
-        env.karpenter().ifPresent(k -> k.pools().stream().map(KarpenterSpec.Pool::architecture).distinct().sorted()
+        env.karpenter().ifPresent(k -> k.architectures().stream()
                 .forEach(arch -> AmiFacts.imageName(k.amiAlias(), version, arch).ifPresent(name -> amis.add(
                         new AmiFacts(k.amiAlias(), version, arch, name, "ami-0" + arch + "release")))));
         return new EnvironmentContext(env.name(), env.account(), env.region(), zones, instanceTypes, vpcs,
