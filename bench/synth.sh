@@ -75,31 +75,45 @@ as_user() {
 }
 
 # 0. The user's path, alternating with the peer. The clone is of this commit (uncommitted changes are not measured).
+# Each round times four synths, one after the other: v6-platform with its inputs unchanged (every environment comes
+# from the synth cache), with one environment edited (a tag's value changes each round: that environment is
+# synthesized, the other three come from the cache), with the cache off (V6_SYNTH_CACHE=off: every environment is
+# synthesized, as on a first synth or after a code change), then the peer.
 user_path() {
-  local clone="$work/user" r v p vs=() ps=()
+  local clone="$work/user" r v e n p vs=() es=() ns=() ps=()
   git clone -q "$PWD" "$clone"
   (cd "$clone" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   (cd "$clone/bench/peer" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   # the first synth builds (Maven) and warms every cache, as a new user's first `cdk synth` does
   (cd "$clone" && as_user timed npx cdk synth -q) >/dev/null
   (cd "$clone/bench/peer" && as_user timed npx cdk synth -q) >/dev/null
+  local edited="$clone/stacks/dev-use1.yaml"
+  cp "$edited" "$work/dev-use1.yaml.orig"
   echo "## The user's path: fresh clone, npm ci, then warm \`npx cdk synth -q\`, alternating with the peer"
   echo
-  echo "| round | v6-platform s | peer s | load before |"
-  echo "|---:|---:|---:|---:|"
+  echo "| round | v6-platform, unchanged s | one environment edited s | cache off s | peer s | load before |"
+  echo "|---:|---:|---:|---:|---:|---:|"
   for ((r = 1; r <= runs; r++)); do
     local load
     load=$(cut -d' ' -f1 /proc/loadavg)
     v=$(cd "$clone" && as_user timed npx cdk synth -q)
+    sed "s/^tags:\$/tags:\\n  bench-round: \"$r\"/" "$work/dev-use1.yaml.orig" >"$edited"
+    e=$(cd "$clone" && as_user timed npx cdk synth -q)
+    cp "$work/dev-use1.yaml.orig" "$edited"
+    n=$(cd "$clone" && V6_SYNTH_CACHE=off as_user timed npx cdk synth -q)
     p=$(cd "$clone/bench/peer" && as_user timed npx cdk synth -q)
-    vs+=("$v") ps+=("$p")
-    printf '| %d | %s | %s | %s |\n' "$r" "$v" "$p" "$load"
+    vs+=("$v") es+=("$e") ns+=("$n") ps+=("$p")
+    printf '| %d | %s | %s | %s | %s | %s |\n' "$r" "$v" "$e" "$n" "$p" "$load"
   done
-  v=$(printf '%s\n' "${vs[@]}" | median) p=$(printf '%s\n' "${ps[@]}" | median)
-  printf '| median | **%s** | **%s** | ratio **%.2fx** |\n' "$v" "$p" "$(awk -v a="$v" -v b="$p" 'BEGIN {print a / b}')"
+  v=$(printf '%s\n' "${vs[@]}" | median) e=$(printf '%s\n' "${es[@]}" | median)
+  n=$(printf '%s\n' "${ns[@]}" | median) p=$(printf '%s\n' "${ps[@]}" | median)
+  printf '| median | **%s** | **%s** | **%s** | **%s** | |\n' "$v" "$e" "$n" "$p"
+  printf '| ratio to the peer | %.2fx | %.2fx | %.2fx | 1x | |\n' "$(awk -v a="$v" -v b="$p" 'BEGIN {print a / b}')" \
+    "$(awk -v a="$e" -v b="$p" 'BEGIN {print a / b}')" "$(awk -v a="$n" -v b="$p" 'BEGIN {print a / b}')"
   echo
-  echo "Peak memory of each whole process tree (one more run each): v6-platform $(cd "$clone" && \
-    as_user peak npx cdk synth -q) MiB, peer $(cd "$clone/bench/peer" && as_user peak npx cdk synth -q) MiB."
+  echo "Peak memory of each whole process tree (one more run each): v6-platform unchanged $(cd "$clone" && \
+    as_user peak npx cdk synth -q) MiB, cache off $(cd "$clone" && V6_SYNTH_CACHE=off as_user peak npx cdk synth \
+    -q) MiB, peer $(cd "$clone/bench/peer" && as_user peak npx cdk synth -q) MiB."
   echo
   rm -rf "$clone"
 }
@@ -119,9 +133,9 @@ synth_table() {   # $1 label, $2 directory, then extra `cdk synth` arguments
   export JSII_RUNTIME_PACKAGE_CACHE_ROOT="$work/jsii-cache-$label"
   # cold: an empty jsii package cache, no previous assembly and no class-data archive, as on a first synth after a
   # build (that synth also records the archive)
-  rm -rf "$JSII_RUNTIME_PACKAGE_CACHE_ROOT" "$dir/cdk.out" "$dir"/target/app/synth-*
+  rm -rf "$JSII_RUNTIME_PACKAGE_CACHE_ROOT" "$dir/cdk.out" "$dir"/target/app/synth-* "$dir/target/synth-cache"
   cold=$(cd "$dir" && timed npx cdk synth -q "$@")
-  rm -rf "$JSII_RUNTIME_PACKAGE_CACHE_ROOT" "$dir/cdk.out" "$dir"/target/app/synth-*
+  rm -rf "$JSII_RUNTIME_PACKAGE_CACHE_ROOT" "$dir/cdk.out" "$dir"/target/app/synth-* "$dir/target/synth-cache"
   cold_peak=$(cd "$dir" && peak npx cdk synth -q "$@")
   for ((r = 0; r < runs; r++)); do
     walls+=("$(cd "$dir" && timed npx cdk synth -q "$@")")
@@ -136,7 +150,8 @@ echo "## cdk synth -q, four environments (warm: median of $runs)"
 echo
 echo "| app | cold s | cold peak MiB | warm s | warm peak MiB |"
 echo "|---|---:|---:|---:|---:|"
-synth_table v6-platform .
+synth_table "v6-platform, unchanged inputs (synth cache)" .
+V6_SYNTH_CACHE=off synth_table "v6-platform, cache off" .
 if [ "$peer" = 1 ]; then
   (cd bench/peer && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   synth_table peer bench/peer
@@ -168,8 +183,10 @@ fi
 
 echo "## Cost per environment (one JVM, scripts/app.sh, warm)"
 echo
-echo "| environments | wall s | peak MiB | s per environment |"
-echo "|---:|---:|---:|---:|"
+echo "Cache off: every environment synthesized; unchanged: every environment from the synth cache."
+echo
+echo "| environments | cache off s | peak MiB | s per environment | unchanged s | s per environment |"
+echo "|---:|---:|---:|---:|---:|---:|"
 samples=(dev-euw1 dev-use1 prod-euw1 prod-use1)
 for n in $sizes; do
   stacks="$work/stacks-$n"
@@ -181,16 +198,21 @@ for n in $sizes; do
     sed "s/^name: $base\$/name: $name/" "stacks/$base.yaml" >"$stacks/$name.yaml"
   done
   app=(bash scripts/app.sh --stacks "$stacks" --out "$work/out-$n/cdk.out" --dist "$work/out-$n/dist")
-  "${app[@]}" >/dev/null 2>&1
-  wall=$(timed "${app[@]}")
-  app_peak=$(peak "${app[@]}")
-  printf '| %d | %s | %s | %.2f |\n' "$n" "$wall" "$app_peak" "$(awk -v w="$wall" -v n="$n" 'BEGIN {print w / n}')"
+  V6_SYNTH_CACHE=off "${app[@]}" >/dev/null 2>&1
+  wall=$(V6_SYNTH_CACHE=off timed "${app[@]}")
+  app_peak=$(V6_SYNTH_CACHE=off peak "${app[@]}")
+  "${app[@]}" >/dev/null 2>&1   # fills the cache
+  cached=$(timed "${app[@]}")
+  printf '| %d | %s | %s | %.2f | %s | %.3f |\n' "$n" "$wall" "$app_peak" \
+    "$(awk -v w="$wall" -v n="$n" 'BEGIN {print w / n}')" "$cached" "$(awk -v w="$cached" -v n="$n" \
+    'BEGIN {print w / n}')"
   rm -rf "$work/out-$n"
 done
 echo
 
-echo "## Where the time goes (four environments, ms, one warm run)"
+echo "## Where the time goes (four environments, cache off, ms, one warm run)"
 echo
+export V6_SYNTH_CACHE=off
 bash scripts/app.sh --out "$work/t/cdk.out" --dist "$work/t/dist" >/dev/null 2>&1   # warm: a previous assembly
 V6_TIMINGS=1 bash scripts/app.sh --out "$work/t/cdk.out" --dist "$work/t/dist" 2>&1 >/dev/null \
   | sed -n 's/^v6-platform: timings (ms): //p' | tr ' ' '\n' \

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}"
+# environments whose inputs did not change since a successful synth come from here (V6_SYNTH_CACHE=off: none)
+export V6_SYNTH_CACHE="${V6_SYNTH_CACHE:-target/synth-cache}"
 cp_file=target/app.classpath
 app_jar=target/app/v6-platform-app.jar
 if [[ ! -f $cp_file || -n $(find pom.xml src/main -newer "$cp_file" -print -quit) ]]; then

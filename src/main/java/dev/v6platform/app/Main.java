@@ -57,6 +57,9 @@ import software.amazon.jsii.JsiiException;
  *                  Kubernetes API refuses to apply (a StatefulSet's volumes) is refused unless acknowledged
  *   --only ENV     synthesize only ENV (repeatable; the environments sharing its workspace come along); the other
  *                  environments' dist/ directories are kept as they are
+ *   --cache DIR    take environments whose inputs did not change from DIR and keep what is synthesized there
+ *                  (default: $V6_SYNTH_CACHE; scripts/app.sh sets target/synth-cache); see {@link SynthCache}
+ *   --no-cache     synthesize every environment (also V6_SYNTH_CACHE=off)
  * </pre>
  *
  * <p>Run by the CDK CLI ({@link CdkInvocation}), the app follows the CLI's command: {@code cdk ls}, {@code cdk diff}
@@ -71,7 +74,11 @@ public final class Main {
     public static final String LOCK_FILE = "address-plan.lock.yaml";
     public static final String NETWORK_FILE = "network.yaml";
     private static final String USAGE = "usage: [--stacks DIR] [--dist DIR] [--out DIR] [--frozen-plan] "
-            + "[--require-context] [--release ENV]... [--only ENV]... [--snapshots DIR]";
+            + "[--require-context] [--release ENV]... [--only ENV]... [--snapshots DIR] [--cache DIR | --no-cache]";
+    /** The environment variable naming the synth cache's directory ({@code off}: none). */
+    static final String CACHE_VARIABLE = "V6_SYNTH_CACHE";
+    /** No constructs added to the built trees: the only case the synth cache may serve. */
+    private static final Consumer<PlatformSynthesis.Result> NO_EXTENSION = result -> { };
 
     /** Set when the app has run to its end: the shutdown hook then says nothing. */
     private static volatile boolean finished;
@@ -143,7 +150,7 @@ public final class Main {
 
     /** Runs the app; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return run(args, out, err, result -> { });
+        return run(args, out, err, NO_EXTENSION);
     }
 
     /**
@@ -217,6 +224,9 @@ public final class Main {
         Set<String> release = new TreeSet<>();
         Set<String> only = new TreeSet<>();
         Path snapshots = null;
+        String cacheSetting = System.getenv(CACHE_VARIABLE);
+        Path cacheDir = cacheSetting == null || cacheSetting.isBlank() || cacheSetting.equals("off") ? null
+                : Path.of(cacheSetting);
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -232,6 +242,9 @@ public final class Main {
                         + "(npx cdk synth v6-ENV does the same)");
                 out.println("  --snapshots DIR  approved output to check Kubernetes changes against (default: "
                         + "snapshots beside the stacks directory)");
+                out.println("  --cache DIR    take environments whose inputs did not change from DIR, keep new output "
+                        + "there (default: $V6_SYNTH_CACHE; scripts/app.sh sets target/synth-cache)");
+                out.println("  --no-cache     synthesize every environment (also V6_SYNTH_CACHE=off)");
                 out.println("Run by the CDK CLI, 'cdk ls' and 'cdk diff' never write the lock.");
                 return 0;
             }
@@ -243,8 +256,12 @@ public final class Main {
                 requireContext = true;
                 continue;
             }
+            if (flag.equals("--no-cache")) {
+                cacheDir = null;
+                continue;
+            }
             if (i + 1 >= args.length || !List.of("--stacks", "--dist", "--out", "--release", "--only",
-                    "--snapshots").contains(flag)) {
+                    "--snapshots", "--cache").contains(flag)) {
                 err.println("error: unknown or incomplete argument '" + flag + "'; " + USAGE);
                 return 2;
             }
@@ -255,6 +272,7 @@ public final class Main {
                 case "--release" -> release.add(value);
                 case "--only" -> only.add(value);
                 case "--snapshots" -> snapshots = Path.of(value);
+                case "--cache" -> cacheDir = Path.of(value);
                 default -> cdkOut = Path.of(value);
             }
         }
@@ -288,8 +306,10 @@ public final class Main {
             envs.stream().filter(e -> !selected.contains(e)).forEach(e -> kept.add(e.name()));
             Path approved = snapshots != null ? snapshots
                     : stacks.toAbsolutePath().normalize().resolveSibling("snapshots");
-            PlatformSynthesis.run(selected, plan, cdkOut, dist, extend, kept, staged -> checkImmutable(selected,
-                    approved, staged));
+            Optional<SynthCache> cache = cacheDir == null || extend != NO_EXTENSION ? Optional.empty()
+                    : Optional.of(SynthCache.open(cacheDir, List.of(stacks.resolve(NETWORK_FILE))));
+            PlatformSynthesis.Result result = PlatformSynthesis.run(selected, plan, cdkOut, dist, extend, kept,
+                    staged -> checkImmutable(selected, approved, staged), cache);
             if (!plan.lock().equals(lock)) {
                 if (cli.isEmpty() || cli.get().writesLock()) {
                     writeAtomically(lockPath, LockFile.write(plan.lock()));
@@ -306,7 +326,8 @@ public final class Main {
                     + String.join(", ", selected.stream().map(EnvironmentConfig::name).toList())
                     + "): CloudFormation in "
                     + cdkOut + ", Kubernetes YAML in " + dist + "/<environment>/, address plan in " + dist + "/"
-                    + PlatformSynthesis.PLAN_REPORT);
+                    + PlatformSynthesis.PLAN_REPORT + (result.cached().isEmpty() ? "" : "; unchanged since a "
+                    + "synth kept in " + cacheDir + ", so taken from there: " + String.join(", ", result.cached())));
             return 0;
         } catch (ConfigException e) {
             err.println("error: invalid configuration (" + e.errors().size() + " problem"

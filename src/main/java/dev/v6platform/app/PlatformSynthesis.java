@@ -36,7 +36,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -88,9 +90,19 @@ public final class PlatformSynthesis {
     private PlatformSynthesis() {
     }
 
-    /** What one synth built, for tests and reports. */
+    /**
+     * What one synth built, for tests and reports. With a cache, {@code stacks}, {@code charts} and {@code estimates}
+     * hold the environments synthesized this time, {@code cached} names those taken from the cache, and {@code app}
+     * is null when all were.
+     */
     public record Result(App app, AddressPlan plan, Map<String, PlatformStack> stacks,
-            Map<String, org.cdk8s.App> charts, Path cdkOut, Path dist, Map<String, SeriesEstimate> estimates) {
+            Map<String, org.cdk8s.App> charts, Path cdkOut, Path dist, Map<String, SeriesEstimate> estimates,
+            Set<String> cached) {
+        /** What {@link #build} returns: nothing taken from a cache. */
+        public Result(App app, AddressPlan plan, Map<String, PlatformStack> stacks, Map<String, org.cdk8s.App> charts,
+                Path cdkOut, Path dist, Map<String, SeriesEstimate> estimates) {
+            this(app, plan, stacks, charts, cdkOut, dist, estimates, Set.of());
+        }
     }
 
     /** Held while output is put in place, so an interrupt waits for the swap instead of cutting it in half. */
@@ -246,51 +258,71 @@ public final class PlatformSynthesis {
      */
     static Result run(List<EnvironmentConfig> envs, AddressPlan plan, Path cdkOut, Path dist,
             Consumer<Result> extend, Set<String> kept, Consumer<Path> check) {
+        return run(envs, plan, cdkOut, dist, extend, kept, check, Optional.empty());
+    }
+
+    /**
+     * Like {@link #run(List, AddressPlan, Path, Path, Consumer, Set, Consumer)}, taking the output of every group of
+     * environments (one, or those sharing a regional workspace) whose inputs did not change from {@code cache} and
+     * synthesizing only the others; what was synthesized is stored there once it is in place. With {@code extend}
+     * adding constructs, pass no cache: the cache does not know them.
+     */
+    static Result run(List<EnvironmentConfig> envs, AddressPlan plan, Path cdkOut, Path dist,
+            Consumer<Result> extend, Set<String> kept, Consumer<Path> check, Optional<SynthCache> cache) {
         synchronized (PLACING) {
             placed = false;
         }
         Path stagedAssembly = OutputDirectories.staging(cdkOut);
         Path stagedDist = OutputDirectories.staging(dist);
         try {
-            OutputDirectories.linkPreviousAssets(stagedAssembly, cdkOut);
-            Result result = build(envs, plan, stagedAssembly, stagedDist);
-            extend.accept(result);
-            Timings.mark("constructs");
-            try {
-                result.app().synth();
-                Timings.mark("cdk_synth_and_validation");
-                result.charts().values().forEach(org.cdk8s.App::synth);
-                Timings.mark("kubernetes_yaml");
-            } catch (RuntimeException e) {
-                List<String> found = findings(stagedAssembly.resolve("validation-report.json"));
-                throw new SynthesisException(found.isEmpty() ? describe(e) : "validation failed with "
-                        + found.size() + " finding(s); fix them, or acknowledge a finding with "
-                        + "Validations.of(construct).acknowledge(...) and a written reason:\n  "
-                        + String.join("\n  ", found), e);
+            List<List<EnvironmentConfig>> groups = groups(envs);
+            Map<List<EnvironmentConfig>, String> keys = new LinkedHashMap<>();
+            Map<String, SynthCache.Entry> hits = new LinkedHashMap<>();
+            Optional<AssemblyParts.Common> cachedCommon = cache.flatMap(SynthCache::common);
+            if (cachedCommon.isPresent()) {
+                for (List<EnvironmentConfig> group : groups) {
+                    String key = cache.get().key(group, plan);
+                    keys.put(group, key);
+                    cache.get().lookup(key, cdkOut).ifPresent(entry -> group.forEach(e -> hits.put(e.name(),
+                            entry)));
+                }
+            } else {
+                cache.ifPresent(c -> groups.forEach(g -> keys.put(g, c.key(g, plan))));
             }
-            List<String> warnings = findings(stagedAssembly.resolve("validation-report.json"));
-            if (!warnings.isEmpty()) {
-                throw new SynthesisException("validation found " + warnings.size() + " warning(s); warnings fail "
-                        + "synth too, fix them or acknowledge each with a written reason:\n  "
-                        + String.join("\n  ", warnings), null);
+            List<EnvironmentConfig> fresh = envs.stream().filter(e -> !hits.containsKey(e.name())).toList();
+            Timings.mark("cache_lookup");
+            Result result = new Result(null, plan, Map.of(), Map.of(), cdkOut, dist, Map.of());
+            AssemblyParts.Split split = null;
+            if (!fresh.isEmpty()) {
+                OutputDirectories.linkPreviousAssets(stagedAssembly, cdkOut);
+                result = build(fresh, plan, stagedAssembly, stagedDist);
+                extend.accept(result);
+                Timings.mark("constructs");
+                synthesize(result, stagedAssembly);
+                writeEnvironmentFiles(fresh, result, stagedDist);
+                split = AssemblyParts.split(stagedAssembly, fresh.stream().map(PlatformStack::nameOf).toList());
             }
+            AssemblyParts.Common common = split != null ? split.common() : cachedCommon.orElseThrow();
+            Map<String, AssemblyParts.StackPart> freshParts = new LinkedHashMap<>();
+            if (split != null) {
+                split.stacks().forEach(p -> freshParts.put(p.stack(), p));
+            }
+            List<AssemblyParts.StackPart> parts = new ArrayList<>();
+            for (EnvironmentConfig env : envs) {
+                String stack = PlatformStack.nameOf(env);
+                SynthCache.Entry entry = hits.get(env.name());
+                if (entry == null) {
+                    parts.add(freshParts.get(stack));
+                    continue;
+                }
+                AssemblyParts.StackPart part = entry.parts().stream().filter(p -> p.stack().equals(stack))
+                        .findFirst().orElseThrow();
+                restore(cache.orElseThrow(), entry, part, stagedAssembly, cdkOut);
+                OutputDirectories.copyDirectory(entry.dist(env.name()), stagedDist.resolve(env.name()));
+                parts.add(part);
+            }
+            AssemblyParts.compose(common, parts, stagedAssembly);
             writeString(stagedDist.resolve(PLAN_REPORT), AddressPlanReport.markdown(plan));
-            for (EnvironmentConfig env : envs) {
-                if (env.karpenter().isPresent()) {
-                    String cluster = PlatformStack.clusterName(env);
-                    writeString(stagedDist.resolve(env.name()).resolve(KARPENTER_RELEASE), helmReleases(
-                            KarpenterController.releases(cluster, cluster + "-karpenter")));
-                }
-            }
-            for (EnvironmentConfig env : envs) {
-                if (env.buildkit().isPresent()) {
-                    writeString(stagedDist.resolve(env.name()).resolve(BUILDX_GUIDE), BuildxGuide.markdown(env));
-                }
-                if (env.metrics().isPresent()) {
-                    writeString(stagedDist.resolve(env.name()).resolve(METRICS_BUDGET), result.estimates()
-                            .get(env.name()).markdown(env.name(), env.metrics().get()));
-                }
-            }
             writeString(stagedDist.resolve(PLAN_PICTURE), AddressPlanSvg.render(plan));
             check.accept(stagedDist);
             for (String env : kept) {
@@ -305,11 +337,124 @@ public final class PlatformSynthesis {
                 placed = true;
             }
             Timings.mark("reports_and_swap");
+            if (cache.isPresent() && split != null) {
+                store(cache.get(), split, groups, keys, hits.keySet(), cdkOut, dist);
+                Timings.mark("cache_store");
+            }
+            Set<String> cached = new LinkedHashSet<>(hits.keySet());
             return new Result(result.app(), plan, result.stacks(), result.charts(), cdkOut, dist,
-                    result.estimates());
+                    result.estimates(), cached);
         } finally {
             OutputDirectories.deleteRecursively(stagedAssembly);
             OutputDirectories.deleteRecursively(stagedDist);
+        }
+    }
+
+    /** Synthesizes the CDK app and the cdk8s apps of {@code result} into the staging directories. */
+    private static void synthesize(Result result, Path stagedAssembly) {
+        try {
+            result.app().synth();
+            Timings.mark("cdk_synth_and_validation");
+            result.charts().values().forEach(org.cdk8s.App::synth);
+            Timings.mark("kubernetes_yaml");
+        } catch (RuntimeException e) {
+            List<String> found = findings(stagedAssembly.resolve("validation-report.json"));
+            throw new SynthesisException(found.isEmpty() ? describe(e) : "validation failed with "
+                    + found.size() + " finding(s); fix them, or acknowledge a finding with "
+                    + "Validations.of(construct).acknowledge(...) and a written reason:\n  "
+                    + String.join("\n  ", found), e);
+        }
+        List<String> warnings = findings(stagedAssembly.resolve("validation-report.json"));
+        if (!warnings.isEmpty()) {
+            throw new SynthesisException("validation found " + warnings.size() + " warning(s); warnings fail "
+                    + "synth too, fix them or acknowledge each with a written reason:\n  "
+                    + String.join("\n  ", warnings), null);
+        }
+    }
+
+    /** The files written beside each environment's charts: Helm releases, the buildx guide, the metrics budget. */
+    private static void writeEnvironmentFiles(List<EnvironmentConfig> envs, Result result, Path stagedDist) {
+        for (EnvironmentConfig env : envs) {
+            if (env.karpenter().isPresent()) {
+                String cluster = PlatformStack.clusterName(env);
+                writeString(stagedDist.resolve(env.name()).resolve(KARPENTER_RELEASE), helmReleases(
+                        KarpenterController.releases(cluster, cluster + "-karpenter")));
+            }
+        }
+        for (EnvironmentConfig env : envs) {
+            if (env.buildkit().isPresent()) {
+                writeString(stagedDist.resolve(env.name()).resolve(BUILDX_GUIDE), BuildxGuide.markdown(env));
+            }
+            if (env.metrics().isPresent()) {
+                writeString(stagedDist.resolve(env.name()).resolve(METRICS_BUDGET), result.estimates()
+                        .get(env.name()).markdown(env.name(), env.metrics().get()));
+            }
+        }
+    }
+
+    /**
+     * The groups of environments synthesized together, in the order of their first member: each environment alone,
+     * but those sharing a regional workspace together (one's stack owns it, the others refer to it).
+     */
+    static List<List<EnvironmentConfig>> groups(List<EnvironmentConfig> envs) {
+        Map<String, List<EnvironmentConfig>> groups = new LinkedHashMap<>();
+        for (EnvironmentConfig env : envs) {
+            String group = env.metrics().filter(m -> m.regional()).map(m -> "workspace " + env.account() + "/"
+                    + env.region()).orElse("environment " + env.name());
+            groups.computeIfAbsent(group, g -> new ArrayList<>()).add(env);
+        }
+        return groups.values().stream().map(List::copyOf).toList();
+    }
+
+    /** Puts a cached stack's files and assets into the staged assembly. */
+    private static void restore(SynthCache cache, SynthCache.Entry entry, AssemblyParts.StackPart part,
+            Path stagedAssembly, Path cdkOut) {
+        try {
+            for (String f : part.files()) {
+                Files.copy(entry.file(f), stagedAssembly.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            }
+            for (String a : part.assets()) {
+                Path staged = stagedAssembly.resolve(a);
+                if (Files.exists(staged, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                Path source = cache.asset(a, cdkOut).orElseThrow(() -> new IllegalStateException(
+                        "the synth cache lost asset " + a + "; delete " + cache.dir() + " and synthesize again"));
+                if (Files.isDirectory(source)) {
+                    OutputDirectories.copyDirectory(source, staged);
+                } else if (source.startsWith(cdkOut) || source.toAbsolutePath().startsWith(cdkOut.toAbsolutePath())) {
+                    // in place already: replaceAssembly keeps it (as for linkPreviousAssets)
+                    Files.createSymbolicLink(staged, source.toAbsolutePath().normalize());
+                } else {
+                    try {
+                        Files.createLink(staged, source);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(source, staged);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot take " + part.stack() + " from the synth cache", e);
+        }
+    }
+
+    /** Stores each group synthesized this time; a cache that cannot be written only costs the next synth time. */
+    private static void store(SynthCache cache, AssemblyParts.Split split, List<List<EnvironmentConfig>> groups,
+            Map<List<EnvironmentConfig>, String> keys, Set<String> hits, Path cdkOut, Path dist) {
+        try {
+            cache.storeCommon(split.common());
+            for (List<EnvironmentConfig> group : groups) {
+                if (hits.contains(group.get(0).name())) {
+                    continue;
+                }
+                List<String> stacks = group.stream().map(PlatformStack::nameOf).toList();
+                List<AssemblyParts.StackPart> parts = split.stacks().stream().filter(p -> stacks.contains(
+                        p.stack())).toList();
+                cache.store(keys.get(group), parts, cdkOut, cdkOut, group.stream().map(EnvironmentConfig::name)
+                        .toList(), dist);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // the output is in place; the next synth of these environments synthesizes them again
         }
     }
 

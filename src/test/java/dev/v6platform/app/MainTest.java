@@ -295,6 +295,46 @@ class MainTest {
     }
 
     @Test
+    void with_a_cache_a_second_synth_takes_unchanged_environments_from_it_says_so_and_leaves_assets_in_place()
+            throws IOException {
+        Path dir = FixtureSynthesis.fresh("main-cache");
+        String[] args = {"--stacks", FixtureSynthesis.STACKS.toString(), "--frozen-plan", "--only", "prod-use1",
+            "--only", "dev-use1", "--dist", dir.resolve("dist").toString(), "--out",
+            dir.resolve("cdk.out").toString(), "--cache", dir.resolve("cache").toString()};
+        Run first = main(args);
+        assertThat(first.code()).isZero();
+        assertThat(first.err()).contains("synthesized 2 environment(s) (dev-use1, prod-use1)")
+                .doesNotContain("taken from there");
+        Map<String, byte[]> before = FixtureSynthesis.files(dir.resolve("cdk.out"));
+        Map<String, Object> inodes = new java.util.TreeMap<>();
+        try (Stream<Path> entries = Files.list(dir.resolve("cdk.out"))) {
+            for (Path p : entries.filter(p -> p.getFileName().toString().matches("asset\\..*\\.zip")).toList()) {
+                inodes.put(p.getFileName().toString(), Files.getAttribute(p, "unix:ino"));
+            }
+        }
+
+        Run second = main(args);
+
+        assertThat(second.code()).isZero();
+        assertThat(second.err()).contains("synthesized 2 environment(s) (dev-use1, prod-use1)",
+                "unchanged since a synth kept in " + dir.resolve("cache") + ", so taken from there: dev-use1, prod-use1");
+        SynthesisTest.assertSameContent(FixtureSynthesis.files(dir.resolve("cdk.out")), before);
+        assertThat(inodes).hasSize(3);
+        for (Map.Entry<String, Object> e : inodes.entrySet()) {
+            Path file = dir.resolve("cdk.out").resolve(e.getKey());
+            assertThat(Files.isSymbolicLink(file)).as(e.getKey()).isFalse();
+            assertThat(Files.getAttribute(file, "unix:ino")).as(e.getKey() + " was not copied").isEqualTo(e.getValue());
+        }
+
+        String[] noCache = java.util.Arrays.copyOf(args, args.length + 1);
+        noCache[args.length] = "--no-cache";
+        Run third = main(noCache);
+        assertThat(third.code()).isZero();
+        assertThat(third.err()).doesNotContain("taken from there");
+        SynthesisTest.assertSameContent(FixtureSynthesis.files(dir.resolve("cdk.out")), before);
+    }
+
+    @Test
     void an_unknown_argument_exits_2_with_usage() {
         Run run = main("--stack", "stacks");
 
@@ -309,7 +349,7 @@ class MainTest {
 
         assertThat(run.code()).isZero();
         assertThat(run.out()).contains("--stacks DIR", "--dist DIR", "--out DIR", "--frozen-plan", "--release ENV",
-                "--require-context");
+                "--require-context", "--cache DIR", "--no-cache");
     }
 
     @Test
