@@ -317,7 +317,8 @@ class MainTest {
 
         assertThat(second.code()).isZero();
         assertThat(second.err()).contains("synthesized 2 environment(s) (dev-use1, prod-use1)",
-                "unchanged since a synth kept in " + dir.resolve("cache") + ", so taken from there: dev-use1, prod-use1");
+                "unchanged since a synth kept in " + dir.resolve("cache")
+                        + ", so taken from there: dev-use1, prod-use1");
         SynthesisTest.assertSameContent(FixtureSynthesis.files(dir.resolve("cdk.out")), before);
         assertThat(inodes).hasSize(3);
         for (Map.Entry<String, Object> e : inodes.entrySet()) {
