@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.testing.FixtureSynthesis;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,6 +47,31 @@ class JsJsonTest {
         }
         String tree = Files.readString(out.resolve("tree.json"));
         assertThat(JsJson.stringify(JSON.readTree(tree), 0)).isEqualTo(tree);
+    }
+
+    @Test
+    void an_assembly_composed_from_parts_is_the_cdks_own_bytes() {
+        // two regions: the CloudFormation Validate plugin words a rule's entries after the first template's finding
+        List<EnvironmentConfig> envs = FixtureSynthesis.environments().stream().filter(e -> e.name().startsWith("dev-"))
+                .toList();
+        Path dir = FixtureSynthesis.fresh("composed-vs-native");
+        PlatformSynthesis.Result nativeBuild = PlatformSynthesis.build(envs, FixtureSynthesis.plan(),
+                dir.resolve("native"), dir.resolve("native-dist"));
+        nativeBuild.app().synth();
+        PlatformSynthesis.Result composed = PlatformSynthesis.run(envs, FixtureSynthesis.plan(),
+                dir.resolve("composed"), dir.resolve("composed-dist"));
+
+        Map<String, byte[]> cdk = FixtureSynthesis.files(dir.resolve("native"));
+        Map<String, byte[]> ours = FixtureSynthesis.files(composed.cdkOut());
+        assertThat(ours.keySet()).containsExactlyInAnyOrderElementsOf(cdk.keySet());
+        cdk.forEach((name, bytes) -> {
+            if (name.endsWith(".json")) {
+                assertThat(new String(ours.get(name), StandardCharsets.UTF_8)).as(name)
+                        .isEqualTo(new String(bytes, StandardCharsets.UTF_8));
+            } else {
+                assertThat(java.util.Arrays.equals(ours.get(name), bytes)).as(name).isTrue();
+            }
+        });
     }
 
     /** What node prints for JSON.stringify(JSON.parse(json), undefined, indent). */
