@@ -113,7 +113,9 @@ class CdkCommandsTest {
         for (String f : List.of("network.yaml", Main.LOCK_FILE, "staging-use1.yaml")) {
             Files.copy(stacks.resolve(f), only.resolve(f));
         }
-        String app = "java -cp " + System.getProperty("java.class.path") + " " + Main.class.getName() + " --stacks "
+        // the JVM flags scripts/app.sh starts the app with (a short run: the first compiler tier is enough)
+        String app = "java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmn32m -cp " + System.getProperty(
+                "java.class.path") + " " + Main.class.getName() + " --stacks "
                 + only.toAbsolutePath() + " --dist " + dir.resolve("dist").toAbsolutePath();
         ProcessBuilder pb = new ProcessBuilder(cdk.toAbsolutePath().toString(), "ls", "--app", app, "--output",
                 dir.resolve("cdk.out").toAbsolutePath().toString(), "--no-notices", "--no-version-reporting")

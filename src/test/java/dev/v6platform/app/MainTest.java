@@ -34,7 +34,7 @@ class MainTest {
 
     @Test
     void synthesizes_every_environment_and_says_where_the_output_is() {
-        Path dir = FixtureSynthesis.fresh("main-ok");
+        Path dir = FixtureSynthesis.freshSharingAssets("main-ok");
 
         Run run = main("--stacks", FixtureSynthesis.STACKS.toString(), "--frozen-plan", "--dist", dir.resolve("dist").toString(),
                 "--out", dir.resolve("cdk.out").toString());
@@ -48,7 +48,7 @@ class MainTest {
 
     @Test
     void a_second_synth_keeps_the_asset_files_of_the_first_in_place_and_writes_the_same_bytes() throws IOException {
-        Path dir = FixtureSynthesis.fresh("main-twice");
+        Path dir = FixtureSynthesis.freshSharingAssets("main-twice");
         // two environments on two Kubernetes versions: their assets are what the second synth must leave in place
         String[] args = {"--stacks", FixtureSynthesis.STACKS.toString(), "--frozen-plan", "--only", "prod-use1",
             "--only", "dev-use1", "--dist", dir.resolve("dist").toString(), "--out",
@@ -185,7 +185,7 @@ class MainTest {
 
     @Test
     void without_a_lock_synth_writes_the_same_lock_that_is_committed() throws IOException {
-        Path dir = FixtureSynthesis.fresh("main-lock");
+        Path dir = FixtureSynthesis.freshSharingAssets("main-lock");
         Path stacks = copyOfStacks(dir);
         Files.delete(stacks.resolve("address-plan.lock.yaml"));
 
@@ -200,7 +200,7 @@ class MainTest {
 
     @Test
     void a_new_environment_is_added_to_the_lock_and_nothing_else_moves() throws IOException {
-        Path dir = FixtureSynthesis.fresh("main-new-env");
+        Path dir = FixtureSynthesis.freshSharingAssets("main-new-env");
         Path stacks = copyOfStacks(dir);
         Files.writeString(stacks.resolve("staging-use1.yaml"), Files.readString(stacks.resolve("dev-use1.yaml"))
                 .replace("name: dev-use1", "name: staging-use1"));
@@ -237,7 +237,7 @@ class MainTest {
 
     @Test
     void a_removed_environment_keeps_its_space_until_released_with_the_flag() throws IOException {
-        Path dir = FixtureSynthesis.fresh("main-release");
+        Path dir = FixtureSynthesis.freshSharingAssets("main-release");
         Path stacks = copyOfStacks(dir);
         Files.delete(stacks.resolve("dev-euw1.yaml"));
 
@@ -297,7 +297,7 @@ class MainTest {
     @Test
     void with_a_cache_a_second_synth_takes_unchanged_environments_from_it_says_so_and_leaves_assets_in_place()
             throws IOException {
-        Path dir = FixtureSynthesis.fresh("main-cache");
+        Path dir = FixtureSynthesis.freshSharingAssets("main-cache");
         String[] args = {"--stacks", FixtureSynthesis.STACKS.toString(), "--frozen-plan", "--only", "prod-use1",
             "--only", "dev-use1", "--dist", dir.resolve("dist").toString(), "--out",
             dir.resolve("cdk.out").toString(), "--cache", dir.resolve("cache").toString()};

@@ -48,7 +48,7 @@ class ReplacementGuardSnapshotTest {
 
     @BeforeAll
     static void synthesizeTheRenumberedSamples() throws IOException {
-        Path dir = FixtureSynthesis.fresh("replacement-guard");
+        Path dir = FixtureSynthesis.freshSharingAssets("replacement-guard");
         stacks = MainTest.copyOfStacks(dir);
         Path lock = stacks.resolve(Main.LOCK_FILE);
         Files.writeString(lock, renumber(Files.readString(lock)));

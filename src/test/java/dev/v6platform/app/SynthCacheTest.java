@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,81 +24,75 @@ import org.junit.jupiter.api.Test;
  */
 class SynthCacheTest {
     static Path root;
-    static Path stacks;
+    static Path stacks = FixtureSynthesis.STACKS;
     static Path cacheDir;
-    static Path plain;
     static PlatformSynthesis.Result first;
     static PlatformSynthesis.Result second;
 
     @BeforeAll
-    static void synthesizeTwice() throws IOException {
+    static void synthesizeTwice() {
         root = FixtureSynthesis.fresh("synth-cache");
-        stacks = copy(FixtureSynthesis.STACKS, root.resolve("stacks"));
         cacheDir = root.resolve("cache");
-        List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(stacks);
-        AddressPlan plan = FixtureSynthesis.plan(stacks, envs);
-        plain = root.resolve("plain");
-        PlatformSynthesis.run(envs, plan, plain.resolve("cdk.out"), plain.resolve("dist"));
-        first = run(envs, plan, "first");
-        second = run(envs, plan, "second");
+        FixtureSynthesis.linkFixtureAssets(root.resolve("first").resolve("cdk.out"));
+        first = run(FixtureSynthesis.environments(), FixtureSynthesis.plan(), "first", stacks);
+        second = run(FixtureSynthesis.environments(), FixtureSynthesis.plan(), "second", stacks);
     }
 
-    static Path copy(Path from, Path to) throws IOException {
+    static Path copy(Path from, Path to, List<String> names) throws IOException {
         Files.createDirectories(to);
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Files.copy(f, to.resolve(f.getFileName()));
-            }
+        for (String name : names) {
+            Files.copy(from.resolve(name), to.resolve(name));
         }
         return to;
     }
 
-    static PlatformSynthesis.Result run(List<EnvironmentConfig> envs, AddressPlan plan, String out) {
-        Path dir = root.resolve(out);
-        return PlatformSynthesis.run(envs, plan, dir.resolve("cdk.out"), dir.resolve("dist"), r -> { }, Set.of(),
-                staged -> { }, Optional.of(cache()));
+    static PlatformSynthesis.Result run(List<EnvironmentConfig> envs, AddressPlan plan, String out, Path dir) {
+        Path target = root.resolve(out);
+        return PlatformSynthesis.run(envs, plan, target.resolve("cdk.out"), target.resolve("dist"), r -> { },
+                Set.of(), staged -> { }, Optional.of(cache(dir)));
     }
 
-    static SynthCache cache() {
-        return SynthCache.open(cacheDir, List.of(stacks.resolve(Main.NETWORK_FILE)), Map.of());
+    static SynthCache cache(Path dir) {
+        return SynthCache.open(cacheDir, List.of(dir.resolve(Main.NETWORK_FILE)), Map.of());
     }
 
     @Test
     void the_first_synth_builds_every_environment_and_writes_what_a_synth_without_a_cache_writes() {
         assertThat(first.cached()).isEmpty();
         assertThat(first.stacks()).containsOnlyKeys("dev-euw1", "dev-use1", "prod-euw1", "prod-use1");
-        assertSameFiles(first.cdkOut(), plain.resolve("cdk.out"));
-        assertSameFiles(first.dist(), plain.resolve("dist"));
+        assertSameFiles(first.cdkOut(), FixtureSynthesis.get().cdkOut());
+        assertSameFiles(first.dist(), FixtureSynthesis.get().dist());
     }
 
     @Test
     void a_synth_of_unchanged_inputs_takes_every_environment_from_the_cache_and_writes_the_same_bytes() {
         assertThat(second.cached()).containsExactly("dev-euw1", "dev-use1", "prod-euw1", "prod-use1");
         assertThat(second.app()).isNull();
-        assertSameFiles(second.cdkOut(), plain.resolve("cdk.out"));
-        assertSameFiles(second.dist(), plain.resolve("dist"));
+        assertSameFiles(second.cdkOut(), FixtureSynthesis.get().cdkOut());
+        assertSameFiles(second.dist(), FixtureSynthesis.get().dist());
     }
 
     @Test
     void an_edited_environment_is_synthesized_again_alone_and_the_output_is_that_of_a_synth_without_a_cache()
             throws IOException {
-        Path file = stacks.resolve("dev-use1.yaml");
-        String original = Files.readString(file);
-        PlatformSynthesis.Result partial;
+        // two environments in two regions: the validation report words a rule after the first template's finding
+        Path dir = copy(stacks, root.resolve("edited-stacks"), List.of("dev-euw1.yaml", "dev-use1.yaml",
+                Main.NETWORK_FILE, Main.LOCK_FILE));
+        List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(dir);
+        PlatformSynthesis.Result before = run(envs, FixtureSynthesis.plan(dir, envs), "edited", dir);
+        Path file = dir.resolve("dev-use1.yaml");
+        Files.writeString(file, Files.readString(file).replaceFirst("(?m)^tags:\\n", "tags:\n  edited: \"yes\"\n"));
+        envs = EnvironmentLoader.loadDirectory(dir);
+        AddressPlan plan = FixtureSynthesis.plan(dir, envs);
+
+        PlatformSynthesis.Result partial = run(envs, plan, "edited", dir);
         Path plain = root.resolve("edited-plain");
-        try {
-            Files.writeString(file, original.replaceFirst("(?m)^tags:\\n", "tags:\n  edited: \"yes\"\n"));
-            List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(stacks);
-            AddressPlan plan = FixtureSynthesis.plan(stacks, envs);
+        FixtureSynthesis.linkFixtureAssets(plain.resolve("cdk.out"));
+        PlatformSynthesis.run(envs, plan, plain.resolve("cdk.out"), plain.resolve("dist"));
 
-            partial = run(envs, plan, "edited");
-            PlatformSynthesis.run(envs, plan, plain.resolve("cdk.out"), plain.resolve("dist"));
-        } finally {
-            Files.writeString(file, original);
-        }
-
+        assertThat(before.cached()).isEmpty();
         assertThat(partial.stacks()).containsOnlyKeys("dev-use1");
-        assertThat(partial.cached()).containsExactly("dev-euw1", "prod-euw1", "prod-use1");
+        assertThat(partial.cached()).containsExactly("dev-euw1");
         assertThat(read(partial.cdkOut().resolve("v6-dev-use1.template.json"))).contains("\"edited\"");
         assertSameFiles(partial.cdkOut(), plain.resolve("cdk.out"));
         assertSameFiles(partial.dist(), plain.resolve("dist"));
@@ -136,9 +129,8 @@ class SynthCacheTest {
 
     @Test
     void an_entry_whose_assets_are_gone_or_whose_index_is_broken_is_not_used() throws IOException {
-        SynthCache cache = cache();
-        List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(stacks);
-        String key = cache.key(List.of(envs.get(0)), FixtureSynthesis.plan(stacks, envs));
+        SynthCache cache = cache(stacks);
+        String key = cache.key(List.of(FixtureSynthesis.environments().get(0)), FixtureSynthesis.plan());
         Path nowhere = root.resolve("no-assembly");
         assertThat(cache.lookup(key, nowhere)).isPresent();
 
@@ -167,7 +159,8 @@ class SynthCacheTest {
 
     @Test
     void environments_sharing_a_regional_workspace_are_one_group() throws IOException {
-        Path dir = copy(FixtureSynthesis.STACKS, root.resolve("regional-stacks"));
+        Path dir = copy(FixtureSynthesis.STACKS, root.resolve("regional-stacks"), List.of("dev-euw1.yaml",
+                "dev-use1.yaml", "prod-euw1.yaml", "prod-use1.yaml", Main.NETWORK_FILE, Main.LOCK_FILE));
         for (String f : List.of("dev-use1.yaml", "prod-use1.yaml")) {
             Path p = dir.resolve(f);
             Files.writeString(p, Files.readString(p).replaceFirst("(?m)^metrics:\\n  retentionDays: \\d+",

@@ -37,7 +37,7 @@ class SynthesisTest {
     @Test
     void two_synths_of_the_same_input_are_byte_identical() {
         PlatformSynthesis.Result first = FixtureSynthesis.get();
-        Path dir = FixtureSynthesis.fresh("second");
+        Path dir = FixtureSynthesis.freshSharingAssets("second");
 
         PlatformSynthesis.run(FixtureSynthesis.environments(), FixtureSynthesis.plan(), dir.resolve("cdk.out"), dir.resolve("dist"));
 
@@ -85,7 +85,7 @@ class SynthesisTest {
 
     @Test
     void a_successful_synth_replaces_dist_whole() throws IOException {
-        Path dir = FixtureSynthesis.fresh("replace");
+        Path dir = FixtureSynthesis.freshSharingAssets("replace");
         Path dist = dir.resolve("dist");
         Files.createDirectories(dist.resolve("retired-env"));
         Files.writeString(dist.resolve("retired-env/namespaces.k8s.yaml"), "stale");

@@ -105,6 +105,30 @@ public final class FixtureSynthesis {
         return dir;
     }
 
+    /**
+     * Like {@link #fresh}, with {@code cdk.out/} holding hard links to the fixtures' staged asset files (the kubectl,
+     * AWS CLI and proxy layers, 95 MB), as a previous synth would leave them: a synth into it reuses them instead of
+     * copying them, so the test leaves no copy of its own under {@code target/}.
+     */
+    public static Path freshSharingAssets(String name) {
+        Path dir = fresh(name);
+        linkFixtureAssets(dir.resolve("cdk.out"));
+        return dir;
+    }
+
+    /** Hard-links the fixtures' staged asset files into {@code cdkOut} (created if needed). */
+    public static void linkFixtureAssets(Path cdkOut) {
+        Path source = get().cdkOut();
+        try (Stream<Path> entries = Files.list(source)) {
+            Files.createDirectories(cdkOut);
+            for (Path p : entries.filter(p -> p.getFileName().toString().matches("asset\\..*\\.zip")).toList()) {
+                Files.createLink(cdkOut.resolve(p.getFileName()), p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Every regular file below {@code dir}, by relative path, with its bytes. */
     public static Map<String, byte[]> files(Path dir) {
         Map<String, byte[]> out = new TreeMap<>();

@@ -56,7 +56,7 @@ public final class UserStacks {
             fail(failure);
         }
         if (output == null) {
-            Path dir = FixtureSynthesis.fresh("user");
+            Path dir = FixtureSynthesis.freshSharingAssets("user");
             List<String> args = new ArrayList<>(List.of("--stacks", STACKS.toString(), "--dist",
                     dir.resolve("dist").toString(), "--out", dir.resolve("cdk.out").toString(), "--snapshots",
                     SNAPSHOTS.toString()));
