@@ -170,7 +170,8 @@ if [ "$peer" = 1 ]; then
   echo "| app | validated | CDK_VALIDATION=false |"
   echo "|---|---:|---:|"
   for app in v6-platform peer; do
-    if [ "$app" = peer ]; then cmd=(env CDK_OUTDIR="$work/peer-out" node app.js); dir=bench/peer; else cmd=(bash scripts/app.sh); dir=.; fi
+    if [ "$app" = peer ]; then cmd=(env CDK_OUTDIR="$work/peer-out" node app.js); dir=bench/peer
+    else cmd=(env V6_SYNTH_CACHE=off bash scripts/app.sh); dir=.; fi
     on=() off=()
     for ((r = 0; r < 3; r++)); do
       on+=("$(cd "$dir" && timed "${cmd[@]}")")
@@ -183,10 +184,12 @@ fi
 
 echo "## Cost per environment (one JVM, scripts/app.sh, warm)"
 echo
-echo "Cache off: every environment synthesized; unchanged: every environment from the synth cache."
+echo "Cache off: every environment synthesized; unchanged: every environment from the synth cache. \"s per added"
+echo "environment\" is the difference to the row above, divided by the environments added."
 echo
-echo "| environments | cache off s | peak MiB | s per environment | unchanged s | s per environment |"
+echo "| environments | cache off s | peak MiB | s per added environment | unchanged s | s per added environment |"
 echo "|---:|---:|---:|---:|---:|---:|"
+prev_n=0 prev_wall=0 prev_cached=0
 samples=(dev-euw1 dev-use1 prod-euw1 prod-use1)
 for n in $sizes; do
   stacks="$work/stacks-$n"
@@ -203,9 +206,14 @@ for n in $sizes; do
   app_peak=$(V6_SYNTH_CACHE=off peak "${app[@]}")
   "${app[@]}" >/dev/null 2>&1   # fills the cache
   cached=$(timed "${app[@]}")
-  printf '| %d | %s | %s | %.2f | %s | %.3f |\n' "$n" "$wall" "$app_peak" \
-    "$(awk -v w="$wall" -v n="$n" 'BEGIN {print w / n}')" "$cached" "$(awk -v w="$cached" -v n="$n" \
-    'BEGIN {print w / n}')"
+  if [ "$prev_n" = 0 ]; then
+    printf '| %d | %s | %s | | %s | |\n' "$n" "$wall" "$app_peak" "$cached"
+  else
+    printf '| %d | %s | %s | %.2f | %s | %.3f |\n' "$n" "$wall" "$app_peak" \
+      "$(awk -v w="$wall" -v p="$prev_wall" -v n="$n" -v m="$prev_n" 'BEGIN {print (w - p) / (n - m)}')" "$cached" \
+      "$(awk -v w="$cached" -v p="$prev_cached" -v n="$n" -v m="$prev_n" 'BEGIN {print (w - p) / (n - m)}')"
+  fi
+  prev_n=$n prev_wall=$wall prev_cached=$cached
   rm -rf "$work/out-$n"
 done
 echo

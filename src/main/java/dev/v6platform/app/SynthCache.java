@@ -39,8 +39,9 @@ import java.util.stream.Stream;
  *       dependency version;</li>
  *   <li>{@code package-lock.json} (the kubectl layers' and the CLI's pinned versions) and the shared input files
  *       ({@code stacks/network.yaml});</li>
- *   <li>the environment: every {@code CDK_*}, {@code JSII_*} and {@code V6_*} variable but those that only say
- *       where output goes or what is printed (the CLI's output paths, {@code V6_TIMINGS}, {@code V6_DEBUG}, ...),
+ *   <li>the environment: every {@code CDK_*} and {@code V6_*} variable but those that only say where output goes
+ *       or what is printed (the CLI's output paths, {@code V6_TIMINGS}, {@code V6_DEBUG}, ...; jsii's variables
+ *       say how its runtime runs, not what it writes),
  *       so the CLI's context ({@code CDK_CONTEXT_JSON}: {@code cdk.json}, {@code cdk.context.json}, {@code -c}) too;
  *       and the {@code v6.*} system properties;</li>
  *   <li>per environment of the group: its stacks file (path, which reports name, and bytes), its context file
@@ -88,7 +89,7 @@ final class SynthCache {
             d.addFile(p);
         }
         new TreeMap<>(environment).forEach((k, v) -> {
-            if ((k.startsWith("CDK_") || k.startsWith("JSII_") || k.startsWith("V6_")) && !NOT_INPUTS.contains(k)) {
+            if ((k.startsWith("CDK_") || k.startsWith("V6_")) && !NOT_INPUTS.contains(k)) {
                 d.add(k + "=" + v);
             }
         });

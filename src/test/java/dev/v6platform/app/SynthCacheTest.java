@@ -108,7 +108,8 @@ class SynthCacheTest {
         String key = SynthCache.open(cacheDir, shared, cli).key(group, plan);
 
         Map<String, String> elsewhere = new LinkedHashMap<>(cli);
-        elsewhere.putAll(Map.of("CDK_OUTDIR", "/tmp/other", "V6_TIMINGS", "1", "HOME", "/home/someone"));
+        elsewhere.putAll(Map.of("CDK_OUTDIR", "/tmp/other", "V6_TIMINGS", "1", "HOME", "/home/someone",
+                "JSII_RUNTIME_PACKAGE_CACHE_ROOT", "/tmp/jsii"));
         assertThat(SynthCache.open(cacheDir, shared, elsewhere).key(group, plan)).isEqualTo(key);
 
         Map<String, String> context = new LinkedHashMap<>(cli);
