@@ -25,7 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -52,7 +54,8 @@ import java.util.stream.Stream;
  * tree node, validation report entries, files) and each environment's {@code dist/<environment>/} directory; staged
  * assets are kept once, by name (their names are content hashes), as hard links where the file system allows. An
  * entry is written after the synth that produced it put its output in place, under a temporary name renamed into
- * place, so a reader never sees half of one. The newest {@value #KEEP} entries are kept.
+ * place, so a reader never sees half of one. The {@value #KEEP} most recently used entries are kept, and the assets
+ * they name.
  *
  * <pre>{@code
  * SynthCache cache = SynthCache.open(Path.of("target/synth-cache"), List.of(Path.of("stacks/network.yaml")));
@@ -241,6 +244,17 @@ final class SynthCache {
         Path temp = Files.createTempFile(commons, ".new-", ".json");
         Files.writeString(temp, JsJson.stringify(common.toJson(), 0));
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // one per code version (a few kB each): the newest KEEP
+        List<Path> all;
+        try (Stream<Path> list = Files.list(commons)) {
+            all = list.filter(p -> p.getFileName().toString().endsWith(".json")).toList();
+        }
+        Map<Path, FileTime> written = new LinkedHashMap<>();
+        for (Path p : all) {
+            written.put(p, Files.getLastModifiedTime(p));
+        }
+        all.stream().sorted(Comparator.comparing((Path p) -> written.get(p)).reversed().thenComparing(Path::toString))
+                .skip(KEEP).forEach(OutputDirectories::deleteRecursively);
     }
 
     /** Keeps a staged asset in {@code assets/}: a hard link to the file, or a copy. */
@@ -278,11 +292,23 @@ final class SynthCache {
         }
     }
 
-    /** Deletes all but the {@value #KEEP} most recently used entries. */
-    private static void prune(Path entries) throws IOException {
+    /**
+     * Deletes all but the {@value #KEEP} most recently used entries, the kept assets no remaining entry names, and
+     * what interrupted writers left behind (temporary entries older than an hour).
+     */
+    private void prune(Path entries) throws IOException {
         List<Path> all;
+        List<Path> leftovers;
         try (Stream<Path> list = Files.list(entries)) {
-            all = list.filter(p -> !p.getFileName().toString().startsWith(".")).toList();
+            List<Path> listed = list.toList();
+            all = listed.stream().filter(p -> !p.getFileName().toString().startsWith(".")).toList();
+            leftovers = listed.stream().filter(p -> p.getFileName().toString().startsWith(".new-")).toList();
+        }
+        long hourAgo = System.currentTimeMillis() - 3_600_000L;
+        for (Path p : leftovers) {
+            if (Files.getLastModifiedTime(p).toMillis() < hourAgo) {
+                OutputDirectories.deleteRecursively(p);
+            }
         }
         if (all.size() <= KEEP) {
             return;
@@ -291,8 +317,28 @@ final class SynthCache {
         for (Path p : all) {
             used.put(p, Files.getLastModifiedTime(p));
         }
-        all.stream().sorted(Comparator.comparing((Path p) -> used.get(p)).reversed().thenComparing(Path::toString))
-                .skip(KEEP).forEach(OutputDirectories::deleteRecursively);
+        List<Path> newestFirst = all.stream().sorted(Comparator.comparing((Path p) -> used.get(p)).reversed()
+                .thenComparing(Path::toString)).toList();
+        newestFirst.stream().skip(KEEP).forEach(OutputDirectories::deleteRecursively);
+        Set<String> named = new TreeSet<>();
+        for (Path entry : newestFirst.subList(0, KEEP)) {
+            try {
+                AssemblyParts.read(entry.resolve("parts.json")).forEach(n -> named.addAll(
+                        AssemblyParts.StackPart.fromJson(n).assets()));
+            } catch (RuntimeException e) {
+                // an unreadable entry is never used (lookup), and goes when it is the oldest
+            }
+        }
+        Path assets = dir.resolve("assets");
+        if (Files.isDirectory(assets)) {
+            try (Stream<Path> list = Files.list(assets)) {
+                for (Path a : list.toList()) {
+                    if (!named.contains(a.getFileName().toString())) {
+                        OutputDirectories.deleteRecursively(a);
+                    }
+                }
+            }
+        }
     }
 
     /** The bytes of the code this class was loaded from: a jar's, or every file of a class directory. */

@@ -2,6 +2,7 @@ package dev.v6platform.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.v6platform.config.EnvironmentConfig;
 import dev.v6platform.config.EnvironmentLoader;
 import dev.v6platform.network.plan.AddressPlan;
@@ -9,11 +10,13 @@ import dev.v6platform.testing.FixtureSynthesis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -156,6 +159,39 @@ class SynthCacheTest {
             Files.writeString(index, text);
         }
         assertThat(cache.lookup(key, nowhere)).isPresent();
+    }
+
+    @Test
+    void only_the_most_recently_used_entries_are_kept_with_the_assets_they_name() throws IOException {
+        Path dir = root.resolve("prune");
+        Path assembly = Files.createDirectories(dir.resolve("assembly"));
+        SynthCache cache = SynthCache.open(dir.resolve("cache"), List.of(), Map.of());
+        long base = System.currentTimeMillis() - 3_600_000L;
+        for (int i = 0; i < SynthCache.KEEP; i++) {
+            String asset = "asset." + "%064d".formatted(i) + ".zip";
+            Files.writeString(assembly.resolve(asset), "layer " + i);
+            AssemblyParts.StackPart part = new AssemblyParts.StackPart("v6-env" + i,
+                    JsonNodeFactory.instance.objectNode(), JsonNodeFactory.instance.nullNode(),
+                    JsonNodeFactory.instance.objectNode(), List.of(), List.of(asset));
+            cache.store("key" + i, List.of(part), assembly, assembly, List.of(), dir.resolve("dist"));
+            Files.setLastModifiedTime(dir.resolve("cache/entries/key" + i), FileTime.fromMillis(base + i * 1000L));
+        }
+        // the oldest entry was used a moment ago: it stays, and key1 (now the oldest) goes with its asset
+        Files.setLastModifiedTime(dir.resolve("cache/entries/key0"), FileTime.fromMillis(base + 100_000L));
+        Path empty = Files.createDirectories(dir.resolve("no-assembly"));
+        Files.writeString(assembly.resolve("asset." + "%064d".formatted(99) + ".zip"), "layer 99");
+        cache.store("key99", List.of(new AssemblyParts.StackPart("v6-env99", JsonNodeFactory.instance.objectNode(),
+                JsonNodeFactory.instance.nullNode(), JsonNodeFactory.instance.objectNode(), List.of(), List.of(
+                "asset." + "%064d".formatted(99) + ".zip"))), assembly, assembly, List.of(), dir.resolve("dist"));
+
+        try (Stream<Path> entries = Files.list(dir.resolve("cache/entries"))) {
+            assertThat(entries.count()).isEqualTo(SynthCache.KEEP);
+        }
+        assertThat(cache.lookup("key0", empty)).isPresent();
+        assertThat(cache.lookup("key1", empty)).isEmpty();
+        assertThat(cache.lookup("key2", empty)).isPresent();
+        assertThat(dir.resolve("cache/assets/asset." + "%064d".formatted(1) + ".zip")).doesNotExist();
+        assertThat(dir.resolve("cache/assets/asset." + "%064d".formatted(0) + ".zip")).exists();
     }
 
     @Test
