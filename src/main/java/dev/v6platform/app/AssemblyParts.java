@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -62,12 +63,30 @@ final class AssemblyParts {
      *                  entries about its constructs
      * @param files     the assembly files it owns (template, asset manifest, metadata), sorted
      * @param assets    the staged assets ({@code asset.<hash>...}) its asset manifest names, sorted
+     * @param borrowed  the CloudFormation Validate rules (name and severity) its entries are worded for by an earlier
+     *                  stack of the synth that built it (see {@link #groupedByRule}); sorted
      */
     record StackPart(String stack, ObjectNode artifacts, JsonNode tree, ObjectNode report, List<String> files,
-            List<String> assets) {
+            List<String> assets, List<String> borrowed) {
         StackPart {
             files = List.copyOf(files);
             assets = List.copyOf(assets);
+            borrowed = List.copyOf(borrowed);
+        }
+
+        StackPart(String stack, ObjectNode artifacts, JsonNode tree, ObjectNode report, List<String> files,
+                List<String> assets) {
+            this(stack, artifacts, tree, report, files, assets, List.of());
+        }
+
+        /** The CloudFormation Validate rules (name and severity) its entries report. */
+        Set<String> validateRules() {
+            Set<String> out = new TreeSet<>();
+            JsonNode plugin = report.path(CFN_VALIDATE);
+            for (String list : REPORT_LISTS) {
+                plugin.path(list).forEach(e -> out.add(ruleKey(e)));
+            }
+            return out;
         }
 
         /** The part as one JSON object (for the cache). */
@@ -81,6 +100,8 @@ final class AssemblyParts {
             files.forEach(f::add);
             ArrayNode a = o.putArray("assets");
             assets.forEach(a::add);
+            ArrayNode b = o.putArray("borrowed");
+            borrowed.forEach(b::add);
             return o;
         }
 
@@ -89,8 +110,10 @@ final class AssemblyParts {
             o.get("files").forEach(n -> files.add(n.textValue()));
             List<String> assets = new ArrayList<>();
             o.get("assets").forEach(n -> assets.add(n.textValue()));
+            List<String> borrowed = new ArrayList<>();
+            o.get("borrowed").forEach(n -> borrowed.add(n.textValue()));
             return new StackPart(o.get("stack").textValue(), (ObjectNode) o.get("artifacts"), o.get("tree"),
-                    (ObjectNode) o.get("report"), files, assets);
+                    (ObjectNode) o.get("report"), files, assets, borrowed);
         }
     }
 
@@ -115,8 +138,15 @@ final class AssemblyParts {
         }
     }
 
-    /** An assembly cut into parts; {@code others} are entries of the directory no part or the rest accounts for. */
+    /**
+     * An assembly cut into parts; {@code others} are entries of the directory no part or the rest accounts for
+     * (nested stacks' templates, a tree split into several files, another report): such an assembly is composed as
+     * it is, with them, but not kept in the cache.
+     */
     record Split(Common common, List<StackPart> stacks, List<String> others) {
+        boolean cacheable() {
+            return others.isEmpty();
+        }
     }
 
     /** Cuts the assembly in {@code dir} into the parts of {@code stacks} (artifact ids, each present) and the rest. */
@@ -140,21 +170,39 @@ final class AssemblyParts {
         stacks.forEach(s -> ownReports.put(s, JSON.createObjectNode()));
         ObjectNode commonReport = report == null ? null : report.deepCopy();
         if (report != null) {
-            ArrayNode plugins = (ArrayNode) commonReport.get("pluginReports");
-            for (JsonNode plugin : plugins) {
+            ArrayNode kept = JSON.createArrayNode();
+            for (JsonNode plugin : commonReport.get("pluginReports")) {
                 String name = plugin.path("pluginName").asText();
+                ObjectNode header = ((ObjectNode) plugin).deepCopy();
+                header.remove(REPORT_LISTS);
+                boolean rest = false;
                 for (String list : REPORT_LISTS) {
                     if (!plugin.has(list)) {
                         continue;
                     }
-                    ArrayNode rest = JSON.createArrayNode();
+                    ArrayNode others = JSON.createArrayNode();
                     for (JsonNode entry : plugin.get(list)) {
-                        splitEntry((ObjectNode) entry, stackSet, rest, (stack, part) -> listOf(ownReports.get(stack),
-                                name, list).add(part));
+                        splitEntry((ObjectNode) entry, stackSet, others, (stack, part) -> listOf(ownReports.get(stack),
+                                name, header, list).add(part));
                     }
-                    ((ObjectNode) plugin).set(list, rest);
+                    ((ObjectNode) plugin).set(list, others);
+                    rest |= !others.isEmpty();
+                }
+                if (rest) {
+                    kept.add(plugin);
                 }
             }
+            commonReport.set("pluginReports", kept);
+        }
+        // the CloudFormation Validate plugin words a rule's entries after the first template (stack) with the rule
+        Map<String, List<String>> borrowed = new LinkedHashMap<>();
+        Set<String> seen = new TreeSet<>();
+        for (String stack : stacks) {
+            StackPart probe = new StackPart(stack, JSON.createObjectNode(), JSON.nullNode(), ownReports.get(stack),
+                    List.of(), List.of());
+            Set<String> rules = probe.validateRules();
+            borrowed.put(stack, rules.stream().filter(seen::contains).toList());
+            seen.addAll(rules);
         }
         Set<String> owned = new TreeSet<>(List.of(MANIFEST, TREE, REPORT, VERSION_FILE));
         List<StackPart> parts = new ArrayList<>();
@@ -181,7 +229,7 @@ final class AssemblyParts {
             }
             JsonNode node = treeChildren == null ? null : treeChildren.remove(stack);
             parts.add(new StackPart(stack, own, node == null ? JSON.nullNode() : node, ownReports.get(stack),
-                    List.copyOf(files), List.copyOf(assets)));
+                    List.copyOf(files), List.copyOf(assets), borrowed.get(stack)));
             owned.addAll(files);
             owned.addAll(assets);
         }
@@ -195,8 +243,9 @@ final class AssemblyParts {
         }
         List<String> others = new ArrayList<>();
         try (Stream<Path> entries = Files.list(dir)) {
-            entries.map(p -> p.getFileName().toString()).filter(n -> !owned.contains(n)).sorted()
-                    .forEach(others::add);
+            // assets no part names are the previous assembly's, linked in for reuse; they are not output
+            entries.map(p -> p.getFileName().toString()).filter(n -> !owned.contains(n) && !n.startsWith("asset."))
+                    .sorted().forEach(others::add);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
@@ -214,10 +263,21 @@ final class AssemblyParts {
         return null;
     }
 
-    /** The list {@code list} of plugin {@code plugin} in a stack's report entries, created when absent. */
-    private static ArrayNode listOf(ObjectNode report, String plugin, String list) {
+    /**
+     * The list {@code list} of plugin {@code plugin} in a stack's report entries, created when absent with the
+     * plugin's header (name, version, conclusion, metadata).
+     */
+    private static ArrayNode listOf(ObjectNode report, String plugin, ObjectNode header, String list) {
         ObjectNode p = report.get(plugin) instanceof ObjectNode o ? o : report.putObject(plugin);
+        if (!p.has("header")) {
+            p.set("header", header);
+        }
         return p.get(list) instanceof ArrayNode a ? a : p.putArray(list);
+    }
+
+    /** A violation's rule as the CloudFormation Validate plugin groups them: its name and severity. */
+    static String ruleKey(JsonNode entry) {
+        return entry.path("ruleName").asText() + "|" + entry.path("severity").asText();
     }
 
     private interface PartSink {
@@ -278,6 +338,14 @@ final class AssemblyParts {
      * copied: the caller puts them there.
      */
     static void compose(Common common, List<StackPart> parts, Path out) {
+        compose(common, parts, List.of(), out);
+    }
+
+    /**
+     * Like {@link #compose(Common, List, Path)}, with the report's plugins in {@code pluginOrder} (the order the app
+     * registers them, as aws-cdk-lib lists them), any other after them in the order the parts first name them.
+     */
+    static void compose(Common common, List<StackPart> parts, List<String> pluginOrder, Path out) {
         ObjectNode manifest = JSON.createObjectNode();
         common.manifest().fields().forEachRemaining(f -> {
             if (f.getKey().equals("artifacts")) {
@@ -299,29 +367,62 @@ final class AssemblyParts {
             write(out.resolve(TREE), JsJson.stringify(tree, 0));
         }
         if (common.report() != null) {
-            ObjectNode report = common.report().deepCopy();
-            for (JsonNode plugin : report.get("pluginReports")) {
-                String name = plugin.path("pluginName").asText();
-                for (String list : REPORT_LISTS) {
-                    if (!plugin.has(list)) {
-                        continue;
-                    }
-                    ArrayNode all = JSON.createArrayNode();
-                    for (StackPart p : parts) {
-                        JsonNode own = p.report().path(name).get(list);
-                        if (own != null) {
-                            all.addAll((ArrayNode) own);
-                        }
-                    }
-                    all.addAll((ArrayNode) plugin.get(list));
-                    ((ObjectNode) plugin).set(list, CFN_VALIDATE.equals(name) ? groupedByRule(all) : all);
-                }
-            }
-            write(out.resolve(REPORT), JsJson.stringify(report, 2));
+            write(out.resolve(REPORT), JsJson.stringify(report(common.report(), parts, pluginOrder), 2));
         }
         if (common.versionFile() != null) {
             write(out.resolve(VERSION_FILE), common.versionFile());
         }
+    }
+
+    /**
+     * The validation report of {@code parts} and the common rest: every plugin with an entry, in {@code pluginOrder}
+     * (others after, in the order the parts, then the rest, first name them); in each list the entries rule by rule,
+     * in the order rules first appear, and for each rule stack by stack, as aws-cdk-lib writes suppressed findings.
+     * A plugin without entries is left out, as aws-cdk-lib leaves out a plugin that succeeded without findings.
+     */
+    static ObjectNode report(ObjectNode commonReport, List<StackPart> parts, List<String> pluginOrder) {
+        Map<String, ObjectNode> headers = new LinkedHashMap<>();
+        Map<String, List<JsonNode>> sources = new LinkedHashMap<>();
+        for (StackPart p : parts) {
+            p.report().fields().forEachRemaining(f -> {
+                headers.putIfAbsent(f.getKey(), (ObjectNode) f.getValue().get("header"));
+                sources.computeIfAbsent(f.getKey(), k -> new ArrayList<>()).add(f.getValue());
+            });
+        }
+        for (JsonNode plugin : commonReport.get("pluginReports")) {
+            String name = plugin.path("pluginName").asText();
+            ObjectNode header = ((ObjectNode) plugin).deepCopy();
+            header.remove(REPORT_LISTS);
+            headers.putIfAbsent(name, header);
+            sources.computeIfAbsent(name, k -> new ArrayList<>()).add(plugin);
+        }
+        ObjectNode report = commonReport.deepCopy();
+        ArrayNode plugins = JSON.createArrayNode();
+        List<String> names = new ArrayList<>(headers.keySet());
+        names.sort(Comparator.comparingInt(n -> pluginOrder.contains(n) ? pluginOrder.indexOf(n)
+                : pluginOrder.size()));
+        for (String name : names) {
+            ObjectNode header = headers.get(name);
+            ObjectNode plugin = JSON.createObjectNode();
+            header.fields().forEachRemaining(f -> plugin.set(f.getKey(), f.getValue()));
+            for (String list : REPORT_LISTS) {
+                Map<String, ArrayNode> byRule = new LinkedHashMap<>();
+                for (JsonNode source : sources.get(name)) {
+                    source.path(list).forEach(e -> byRule.computeIfAbsent(ruleKey(e), k -> JSON.createArrayNode())
+                            .add(e));
+                }
+                ArrayNode all = JSON.createArrayNode();
+                byRule.values().forEach(all::addAll);
+                if (list.equals("violations") || !all.isEmpty()) {
+                    plugin.set(list, CFN_VALIDATE.equals(name) ? groupedByRule(all) : all);
+                }
+            }
+            if (!plugin.path("violations").isEmpty() || plugin.has("suppressedViolations")) {
+                plugins.add(plugin);
+            }
+        }
+        report.set("pluginReports", plugins);
+        return report;
     }
 
     /**

@@ -277,6 +277,7 @@ public final class Main {
             }
         }
         try {
+            Map<Path, String> inputs = cacheDir == null ? Map.of() : SynthCache.snapshot(stacks);
             List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(stacks);
             Map<String, Optional<EnvironmentContext>> contexts = new LinkedHashMap<>();
             envs.forEach(env -> contexts.put(env.name(), ContextFile.find(env)));
@@ -307,7 +308,8 @@ public final class Main {
             Path approved = snapshots != null ? snapshots
                     : stacks.toAbsolutePath().normalize().resolveSibling("snapshots");
             Optional<SynthCache> cache = cacheDir == null || extend != NO_EXTENSION ? Optional.empty()
-                    : Optional.of(SynthCache.open(cacheDir, List.of(stacks.resolve(NETWORK_FILE))));
+                    : Optional.of(SynthCache.open(cacheDir, List.of(stacks.resolve(NETWORK_FILE)), System.getenv(),
+                            inputs));
             PlatformSynthesis.Result result = PlatformSynthesis.run(selected, plan, cdkOut, dist, extend, kept,
                     staged -> checkImmutable(selected, approved, staged), cache);
             if (!plan.lock().equals(lock)) {

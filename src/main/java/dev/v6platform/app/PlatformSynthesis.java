@@ -3,6 +3,7 @@ package dev.v6platform.app;
 import dev.v6platform.buildkit.BuildFleetChart;
 import dev.v6platform.buildkit.BuildxGuide;
 import dev.v6platform.cluster.EndpointReach;
+import dev.v6platform.cluster.PlatformRuleIds;
 import dev.v6platform.config.ConfigError;
 import dev.v6platform.config.ConfigException;
 import dev.v6platform.config.ContextFile;
@@ -86,6 +87,10 @@ public final class PlatformSynthesis {
     public static final String KARPENTER_POOLS_CHART = "karpenter-pools";
     /** The Helm release GitOps installs before the pools, written beside the charts. */
     public static final String KARPENTER_RELEASE = "karpenter-controller.helm.yaml";
+
+    /** The validation plugins in the order aws-cdk-lib runs and reports them: the app's, then its default. */
+    static final List<String> PLUGIN_ORDER = List.of("AwsSolutions", PlatformRuleIds.PLUGIN,
+            AssemblyParts.CFN_VALIDATE);
 
     private PlatformSynthesis() {
     }
@@ -283,12 +288,13 @@ public final class PlatformSynthesis {
                 for (List<EnvironmentConfig> group : groups) {
                     String key = cache.get().key(group, plan);
                     keys.put(group, key);
-                    cache.get().lookup(key, cdkOut).ifPresent(entry -> group.forEach(e -> hits.put(e.name(),
-                            entry)));
+                    cache.get().lookup(key, cdkOut, group.stream().map(EnvironmentConfig::name).toList())
+                            .ifPresent(entry -> group.forEach(e -> hits.put(e.name(), entry)));
                 }
             } else {
                 cache.ifPresent(c -> groups.forEach(g -> keys.put(g, c.key(g, plan))));
             }
+            dropBorrowedWording(envs, groups, hits);
             List<EnvironmentConfig> fresh = envs.stream().filter(e -> !hits.containsKey(e.name())).toList();
             Timings.mark("cache_lookup");
             Result result = new Result(null, plan, Map.of(), Map.of(), cdkOut, dist, Map.of());
@@ -321,7 +327,7 @@ public final class PlatformSynthesis {
                 OutputDirectories.copyDirectory(entry.dist(env.name()), stagedDist.resolve(env.name()));
                 parts.add(part);
             }
-            AssemblyParts.compose(common, parts, stagedAssembly);
+            AssemblyParts.compose(common, parts, PLUGIN_ORDER, stagedAssembly);
             writeString(stagedDist.resolve(PLAN_REPORT), AddressPlanReport.markdown(plan));
             writeString(stagedDist.resolve(PLAN_PICTURE), AddressPlanSvg.render(plan));
             check.accept(stagedDist);
@@ -337,7 +343,7 @@ public final class PlatformSynthesis {
                 placed = true;
             }
             Timings.mark("reports_and_swap");
-            if (cache.isPresent() && split != null) {
+            if (cache.isPresent() && split != null && split.cacheable()) {
                 store(cache.get(), split, groups, keys, hits.keySet(), cdkOut, dist);
                 Timings.mark("cache_store");
             }
@@ -406,6 +412,36 @@ public final class PlatformSynthesis {
         return groups.values().stream().map(List::copyOf).toList();
     }
 
+    /**
+     * Drops from {@code hits} each group with a cached stack whose CloudFormation Validate entries are worded after a
+     * stack that does not come before it now (the plugin words a rule after the first template that has it; see
+     * {@link AssemblyParts}): synthesized now, its entries get the wording a synth without the cache gives them.
+     */
+    private static void dropBorrowedWording(List<EnvironmentConfig> envs, List<List<EnvironmentConfig>> groups,
+            Map<String, SynthCache.Entry> hits) {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            Set<String> seen = new TreeSet<>();
+            for (EnvironmentConfig env : envs) {
+                SynthCache.Entry entry = hits.get(env.name());
+                if (entry == null) {
+                    continue;
+                }
+                String stack = PlatformStack.nameOf(env);
+                AssemblyParts.StackPart part = entry.parts().stream().filter(p -> p.stack().equals(stack))
+                        .findFirst().orElseThrow();
+                if (!seen.containsAll(part.borrowed())) {
+                    groups.stream().filter(g -> g.contains(env)).findFirst().orElseThrow()
+                            .forEach(e -> hits.remove(e.name()));
+                    changed = true;
+                    break;
+                }
+                seen.addAll(part.validateRules());
+            }
+        }
+    }
+
     /** Puts a cached stack's files and assets into the staged assembly. */
     private static void restore(SynthCache cache, SynthCache.Entry entry, AssemblyParts.StackPart part,
             Path stagedAssembly, Path cdkOut) {
@@ -447,13 +483,16 @@ public final class PlatformSynthesis {
                 if (hits.contains(group.get(0).name())) {
                     continue;
                 }
+                if (!cache.unchanged(group)) {
+                    continue;   // a file changed while the synth ran: this output is not what its key says
+                }
                 List<String> stacks = group.stream().map(PlatformStack::nameOf).toList();
                 List<AssemblyParts.StackPart> parts = split.stacks().stream().filter(p -> stacks.contains(
                         p.stack())).toList();
                 cache.store(keys.get(group), parts, cdkOut, cdkOut, group.stream().map(EnvironmentConfig::name)
                         .toList(), dist);
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
             // the output is in place; the next synth of these environments synthesizes them again
         }
     }

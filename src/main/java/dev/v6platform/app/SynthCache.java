@@ -71,10 +71,14 @@ final class SynthCache {
             "CDK_ERROR_FILE", "V6_TIMINGS", "V6_DEBUG", "V6_SYNTH_CACHE", "V6_REQUIRE_CONTEXT");
     private final Path dir;
     private final String globalKey;
+    private final Map<Path, String> inputs;
+    private final List<Path> shared;
 
-    private SynthCache(Path dir, String globalKey) {
+    private SynthCache(Path dir, String globalKey, Map<Path, String> inputs, List<Path> shared) {
         this.dir = dir;
         this.globalKey = globalKey;
+        this.inputs = inputs;
+        this.shared = shared;
     }
 
     /** A cache in {@code dir}, keyed by this process's code, classpath, environment and {@code shared} files. */
@@ -83,25 +87,89 @@ final class SynthCache {
     }
 
     static SynthCache open(Path dir, List<Path> shared, Map<String, String> environment) {
+        return open(dir, shared, environment, Map.of());
+    }
+
+    /**
+     * Like {@link #open(Path, List, Map)}, keying input files by {@code inputs}, the digests of the files as they
+     * were before the synth read them ({@link #snapshot}); {@link #unchanged} then tells whether they still are.
+     */
+    static SynthCache open(Path dir, List<Path> shared, Map<String, String> environment, Map<Path, String> inputs) {
         Digest d = new Digest();
         d.add(FORMAT);
         d.add(System.getProperty("java.class.path", ""));
         codeFingerprint(d);
         d.addFile(Path.of("package-lock.json"));
         for (Path p : shared) {
-            d.addFile(p);
+            d.add(digestOf(p, inputs));
         }
         new TreeMap<>(environment).forEach((k, v) -> {
             if ((k.startsWith("CDK_") || k.startsWith("V6_")) && !NOT_INPUTS.contains(k)) {
                 d.add(k + "=" + v);
             }
         });
+        // the CLI moves context that does not fit in the environment to a file it names here
+        String overflow = environment.get("CONTEXT_OVERFLOW_LOCATION_ENV");
+        if (overflow != null) {
+            d.addFile(Path.of(overflow));
+        }
         new TreeMap<>(System.getProperties()).forEach((k, v) -> {
             if (String.valueOf(k).startsWith("v6.") && !k.equals(Main.SUCCESS_MARKER)) {
                 d.add(k + "=" + v);
             }
         });
-        return new SynthCache(dir, d.hex());
+        return new SynthCache(dir, d.hex(), Map.copyOf(inputs), List.copyOf(shared));
+    }
+
+    /**
+     * The digest of every file in {@code stacks} and its subdirectories, taken before the synth reads them: a key
+     * made from these and a check after the synth ({@link #unchanged}) never store output under bytes it was not made
+     * from (an editor saving while a synth runs).
+     */
+    static Map<Path, String> snapshot(Path stacks) {
+        Map<Path, String> out = new TreeMap<>();
+        if (!Files.isDirectory(stacks)) {
+            return out;
+        }
+        try (Stream<Path> walk = Files.walk(stacks, 2)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                out.put(p.toAbsolutePath().normalize(), digestNow(p));
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return Map.of();
+        }
+        return out;
+    }
+
+    /**
+     * Whether the input files of {@code group} and the shared files read the same now as in the snapshot the keys
+     * were made from (always, for files the snapshot did not hold).
+     */
+    boolean unchanged(List<EnvironmentConfig> group) {
+        List<Path> files = new ArrayList<>(shared);
+        for (EnvironmentConfig env : group) {
+            files.add(Path.of(env.source()));
+            files.add(ContextFile.of(env));
+        }
+        for (Path p : files) {
+            String before = inputs.get(p.toAbsolutePath().normalize());
+            if (before != null && !before.equals(digestNow(p))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A file's digest from the snapshot, else as it reads now. */
+    private static String digestOf(Path p, Map<Path, String> inputs) {
+        String recorded = inputs.get(p.toAbsolutePath().normalize());
+        return recorded != null ? recorded : digestNow(p);
+    }
+
+    private static String digestNow(Path p) {
+        Digest d = new Digest();
+        d.addFile(p);
+        return d.hex();
     }
 
     Path dir() {
@@ -118,11 +186,11 @@ final class SynthCache {
             d.add(env.source());
             Path source = Path.of(env.source());
             if (Files.isRegularFile(source)) {
-                d.addFile(source);
+                d.add(digestOf(source, inputs));
             } else {
                 d.add(env.toString());
             }
-            d.addFile(ContextFile.of(env));
+            d.add(digestOf(ContextFile.of(env), inputs));
             d.add(String.valueOf(plan.vpc(env.name())));
             d.add(String.valueOf(plan.activeSubnets(env.name())));
         }
@@ -140,8 +208,11 @@ final class SynthCache {
         }
     }
 
-    /** The entry stored under {@code key}, if there is one and every asset it names is still at hand. */
-    Optional<Entry> lookup(String key, Path cdkOut) {
+    /**
+     * The entry stored under {@code key} for {@code environments}, if there is one with every file, every
+     * environment's {@code dist/} directory and every asset it names still at hand.
+     */
+    Optional<Entry> lookup(String key, Path cdkOut, List<String> environments) {
         Path entry = dir.resolve("entries").resolve(key);
         Path index = entry.resolve("parts.json");
         if (!Files.isRegularFile(index)) {
@@ -150,17 +221,32 @@ final class SynthCache {
         try {
             List<AssemblyParts.StackPart> parts = new ArrayList<>();
             AssemblyParts.read(index).forEach(n -> parts.add(AssemblyParts.StackPart.fromJson(n)));
+            Entry found = new Entry(entry, parts);
             for (AssemblyParts.StackPart p : parts) {
                 for (String asset : p.assets()) {
                     if (asset(asset, cdkOut).isEmpty()) {
                         return Optional.empty();
                     }
                 }
+                for (String f : p.files()) {
+                    if (!Files.isRegularFile(found.file(f))) {
+                        return Optional.empty();
+                    }
+                }
+            }
+            for (String env : environments) {
+                if (!Files.isDirectory(found.dist(env))) {
+                    return Optional.empty();
+                }
             }
             // used now: the newest entries are the ones kept
-            Files.setLastModifiedTime(entry, FileTime.fromMillis(System.currentTimeMillis()));
-            return Optional.of(new Entry(entry, parts));
-        } catch (IOException | RuntimeException e) {
+            try {
+                Files.setLastModifiedTime(entry, FileTime.fromMillis(System.currentTimeMillis()));
+            } catch (IOException e) {
+                // a read-only cache still serves; its entries just do not age
+            }
+            return Optional.of(found);
+        } catch (RuntimeException e) {
             return Optional.empty();
         }
     }
@@ -271,24 +357,28 @@ final class SynthCache {
             source = cdkOut.resolve(name);
         }
         Files.createDirectories(kept.getParent());
-        Path temp = kept.resolveSibling(".new-" + name);
-        OutputDirectories.deleteRecursively(temp);
-        if (Files.isDirectory(source)) {
-            OutputDirectories.copyDirectory(source, temp);
-        } else {
-            try {
-                Files.createLink(temp, source);
-            } catch (IOException | UnsupportedOperationException e) {
-                Files.copy(source, temp);
-            }
-        }
+        // a directory of this writer's own: another synth keeping the same asset at once never sees half of it
+        Path own = Files.createTempDirectory(kept.getParent(), ".new-");
+        Path temp = own.resolve(name);
         try {
-            Files.move(temp, kept, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            OutputDirectories.deleteRecursively(temp);
-            if (!Files.exists(kept)) {
-                throw e;
+            if (Files.isDirectory(source)) {
+                OutputDirectories.copyDirectory(source, temp);
+            } else {
+                try {
+                    Files.createLink(temp, source);
+                } catch (IOException | UnsupportedOperationException e) {
+                    Files.copy(source, temp);
+                }
             }
+            try {
+                Files.move(temp, kept, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                if (!Files.exists(kept)) {
+                    throw e;
+                }
+            }
+        } finally {
+            OutputDirectories.deleteRecursively(own);
         }
     }
 

@@ -102,6 +102,62 @@ class SynthCacheTest {
     }
 
     @Test
+    void a_report_with_findings_acknowledged_in_one_stack_reads_as_the_cdk_writes_it_cached_or_not()
+            throws IOException {
+        // dev-use1's endpoint open to the internet with a reason: acknowledged findings of cdk-nag and the platform
+        // rules in one stack only; dev-euw1 first, so CloudFormation Validate words dev-use1's W3010 after it
+        Path dir = copy(stacks, root.resolve("acknowledged-stacks"), List.of("dev-euw1.yaml", "dev-use1.yaml",
+                Main.NETWORK_FILE, Main.LOCK_FILE));
+        Path file = dir.resolve("dev-use1.yaml");
+        Files.writeString(file, Files.readString(file).replace(
+                "publicAccessCidrs: [198.51.100.0/24, \"2001:db8:1000::/48\"]",
+                "publicAccessCidrs: [0.0.0.0/0, \"::/0\"]\n    publicAccessReason: \"a test of acknowledged "
+                        + "findings\""));
+        List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(dir);
+        AddressPlan plan = FixtureSynthesis.plan(dir, envs);
+        Path nativeOut = root.resolve("acknowledged-native");
+        PlatformSynthesis.build(envs, plan, nativeOut.resolve("cdk.out"), nativeOut.resolve("dist")).app().synth();
+
+        PlatformSynthesis.Result built = run(envs, plan, "acknowledged-built", dir);
+        PlatformSynthesis.Result cached = run(envs, plan, "acknowledged-cached", dir);
+        List<EnvironmentConfig> second = envs.stream().filter(e -> e.name().equals("dev-use1")).toList();
+        PlatformSynthesis.Result alone = run(second, plan, "acknowledged-alone", dir);
+        Path plain = root.resolve("acknowledged-alone-plain");
+        PlatformSynthesis.run(second, plan, plain.resolve("cdk.out"), plain.resolve("dist"));
+
+        String report = read(built.cdkOut().resolve(AssemblyParts.REPORT));
+        assertThat(report).contains("V6-EKS-PUBLIC-ENDPOINT", "W3010");
+        assertThat(report).isEqualTo(read(nativeOut.resolve("cdk.out").resolve(AssemblyParts.REPORT)));
+        assertThat(cached.cached()).containsExactly("dev-euw1", "dev-use1");
+        assertSameFiles(cached.cdkOut(), built.cdkOut());
+        // cached dev-use1 is worded after dev-euw1: alone, it is built again and worded after itself
+        assertThat(alone.cached()).isEmpty();
+        assertSameFiles(alone.cdkOut(), plain.resolve("cdk.out"));
+        assertThat(read(alone.cdkOut().resolve(AssemblyParts.REPORT))).contains("us-east-1a");
+    }
+
+    @Test
+    void a_file_saved_while_a_synth_runs_keeps_that_synths_output_out_of_the_cache() throws IOException {
+        Path dir = copy(stacks, root.resolve("race-stacks"), List.of("dev-euw1.yaml", Main.NETWORK_FILE,
+                Main.LOCK_FILE));
+        Map<Path, String> read = SynthCache.snapshot(dir);
+        List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(dir);
+        AddressPlan plan = FixtureSynthesis.plan(dir, envs);
+        List<Path> shared = List.of(dir.resolve(Main.NETWORK_FILE));
+        SynthCache cache = SynthCache.open(cacheDir, shared, Map.of(), read);
+        String key = cache.key(envs, plan);
+        assertThat(cache.unchanged(envs)).isTrue();
+
+        Path file = dir.resolve("dev-euw1.yaml");
+        Files.writeString(file, Files.readString(file) + "\n# saved while the synth ran\n");
+
+        assertThat(cache.unchanged(envs)).isFalse();
+        assertThat(cache.key(envs, plan)).as("the key of the bytes the synth read").isEqualTo(key);
+        assertThat(SynthCache.open(cacheDir, shared, Map.of(), SynthCache.snapshot(dir)).key(envs, plan))
+                .isNotEqualTo(key);
+    }
+
+    @Test
     void the_key_follows_the_inputs_and_not_where_output_goes() throws IOException {
         EnvironmentConfig env = FixtureSynthesis.environments().get(0);
         List<EnvironmentConfig> group = List.of(env);
@@ -136,17 +192,17 @@ class SynthCacheTest {
         SynthCache cache = cache(stacks);
         String key = cache.key(List.of(FixtureSynthesis.environments().get(0)), FixtureSynthesis.plan());
         Path nowhere = root.resolve("no-assembly");
-        assertThat(cache.lookup(key, nowhere)).isPresent();
+        assertThat(cache.lookup(key, nowhere, List.of("dev-euw1"))).isPresent();
 
         Path entry = cacheDir.resolve("entries").resolve(key);
-        String asset = cache.lookup(key, nowhere).orElseThrow().parts().get(0).assets().get(0);
+        String asset = cache.lookup(key, nowhere, List.of("dev-euw1")).orElseThrow().parts().get(0).assets().get(0);
         Path kept = cacheDir.resolve("assets").resolve(asset);
         Path aside = root.resolve("asset-aside");
         Files.move(kept, aside);
         try {
-            assertThat(cache.lookup(key, nowhere)).isEmpty();
+            assertThat(cache.lookup(key, nowhere, List.of("dev-euw1"))).isEmpty();
             // the asset in the current assembly serves as well
-            assertThat(cache.lookup(key, second.cdkOut())).isPresent();
+            assertThat(cache.lookup(key, second.cdkOut(), List.of("dev-euw1"))).isPresent();
         } finally {
             Files.move(aside, kept);
         }
@@ -154,11 +210,11 @@ class SynthCacheTest {
         String text = read(index);
         try {
             Files.writeString(index, text.substring(0, text.length() / 2));
-            assertThat(cache.lookup(key, nowhere)).isEmpty();
+            assertThat(cache.lookup(key, nowhere, List.of("dev-euw1"))).isEmpty();
         } finally {
             Files.writeString(index, text);
         }
-        assertThat(cache.lookup(key, nowhere)).isPresent();
+        assertThat(cache.lookup(key, nowhere, List.of("dev-euw1"))).isPresent();
     }
 
     @Test
@@ -187,9 +243,9 @@ class SynthCacheTest {
         try (Stream<Path> entries = Files.list(dir.resolve("cache/entries"))) {
             assertThat(entries.count()).isEqualTo(SynthCache.KEEP);
         }
-        assertThat(cache.lookup("key0", empty)).isPresent();
-        assertThat(cache.lookup("key1", empty)).isEmpty();
-        assertThat(cache.lookup("key2", empty)).isPresent();
+        assertThat(cache.lookup("key0", empty, List.of())).isPresent();
+        assertThat(cache.lookup("key1", empty, List.of())).isEmpty();
+        assertThat(cache.lookup("key2", empty, List.of())).isPresent();
         assertThat(dir.resolve("cache/assets/asset." + "%064d".formatted(1) + ".zip")).doesNotExist();
         assertThat(dir.resolve("cache/assets/asset." + "%064d".formatted(0) + ".zip")).exists();
     }
