@@ -383,8 +383,9 @@ final class SynthCache {
     }
 
     /**
-     * Deletes all but the {@value #KEEP} most recently used entries, the kept assets no remaining entry names, and
-     * what interrupted writers left behind (temporary entries older than an hour).
+     * Deletes the entries beyond the {@value #KEEP} most recently used that were not used in the last day, the kept
+     * assets no remaining entry names, and what interrupted writers left behind (temporary entries older than an
+     * hour).
      */
     private void prune(Path entries) throws IOException {
         List<Path> all;
@@ -409,9 +410,12 @@ final class SynthCache {
         }
         List<Path> newestFirst = all.stream().sorted(Comparator.comparing((Path p) -> used.get(p)).reversed()
                 .thenComparing(Path::toString)).toList();
-        newestFirst.stream().skip(KEEP).forEach(OutputDirectories::deleteRecursively);
+        // entries used in the last day stay too: a synth of more than KEEP groups keeps all of its own
+        long dayAgo = System.currentTimeMillis() - 86_400_000L;
+        List<Path> gone = newestFirst.stream().skip(KEEP).filter(p -> used.get(p).toMillis() < dayAgo).toList();
+        gone.forEach(OutputDirectories::deleteRecursively);
         Set<String> named = new TreeSet<>();
-        for (Path entry : newestFirst.subList(0, KEEP)) {
+        for (Path entry : newestFirst.stream().filter(p -> !gone.contains(p)).toList()) {
             try {
                 AssemblyParts.read(entry.resolve("parts.json")).forEach(n -> named.addAll(
                         AssemblyParts.StackPart.fromJson(n).assets()));
