@@ -250,6 +250,11 @@ public final class BuildFleetChart extends Chart {
                 pool.nodePool()));
         podSpec.put("tolerations", tolerations(taints));
         podSpec.put("securityContext", Map.of("fsGroup", 1000, "fsGroupChangePolicy", "OnRootMismatch"));
+        // one builder per node (docker/buildx#3919): two builders on one node share its disk, network and CPU, and
+        // one node's loss takes both; Karpenter adds a node per replica the autoscaler adds
+        podSpec.put("affinity", Map.of("podAntiAffinity", Map.of("requiredDuringSchedulingIgnoredDuringExecution",
+                List.of(Map.of("topologyKey", "kubernetes.io/hostname",
+                        "labelSelector", Map.of("matchLabels", selector(pool)))))));
         podSpec.put("topologySpreadConstraints", List.of(Map.of("maxSkew", 1,
                 "topologyKey", "topology.kubernetes.io/zone", "whenUnsatisfiable", "ScheduleAnyway",
                 "labelSelector", Map.of("matchLabels", selector(pool)))));

@@ -12,8 +12,19 @@ import dev.v6platform.config.BuildkitSpec;
  *   ├── reservedSpace: GC never trims below ──┤                   (running builds' scratch, a tenth, ≥ 5 GiB)
  * </pre>
  *
- * The first policy drops local contexts, cache mounts and git checkouts unused for 48 hours; the second trims
- * everything else to the worker's limits.
+ * The limits live in the policies only: once a worker has {@code gcpolicy} entries, buildkitd ignores the
+ * worker-level {@code reservedSpace}, {@code maxUsedSpace} and {@code minFreeSpace} (they only size its default
+ * policies), and a policy without a size deletes every record it matches on every GC run. Every policy's size is
+ * compared with the whole cache, not with what the policy's filters select. The four policies follow upstream's
+ * defaults:
+ * <ol>
+ *   <li>local contexts, cache mounts and git checkouts unused for 48 hours, only while the cache is above half of
+ *       {@code maxUsedSpace} (upstream keeps such records while the cache is under 512 MB; cache mounts are worth
+ *       keeping while there is room);</li>
+ *   <li>anything unused for 60 days, down to the limits;</li>
+ *   <li>the cache that no other record shares, down to the limits;</li>
+ *   <li>everything, internal and frontend records included, down to the limits.</li>
+ * </ol>
  *
  * @see <a href="https://github.com/moby/buildkit/blob/master/docs/buildkitd.toml.md">buildkitd.toml</a>
  */
@@ -34,23 +45,38 @@ public final class BuildkitdToml {
                 + "  enabled = true\n"
                 + "  platforms = [\"linux/" + pool.architecture() + "\"]\n"
                 + "  gc = true\n"
-                + "  reservedSpace = \"" + reserved + "GiB\"\n"
-                + "  maxUsedSpace = \"" + maxUsed + "GiB\"\n"
-                + "  minFreeSpace = \"" + keepFree + "GiB\"\n"
                 + "  max-parallelism = " + parallelism(pool.cpu()) + "\n"
+                + "  # no worker-level sizes: buildkitd ignores them once gcpolicy entries exist\n"
                 + "\n"
                 + "  [[worker.oci.gcpolicy]]\n"
                 + "    keepDuration = \"48h\"\n"
                 + "    filters = [\"type==source.local\", \"type==exec.cachemount\", \"type==source.git.checkout\"]\n"
+                + "    maxUsedSpace = \"" + reproducibleGiB(maxUsed) + "GiB\"\n"
+                + "\n"
+                + "  [[worker.oci.gcpolicy]]\n"
+                + "    keepDuration = \"1440h\"\n"
+                + limits(reserved, maxUsed, keepFree)
+                + "\n"
+                + "  [[worker.oci.gcpolicy]]\n"
+                + limits(reserved, maxUsed, keepFree)
                 + "\n"
                 + "  [[worker.oci.gcpolicy]]\n"
                 + "    all = true\n"
-                + "    reservedSpace = \"" + reserved + "GiB\"\n"
-                + "    maxUsedSpace = \"" + maxUsed + "GiB\"\n"
-                + "    minFreeSpace = \"" + keepFree + "GiB\"\n"
+                + limits(reserved, maxUsed, keepFree)
                 + "\n"
                 + "[worker.containerd]\n"
                 + "  enabled = false\n";
+    }
+
+    /** The cache size above which the first policy drops reproducible records: half the limit, at least 1 GiB. */
+    static int reproducibleGiB(int maxUsedGiB) {
+        return Math.max(1, maxUsedGiB / 2);
+    }
+
+    private static String limits(int reserved, int maxUsed, int keepFree) {
+        return "    reservedSpace = \"" + reserved + "GiB\"\n"
+                + "    maxUsedSpace = \"" + maxUsed + "GiB\"\n"
+                + "    minFreeSpace = \"" + keepFree + "GiB\"\n";
     }
 
     /** Parallel build steps: one per requested core, at least 2. */

@@ -89,6 +89,25 @@ class BuildFleetChartTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void builders_of_one_architecture_land_on_different_nodes_spread_over_zones() {
+        for (String arch : List.of("arm64", "amd64")) {
+            Map<String, Object> sts = find("StatefulSet", "buildkitd-" + arch);
+            Map<String, Object> pod = at(sts, "spec", "template", "spec");
+            Object selector = at(sts, "spec", "selector", "matchLabels");
+
+            List<Map<String, Object>> required = (List<Map<String, Object>>) at(pod, "affinity", "podAntiAffinity",
+                    "requiredDuringSchedulingIgnoredDuringExecution");
+            assertThat(required).containsExactly(Map.of("topologyKey", "kubernetes.io/hostname",
+                    "labelSelector", Map.of("matchLabels", selector)));
+            assertThat((Map<String, Object>) selector).containsEntry("v6-platform.dev/arch", arch);
+            assertThat((List<Object>) at(pod, "topologySpreadConstraints")).containsExactly(Map.of("maxSkew", 1,
+                    "topologyKey", "topology.kubernetes.io/zone", "whenUnsatisfiable", "ScheduleAnyway",
+                    "labelSelector", Map.of("matchLabels", selector)));
+        }
+    }
+
+    @Test
     void scaling_down_lets_running_builds_finish() {
         Map<String, Object> sts = find("StatefulSet", "buildkitd-arm64");
         Map<String, Object> pod = at(sts, "spec", "template", "spec");
@@ -135,12 +154,27 @@ class BuildFleetChartTest {
         JsonNode worker = new TomlMapper().readTree(toml).at("/worker/oci");
 
         assertThat(worker.at("/platforms/0").asText()).isEqualTo("linux/amd64");
-        assertThat(worker.at("/reservedSpace").asText()).isEqualTo("60GiB");
-        assertThat(worker.at("/maxUsedSpace").asText()).isEqualTo("270GiB");
-        assertThat(worker.at("/minFreeSpace").asText()).isEqualTo("30GiB");
         assertThat(worker.at("/max-parallelism").asInt()).isEqualTo(8);
-        assertThat(worker.at("/gcpolicy/1/all").asBoolean()).isTrue();
-        assertThat(worker.at("/gcpolicy/0/keepDuration").asText()).isEqualTo("48h");
+        // buildkitd ignores worker-level sizes once gcpolicy entries exist: they would only mislead a reader
+        assertThat(worker.has("reservedSpace") || worker.has("maxUsedSpace") || worker.has("minFreeSpace")
+                || worker.has("gckeepstorage")).isFalse();
+        JsonNode policies = worker.at("/gcpolicy");
+        assertThat(policies).hasSize(4);
+        // a policy without a size deletes everything it matches on every run: each has one
+        for (JsonNode policy : policies) {
+            assertThat(policy.has("maxUsedSpace")).as(policy.toString()).isTrue();
+        }
+        assertThat(policies.at("/0/keepDuration").asText()).isEqualTo("48h");
+        assertThat(policies.at("/0/filters").toString()).contains("type==exec.cachemount");
+        assertThat(policies.at("/0/maxUsedSpace").asText()).isEqualTo("135GiB");
+        assertThat(policies.at("/1/keepDuration").asText()).isEqualTo("1440h");
+        assertThat(policies.at("/1/all").isMissingNode()).isTrue();
+        assertThat(policies.at("/3/all").asBoolean()).isTrue();
+        for (int i = 1; i < 4; i++) {
+            assertThat(policies.at("/" + i + "/reservedSpace").asText()).isEqualTo("60GiB");
+            assertThat(policies.at("/" + i + "/maxUsedSpace").asText()).isEqualTo("270GiB");
+            assertThat(policies.at("/" + i + "/minFreeSpace").asText()).isEqualTo("30GiB");
+        }
     }
 
     @Test
