@@ -2,6 +2,7 @@ package dev.v6platform.buildkit;
 
 import dev.v6platform.config.BuildkitSpec;
 import dev.v6platform.config.EnvironmentConfig;
+import dev.v6platform.config.KarpenterSpec;
 import dev.v6platform.karpenter.KarpenterPools;
 import java.util.Comparator;
 import java.util.List;
@@ -18,6 +19,15 @@ public final class BuildxGuide {
     }
 
     /** The guide of {@code env}, which must have a {@code buildkit:} section. */
+    /**
+     * The ephemeral storage a driver-created builder requests: its cache lives on the node's root volume (no
+     * volume of its own), so it asks for half of it. The scheduler then places one such builder per node, and the
+     * kubelet counts its cache against a request instead of evicting it first under disk pressure.
+     */
+    static int driverScratchGiB(EnvironmentConfig env) {
+        return env.karpenter().map(k -> k.rootVolumeGiB()).orElse(KarpenterSpec.DEFAULT_ROOT_VOLUME_GIB) / 2;
+    }
+
     public static String markdown(EnvironmentConfig env) {
         BuildkitSpec spec = env.buildkit().orElseThrow();
         String builder = "v6-" + env.name();
@@ -78,7 +88,8 @@ public final class BuildxGuide {
                     .append("rootless=true,image=").append(BuildFleetChart.image(spec.version())).append(",")
                     .append("loadbalance=sticky,annotations=karpenter.sh/do-not-disrupt=true \\\n")
                     .append("  --driver-opt requests.cpu=").append(pool.cpu()).append(",requests.memory=")
-                    .append(pool.memory()).append(",limits.memory=").append(pool.memory()).append(" \\\n")
+                    .append(pool.memory()).append(",limits.memory=").append(pool.memory())
+                    .append(",requests.ephemeral-storage=").append(driverScratchGiB(env)).append("Gi \\\n")
                     .append("  --driver-opt nodeselector=").append(KarpenterPools.POOL_LABEL).append("=")
                     .append(pool.nodePool()).append(" \\\n");
             List<Map<String, Object>> tolerations = BuildFleetChart.tolerations(env, pool);

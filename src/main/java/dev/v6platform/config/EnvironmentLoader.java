@@ -875,7 +875,7 @@ public final class EnvironmentLoader {
             k.problem(k.lineOf("maxPods"), k.field("maxPods"), maxPods + " is outside 1..737",
                     "use 110 (EKS's usual ceiling) unless your instance types need more");
         }
-        int root = k.integer("rootVolumeGiB", null).map(Long::intValue).orElse(50);
+        int root = k.integer("rootVolumeGiB", null).map(Long::intValue).orElse(KarpenterSpec.DEFAULT_ROOT_VOLUME_GIB);
         if (root < 20 || root > 16384) {
             k.problem(k.lineOf("rootVolumeGiB"), k.field("rootVolumeGiB"), root + " GiB is outside 20..16384",
                     "use at least 20 GiB (50 is the default)");

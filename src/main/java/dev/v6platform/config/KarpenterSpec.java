@@ -33,6 +33,8 @@ import java.util.TreeMap;
  */
 public record KarpenterSpec(String amiAlias, boolean allowLatestAmi, int maxPods, int rootVolumeGiB,
         List<Pool> pools, int line) {
+    /** The root volume of Karpenter's nodes when {@code rootVolumeGiB} is not given. */
+    public static final int DEFAULT_ROOT_VOLUME_GIB = 50;
 
     public KarpenterSpec {
         Objects.requireNonNull(amiAlias, "amiAlias");

@@ -22,7 +22,8 @@ class BuildxGuideTest {
 
     @Test
     void the_kubernetes_driver_lands_on_the_tainted_pools_with_the_pinned_image() {
-        assertThat(GUIDE).contains("--driver-opt nodeselector=v6-platform.dev/pool=buildkit-arm64",
+        assertThat(GUIDE).contains("limits.memory=16Gi,requests.ephemeral-storage=25Gi \\\n",
+                "--driver-opt nodeselector=v6-platform.dev/pool=buildkit-arm64",
                 "--driver-opt '\"tolerations=key=v6-platform.dev/buildkit,value=amd64,effect=NoSchedule\"'",
                 "image=moby/buildkit:v0.32.2-rootless", "docker buildx create --append --name v6-dev-euw1-k8s");
     }
