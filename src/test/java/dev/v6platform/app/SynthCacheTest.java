@@ -182,6 +182,25 @@ class SynthCacheTest {
         Files.writeString(network, read(shared.get(0)) + "\n# edited\n");
         assertThat(SynthCache.open(cacheDir, List.of(network), cli).key(group, plan)).isNotEqualTo(key);
 
+        // context the CLI moved to a file: its bytes, not its name
+        Path overflow = root.resolve("context-overflow.json");
+        Files.writeString(overflow, "{\"b\":1}");
+        Map<String, String> moved = new LinkedHashMap<>(cli);
+        moved.put("CONTEXT_OVERFLOW_LOCATION_ENV", overflow.toString());
+        String movedKey = SynthCache.open(cacheDir, shared, moved).key(group, plan);
+        assertThat(movedKey).isNotEqualTo(key);
+        Files.writeString(overflow, "{\"b\":2}");
+        assertThat(SynthCache.open(cacheDir, shared, moved).key(group, plan)).isNotEqualTo(movedKey);
+
+        // the environment's context file, written by the refresh step
+        Path dir = copy(stacks, root.resolve("context-stacks"), List.of("dev-euw1.yaml", Main.NETWORK_FILE,
+                Main.LOCK_FILE));
+        EnvironmentConfig copied = EnvironmentLoader.loadDirectory(dir).get(0);
+        String withoutContext = SynthCache.open(cacheDir, shared, cli).key(List.of(copied), plan);
+        Files.createDirectories(dir.resolve("context"));
+        Files.writeString(dir.resolve("context/dev-euw1.json"), "{}");
+        assertThat(SynthCache.open(cacheDir, shared, cli).key(List.of(copied), plan)).isNotEqualTo(withoutContext);
+
         // another environment's slice of the plan: the same file bytes on other addresses give another key
         EnvironmentConfig other = FixtureSynthesis.environments().get(1);
         assertThat(SynthCache.open(cacheDir, shared, cli).key(List.of(other), plan)).isNotEqualTo(key);
