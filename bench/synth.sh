@@ -59,6 +59,11 @@ peak() {
   echo $((peak / 1024))
 }
 
+# The environment files of a stacks directory, sorted: every *.yaml but the network file and the lock.
+environment_files() {
+  find "$1" -maxdepth 1 -name '*.yaml' ! -name network.yaml ! -name address-plan.lock.yaml | sort
+}
+
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 echo "# v6-platform synth benchmark"
@@ -76,9 +81,10 @@ as_user() {
 
 # 0. The user's path, alternating with the peer. The clone is of this commit (uncommitted changes are not measured).
 # Each round times four synths, one after the other: v6-platform with its inputs unchanged (every environment comes
-# from the synth cache), with one environment edited (a tag's value changes each round: that environment is
-# synthesized, the other three come from the cache), with the cache off (V6_SYNTH_CACHE=off: every environment is
-# synthesized, as on a first synth or after a code change), then the peer.
+# from the synth cache), with one environment edited (a comment in the first environment file changes each round,
+# which changes the bytes the cache keys on: that environment is synthesized, the others come from the cache), with
+# the cache off (V6_SYNTH_CACHE=off: every environment is synthesized, as on a first synth or after a code change),
+# then the peer.
 user_path() {
   local clone="$work/user" r v e n p vs=() es=() ns=() ps=()
   git clone -q "$PWD" "$clone"
@@ -87,8 +93,10 @@ user_path() {
   # the first synth builds (Maven) and warms every cache, as a new user's first `cdk synth` does
   (cd "$clone" && as_user timed npx cdk synth -q) >/dev/null
   (cd "$clone/bench/peer" && as_user timed npx cdk synth -q) >/dev/null
-  local edited="$clone/stacks/dev-use1.yaml"
-  cp "$edited" "$work/dev-use1.yaml.orig"
+  # the edited environment: the first environment file of stacks/ (whatever environments it holds)
+  local edited
+  edited=$(environment_files "$clone/stacks" | head -1)
+  cp "$edited" "$work/edited.yaml.orig"
   echo "## The user's path: fresh clone, npm ci, then warm \`npx cdk synth -q\`, alternating with the peer"
   echo
   echo "| round | v6-platform, unchanged s | one environment edited s | cache off s | peer s | load before |"
@@ -97,9 +105,10 @@ user_path() {
     local load
     load=$(cut -d' ' -f1 /proc/loadavg)
     v=$(cd "$clone" && as_user timed npx cdk synth -q)
-    sed "s/^tags:\$/tags:\\n  bench-round: \"$r\"/" "$work/dev-use1.yaml.orig" >"$edited"
+    # a changed comment changes the file's bytes, which the synth cache keys on: the environment is built again
+    { cat "$work/edited.yaml.orig"; echo "# bench round $r"; } >"$edited"
     e=$(cd "$clone" && as_user timed npx cdk synth -q)
-    cp "$work/dev-use1.yaml.orig" "$edited"
+    cp "$work/edited.yaml.orig" "$edited"
     n=$(cd "$clone" && V6_SYNTH_CACHE=off as_user timed npx cdk synth -q)
     p=$(cd "$clone/bench/peer" && as_user timed npx cdk synth -q)
     vs+=("$v") es+=("$e") ns+=("$n") ps+=("$p")
@@ -190,14 +199,14 @@ echo
 echo "| environments | cache off s | peak MiB | s per added environment | unchanged s | s per added environment |"
 echo "|---:|---:|---:|---:|---:|---:|"
 prev_n=0 prev_wall=0 prev_cached=0
-samples=(dev-euw1 dev-use1 prod-euw1 prod-use1)
+mapfile -t samples < <(environment_files stacks | xargs -n1 basename | sed 's/\.yaml$//')
 for n in $sizes; do
   stacks="$work/stacks-$n"
   mkdir -p "$stacks"
   cp stacks/network.yaml stacks/address-plan.lock.yaml stacks/schema.json "$stacks/"
   for ((i = 0; i < n; i++)); do
-    base=${samples[i % 4]}
-    name=$base; [ "$i" -ge 4 ] && name="$base-$i"
+    base=${samples[i % ${#samples[@]}]}
+    name=$base; [ "$i" -ge "${#samples[@]}" ] && name="$base-$i"
     sed "s/^name: $base\$/name: $name/" "stacks/$base.yaml" >"$stacks/$name.yaml"
   done
   app=(bash scripts/app.sh --stacks "$stacks" --out "$work/out-$n/cdk.out" --dist "$work/out-$n/dist")
