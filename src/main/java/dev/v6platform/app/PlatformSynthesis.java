@@ -295,11 +295,14 @@ public final class PlatformSynthesis {
                 cache.ifPresent(c -> groups.forEach(g -> keys.put(g, c.key(g, plan))));
             }
             dropBorrowedWording(envs, groups, hits);
-            List<EnvironmentConfig> fresh = envs.stream().filter(e -> !hits.containsKey(e.name())).toList();
             Timings.mark("cache_lookup");
             Result result = new Result(null, plan, Map.of(), Map.of(), cdkOut, dist, Map.of());
             AssemblyParts.Split split = null;
-            if (!fresh.isEmpty()) {
+            while (true) {
+                List<EnvironmentConfig> fresh = envs.stream().filter(e -> !hits.containsKey(e.name())).toList();
+                if (fresh.isEmpty()) {
+                    break;
+                }
                 OutputDirectories.linkPreviousAssets(stagedAssembly, cdkOut);
                 result = build(fresh, plan, stagedAssembly, stagedDist);
                 extend.accept(result);
@@ -307,6 +310,16 @@ public final class PlatformSynthesis {
                 synthesize(result, stagedAssembly);
                 writeEnvironmentFiles(fresh, result, stagedDist);
                 split = AssemblyParts.split(stagedAssembly, fresh.stream().map(PlatformStack::nameOf).toList());
+                Set<String> unworded = unworded(envs, hits, split);
+                if (unworded.isEmpty()) {
+                    break;
+                }
+                // rare: a cached stack would head a rule it was worded for by another; build its group too, afresh
+                groups.stream().filter(g -> g.stream().anyMatch(e -> unworded.contains(e.name())))
+                        .forEach(g -> g.forEach(e -> hits.remove(e.name())));
+                OutputDirectories.staging(cdkOut);
+                OutputDirectories.staging(dist);
+                split = null;
             }
             AssemblyParts.Common common = split != null ? split.common() : cachedCommon.orElseThrow();
             Map<String, AssemblyParts.StackPart> freshParts = new LinkedHashMap<>();
@@ -414,8 +427,9 @@ public final class PlatformSynthesis {
 
     /**
      * Drops from {@code hits} each group with a cached stack whose CloudFormation Validate entries are worded after a
-     * stack that does not come before it now (the plugin words a rule after the first template that has it; see
-     * {@link AssemblyParts}): synthesized now, its entries get the wording a synth without the cache gives them.
+     * stack that cannot come before it now: no cached stack before it has the rule, and no environment before it is
+     * synthesized (which could have it). The plugin words a rule after the first template that has it (see
+     * {@link AssemblyParts}); {@link #unworded} checks the rest once the synthesized stacks are known.
      */
     private static void dropBorrowedWording(List<EnvironmentConfig> envs, List<List<EnvironmentConfig>> groups,
             Map<String, SynthCache.Entry> hits) {
@@ -423,15 +437,15 @@ public final class PlatformSynthesis {
         while (changed) {
             changed = false;
             Set<String> seen = new TreeSet<>();
+            boolean freshBefore = false;
             for (EnvironmentConfig env : envs) {
                 SynthCache.Entry entry = hits.get(env.name());
                 if (entry == null) {
+                    freshBefore = true;
                     continue;
                 }
-                String stack = PlatformStack.nameOf(env);
-                AssemblyParts.StackPart part = entry.parts().stream().filter(p -> p.stack().equals(stack))
-                        .findFirst().orElseThrow();
-                if (!seen.containsAll(part.borrowed())) {
+                AssemblyParts.StackPart part = partOf(entry, env);
+                if (!freshBefore && !seen.containsAll(part.borrowed())) {
                     groups.stream().filter(g -> g.contains(env)).findFirst().orElseThrow()
                             .forEach(e -> hits.remove(e.name()));
                     changed = true;
@@ -440,6 +454,33 @@ public final class PlatformSynthesis {
                 seen.addAll(part.validateRules());
             }
         }
+    }
+
+    /**
+     * The environments whose cached stack would be the first, in this synth's order, with a CloudFormation Validate
+     * rule it was worded for by another stack: their entries would not read as a synth without the cache words them.
+     */
+    private static Set<String> unworded(List<EnvironmentConfig> envs, Map<String, SynthCache.Entry> hits,
+            AssemblyParts.Split split) {
+        Map<String, AssemblyParts.StackPart> fresh = new LinkedHashMap<>();
+        split.stacks().forEach(p -> fresh.put(p.stack(), p));
+        Set<String> seen = new TreeSet<>();
+        Set<String> out = new TreeSet<>();
+        for (EnvironmentConfig env : envs) {
+            SynthCache.Entry entry = hits.get(env.name());
+            AssemblyParts.StackPart part = entry == null ? fresh.get(PlatformStack.nameOf(env)) : partOf(entry, env);
+            for (String rule : part.validateRules()) {
+                if (seen.add(rule) && entry != null && part.borrowed().contains(rule)) {
+                    out.add(env.name());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static AssemblyParts.StackPart partOf(SynthCache.Entry entry, EnvironmentConfig env) {
+        String stack = PlatformStack.nameOf(env);
+        return entry.parts().stream().filter(p -> p.stack().equals(stack)).findFirst().orElseThrow();
     }
 
     /** Puts a cached stack's files and assets into the staged assembly. */

@@ -83,22 +83,38 @@ class SynthCacheTest {
                 Main.NETWORK_FILE, Main.LOCK_FILE));
         List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(dir);
         PlatformSynthesis.Result before = run(envs, FixtureSynthesis.plan(dir, envs), "edited", dir);
-        Path file = dir.resolve("dev-use1.yaml");
-        Files.writeString(file, Files.readString(file).replaceFirst("(?m)^tags:\\n", "tags:\n  edited: \"yes\"\n"));
-        envs = EnvironmentLoader.loadDirectory(dir);
-        AddressPlan plan = FixtureSynthesis.plan(dir, envs);
-
-        PlatformSynthesis.Result partial = run(envs, plan, "edited", dir);
-        Path plain = root.resolve("edited-plain");
-        FixtureSynthesis.linkFixtureAssets(plain.resolve("cdk.out"));
-        PlatformSynthesis.run(envs, plan, plain.resolve("cdk.out"), plain.resolve("dist"));
-
         assertThat(before.cached()).isEmpty();
-        assertThat(partial.stacks()).containsOnlyKeys("dev-use1");
-        assertThat(partial.cached()).containsExactly("dev-euw1");
-        assertThat(read(partial.cdkOut().resolve("v6-dev-use1.template.json"))).contains("\"edited\"");
-        assertSameFiles(partial.cdkOut(), plain.resolve("cdk.out"));
-        assertSameFiles(partial.dist(), plain.resolve("dist"));
+
+        // the first environment: the cached second one was worded after it, and still is
+        editTags(dir.resolve("dev-euw1.yaml"));
+        PlatformSynthesis.Result first = runAndCompare(dir, "edited", "edited-plain-1");
+        assertThat(first.stacks()).containsOnlyKeys("dev-euw1");
+        assertThat(first.cached()).containsExactly("dev-use1");
+        assertThat(read(first.cdkOut().resolve("v6-dev-euw1.template.json"))).contains("\"edited\"");
+
+        // the second environment
+        editTags(dir.resolve("dev-use1.yaml"));
+        PlatformSynthesis.Result second = runAndCompare(dir, "edited", "edited-plain-2");
+        assertThat(second.stacks()).containsOnlyKeys("dev-use1");
+        assertThat(second.cached()).containsExactly("dev-euw1");
+        assertThat(read(second.cdkOut().resolve("v6-dev-use1.template.json"))).contains("\"edited\"");
+    }
+
+    static void editTags(Path file) throws IOException {
+        Files.writeString(file, Files.readString(file).replaceFirst("(?m)^tags:\\n", "tags:\n  edited: \"yes\"\n"));
+    }
+
+    /** Synthesizes {@code dir} with the cache into {@code out}, and without it into {@code plain}: same bytes. */
+    static PlatformSynthesis.Result runAndCompare(Path dir, String out, String plain) {
+        List<EnvironmentConfig> envs = EnvironmentLoader.loadDirectory(dir);
+        AddressPlan plan = FixtureSynthesis.plan(dir, envs);
+        PlatformSynthesis.Result cached = run(envs, plan, out, dir);
+        Path reference = root.resolve(plain);
+        FixtureSynthesis.linkFixtureAssets(reference.resolve("cdk.out"));
+        PlatformSynthesis.run(envs, plan, reference.resolve("cdk.out"), reference.resolve("dist"));
+        assertSameFiles(cached.cdkOut(), reference.resolve("cdk.out"));
+        assertSameFiles(cached.dist(), reference.resolve("dist"));
+        return cached;
     }
 
     @Test
