@@ -81,12 +81,7 @@ final class AssemblyParts {
 
         /** The CloudFormation Validate rules (name and severity) its entries report. */
         Set<String> validateRules() {
-            Set<String> out = new TreeSet<>();
-            JsonNode plugin = report.path(CFN_VALIDATE);
-            for (String list : REPORT_LISTS) {
-                plugin.path(list).forEach(e -> out.add(ruleKey(e)));
-            }
-            return out;
+            return rulesOf(report);
         }
 
         /** The part as one JSON object (for the cache). */
@@ -198,9 +193,7 @@ final class AssemblyParts {
         Map<String, List<String>> borrowed = new LinkedHashMap<>();
         Set<String> seen = new TreeSet<>();
         for (String stack : stacks) {
-            StackPart probe = new StackPart(stack, JSON.createObjectNode(), JSON.nullNode(), ownReports.get(stack),
-                    List.of(), List.of());
-            Set<String> rules = probe.validateRules();
+            Set<String> rules = rulesOf(ownReports.get(stack));
             borrowed.put(stack, rules.stream().filter(seen::contains).toList());
             seen.addAll(rules);
         }
@@ -273,6 +266,16 @@ final class AssemblyParts {
             p.set("header", header);
         }
         return p.get(list) instanceof ArrayNode a ? a : p.putArray(list);
+    }
+
+    /** The CloudFormation Validate rules (name and severity) of a stack's report entries. */
+    private static Set<String> rulesOf(JsonNode report) {
+        Set<String> out = new TreeSet<>();
+        JsonNode plugin = report.path(CFN_VALIDATE);
+        for (String list : REPORT_LISTS) {
+            plugin.path(list).forEach(e -> out.add(ruleKey(e)));
+        }
+        return out;
     }
 
     /** A violation's rule as the CloudFormation Validate plugin groups them: its name and severity. */

@@ -499,7 +499,7 @@ public final class PlatformSynthesis {
                         "the synth cache lost asset " + a + "; delete " + cache.dir() + " and synthesize again"));
                 if (Files.isDirectory(source)) {
                     OutputDirectories.copyDirectory(source, staged);
-                } else if (source.startsWith(cdkOut) || source.toAbsolutePath().startsWith(cdkOut.toAbsolutePath())) {
+                } else if (source.toAbsolutePath().startsWith(cdkOut.toAbsolutePath())) {
                     // in place already: replaceAssembly keeps it (as for linkPreviousAssets)
                     Files.createSymbolicLink(staged, source.toAbsolutePath().normalize());
                 } else {
@@ -530,7 +530,7 @@ public final class PlatformSynthesis {
                 List<String> stacks = group.stream().map(PlatformStack::nameOf).toList();
                 List<AssemblyParts.StackPart> parts = split.stacks().stream().filter(p -> stacks.contains(
                         p.stack())).toList();
-                cache.store(keys.get(group), parts, cdkOut, cdkOut, group.stream().map(EnvironmentConfig::name)
+                cache.store(keys.get(group), parts, cdkOut, group.stream().map(EnvironmentConfig::name)
                         .toList(), dist);
             }
         } catch (IOException | RuntimeException e) {

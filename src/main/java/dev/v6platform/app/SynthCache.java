@@ -275,12 +275,11 @@ final class SynthCache {
     }
 
     /**
-     * Stores an entry under {@code key}: the parts (their files read from {@code assembly}, where the synth staged
-     * them, its assets resolved there or in {@code cdkOut}) and the {@code dist/} directories of {@code
-     * environments} in {@code dist}.
+     * Stores an entry under {@code key}: the parts (their files and assets read from {@code assembly}, the cloud
+     * assembly the synth put in place) and the {@code dist/} directories of {@code environments} in {@code dist}.
      */
-    void store(String key, List<AssemblyParts.StackPart> parts, Path assembly, Path cdkOut,
-            List<String> environments, Path dist) throws IOException {
+    void store(String key, List<AssemblyParts.StackPart> parts, Path assembly, List<String> environments, Path dist)
+            throws IOException {
         Path entries = dir.resolve("entries");
         Path target = entries.resolve(key);
         if (Files.isRegularFile(target.resolve("parts.json"))) {
@@ -296,7 +295,7 @@ final class SynthCache {
                     Files.copy(assembly.resolve(f), temp.resolve("files").resolve(f));
                 }
                 for (String a : p.assets()) {
-                    keepAsset(a, assembly, cdkOut);
+                    keepAsset(a, assembly);
                 }
                 index.add(p.toJson());
             }
@@ -344,18 +343,12 @@ final class SynthCache {
     }
 
     /** Keeps a staged asset in {@code assets/}: a hard link to the file, or a copy. */
-    private void keepAsset(String name, Path assembly, Path cdkOut) throws IOException {
+    private void keepAsset(String name, Path assembly) throws IOException {
         Path kept = dir.resolve("assets").resolve(name);
         if (Files.exists(kept)) {
             return;
         }
-        Path source = assembly.resolve(name);
-        if (Files.isSymbolicLink(source)) {
-            source = source.toRealPath();
-        }
-        if (!Files.exists(source)) {
-            source = cdkOut.resolve(name);
-        }
+        Path source = assembly.resolve(name).toRealPath();
         Files.createDirectories(kept.getParent());
         // a directory of this writer's own: another synth keeping the same asset at once never sees half of it
         Path own = Files.createTempDirectory(kept.getParent(), ".new-");

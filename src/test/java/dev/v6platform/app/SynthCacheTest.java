@@ -264,7 +264,7 @@ class SynthCacheTest {
             AssemblyParts.StackPart part = new AssemblyParts.StackPart("v6-env" + i,
                     JsonNodeFactory.instance.objectNode(), JsonNodeFactory.instance.nullNode(),
                     JsonNodeFactory.instance.objectNode(), List.of(), List.of(asset));
-            cache.store("key" + i, List.of(part), assembly, assembly, List.of(), dir.resolve("dist"));
+            cache.store("key" + i, List.of(part), assembly, List.of(), dir.resolve("dist"));
             Files.setLastModifiedTime(dir.resolve("cache/entries/key" + i), FileTime.fromMillis(base + i * 1000L));
         }
         // the oldest entry was used a moment ago: it stays, and key1 (now the oldest) goes with its asset
@@ -273,7 +273,7 @@ class SynthCacheTest {
         Files.writeString(assembly.resolve("asset." + "%064d".formatted(99) + ".zip"), "layer 99");
         cache.store("key99", List.of(new AssemblyParts.StackPart("v6-env99", JsonNodeFactory.instance.objectNode(),
                 JsonNodeFactory.instance.nullNode(), JsonNodeFactory.instance.objectNode(), List.of(), List.of(
-                "asset." + "%064d".formatted(99) + ".zip"))), assembly, assembly, List.of(), dir.resolve("dist"));
+                "asset." + "%064d".formatted(99) + ".zip"))), assembly, List.of(), dir.resolve("dist"));
 
         try (Stream<Path> entries = Files.list(dir.resolve("cache/entries"))) {
             assertThat(entries.count()).isEqualTo(SynthCache.KEEP);
