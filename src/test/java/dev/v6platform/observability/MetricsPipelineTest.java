@@ -80,7 +80,7 @@ class MetricsPipelineTest {
                 PROD.availabilityZones(), PROD.kubernetesVersion(), PROD.tags(), PROD.network(), PROD.cluster(),
                 PROD.karpenter(), PROD.buildkit(), Optional.of(spec), PROD.namespaces(), PROD.source(), PROD.line());
         assertThatThrownBy(() -> PlatformSynthesis.build(List.of(blind), FixtureSynthesis.plan(),
-                Path.of("target/blind/cdk.out"), Path.of("target/blind/dist")))
+                FixtureSynthesis.ROOT.resolve("blind/cdk.out"), FixtureSynthesis.ROOT.resolve("blind/dist")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("metrics.allow");
     }
 

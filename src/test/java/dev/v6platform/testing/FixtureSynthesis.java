@@ -21,11 +21,15 @@ import java.util.stream.Stream;
 /**
  * The library tests' own environments in {@code src/test/resources/fixture-stacks/} (four environments in two
  * accounts and regions, with their network file and lock), synthesized once per test JVM (synth is the expensive
- * part of the suite) into {@code target/test-synth/fixtures/{cdk.out,dist}}. Tests read, never modify, the result.
+ * part of the suite) into {@code fixtures/{cdk.out,dist}} under {@link #ROOT}. Tests read, never modify, the result.
  * The user's {@code stacks/} is checked by {@link UserStacks}, never here.
  */
 public final class FixtureSynthesis {
-    public static final Path ROOT = Path.of("target/test-synth");
+    /**
+     * Where tests synthesize: {@code target/test-synth}, or one directory per test JVM when surefire runs several
+     * (the build sets {@code testsynth.root} to {@code target/test-synth-<fork>}).
+     */
+    public static final Path ROOT = Path.of(System.getProperty("testsynth.root", "target/test-synth"));
     /** The fixture stacks directory: environment files, {@code network.yaml} and the lock. */
     public static final Path STACKS = Path.of("src/test/resources/fixture-stacks");
     private static PlatformSynthesis.Result result;
@@ -93,7 +97,7 @@ public final class FixtureSynthesis {
         return usEast;
     }
 
-    /** An empty directory under target/test-synth. */
+    /** An empty directory under {@link #ROOT}. */
     public static Path fresh(String name) {
         Path dir = ROOT.resolve(name);
         delete(dir);

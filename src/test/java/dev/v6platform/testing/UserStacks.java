@@ -16,7 +16,7 @@ import java.util.List;
  * The user's environments in {@code stacks/} (or {@code -Dv6.stacks=DIR}), whatever they are: the suite checks them
  * generically (they synthesize and validate, match their snapshots, pass the security baseline and the replacement
  * guard) and never depends on which environments there are. They are synthesized once per test JVM with the app
- * itself, as {@code cdk synth} would, into {@code target/test-synth/user/{cdk.out,dist}}.
+ * itself, as {@code cdk synth} would, into {@code user/{cdk.out,dist}} under {@link FixtureSynthesis#ROOT}.
  *
  * <p>Without {@code -Dsnapshots.update=true} the synth runs with {@code --frozen-plan}, so a lock that is out of
  * date fails with the app's own message; with the flag it plans like {@code cdk synth} and writes the lock.
