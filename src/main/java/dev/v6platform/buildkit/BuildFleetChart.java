@@ -54,6 +54,8 @@ public final class BuildFleetChart extends Chart {
     static final String ARCH_LABEL = "v6-platform.dev/arch";
     static final String STATE = "/home/user/.local/share/buildkit";
     public static final int GRACE_SECONDS = BuildkitSpec.BUILDER_GRACE_SECONDS;
+    /** How long a stopping builder waits for builds that may still reach it (DNS caching plus the router's hold). */
+    static final int DRAIN_SECONDS = 30 + BuildRouter.DNS_HOLD_SECONDS + 10;
 
     /** The fleet of an environment from {@code stacks/}: its buildkit section, on its Karpenter pools. */
     public BuildFleetChart(Construct scope, String id, EnvironmentConfig env) {
@@ -89,7 +91,11 @@ public final class BuildFleetChart extends Chart {
                     "spec", Map.of("maxUnavailable", 1, "selector", Map.of("matchLabels", selector(pool))))));
             KubeObjects.add(this, name + "-hpa", autoscaler(pool));
         }
-        KubeObjects.add(this, "networkpolicy", networkPolicy(spec));
+        for (Map<String, Object> o : BuildRouter.objects(spec)) {
+            KubeObjects.add(this, BuildRouter.id(o), o);
+        }
+        KubeObjects.add(this, "networkpolicy", networkPolicy());
+        KubeObjects.add(this, "router-networkpolicy", routerNetworkPolicy(spec));
         spec.certManagerIssuer().ifPresent(issuer -> {
             KubeObjects.add(this, "certificate", serverCertificate(spec, issuer));
             for (String ns : spec.clients().stream().map(BuildkitSpec.Client::namespace).distinct().sorted()
@@ -222,8 +228,12 @@ public final class BuildFleetChart extends Chart {
                 "periodSeconds", 30, "timeoutSeconds", 10));
         container.put("livenessProbe", Map.of("exec", Map.of("command", probe), "initialDelaySeconds", 5,
                 "periodSeconds", 30, "timeoutSeconds", 10, "failureThreshold", 5));
+        // a terminating builder is no longer ready, but a build may still reach it until the router lets its DNS
+        // name go (CoreDNS caches answers for up to 30 s, the router holds them 5 s more): only after that quiet
+        // period does "no running build" mean none will come
         container.put("lifecycle", Map.of("preStop", Map.of("exec", Map.of("command", List.of("/bin/sh", "-c",
-                "sleep 5; while buildctl debug histories | grep -q '^STARTED'; do sleep 10; done")))));
+                "sleep " + DRAIN_SECONDS + "; while buildctl debug histories | grep -q '^STARTED'; do sleep 10; "
+                        + "done")))));
         // limits equal to requests: Guaranteed QoS, so a busy node never evicts a builder mid-build
         container.put("resources", Map.of(
                 "requests", Map.of("cpu", pool.cpu(), "memory", pool.memory()),
@@ -348,7 +358,23 @@ public final class BuildFleetChart extends Chart {
                                 "type", "Pods", "value", 1, "periodSeconds", 300)))))));
     }
 
-    private static Map<String, Object> networkPolicy(BuildkitSpec spec) {
+    /**
+     * Builders admit builds from the router only, and the metrics collector to their metrics port. (The name is
+     * the one this policy had when it admitted the client namespaces: policies add up, so a renamed policy would
+     * leave the old one admitting them.)
+     */
+    private static Map<String, Object> networkPolicy() {
+        return object("networking.k8s.io/v1", "NetworkPolicy", "buildkitd-clients", Map.of("spec", Map.of(
+                "podSelector", Map.of("matchLabels", Map.of(NAME_LABEL, "buildkitd")),
+                "policyTypes", List.of("Ingress"),
+                "ingress", List.of(
+                        Map.of("from", List.of(Map.of("podSelector", Map.of("matchLabels", BuildRouter.LABELS))),
+                                "ports", List.of(Map.of("port", PORT, "protocol", "TCP"))),
+                        collectorTo(METRICS_PORT)))));
+    }
+
+    /** The router admits the client namespaces to port 1234, and the metrics collector to its exporter. */
+    private static Map<String, Object> routerNetworkPolicy(BuildkitSpec spec) {
         List<String> namespaces = spec.clients().stream().map(BuildkitSpec.Client::namespace).distinct().sorted()
                 .toList();
         List<Object> ingress = new ArrayList<>();
@@ -358,16 +384,20 @@ public final class BuildFleetChart extends Chart {
                             "key", "kubernetes.io/metadata.name", "operator", "In", "values", namespaces))))),
                     "ports", List.of(Map.of("port", PORT, "protocol", "TCP"))));
         }
-        ingress.add(Map.of(
+        ingress.add(collectorTo(BuildRouter.METRICS_PORT));
+        return object("networking.k8s.io/v1", "NetworkPolicy", BuildRouter.NAME, Map.of("spec", Map.of(
+                "podSelector", Map.of("matchLabels", BuildRouter.LABELS),
+                "policyTypes", List.of("Ingress"),
+                "ingress", ingress)));
+    }
+
+    private static Map<String, Object> collectorTo(int port) {
+        return Map.of(
                 "from", List.of(Map.of(
                         "namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name",
                                 PlatformNamespace.OBSERVABILITY.namespaceName())),
                         "podSelector", Map.of("matchLabels", Map.of(NAME_LABEL, "otel-collector")))),
-                "ports", List.of(Map.of("port", METRICS_PORT, "protocol", "TCP"))));
-        return object("networking.k8s.io/v1", "NetworkPolicy", "buildkitd-clients", Map.of("spec", Map.of(
-                "podSelector", Map.of("matchLabels", Map.of(NAME_LABEL, "buildkitd")),
-                "policyTypes", List.of("Ingress"),
-                "ingress", ingress)));
+                "ports", List.of(Map.of("port", port, "protocol", "TCP")));
     }
 
     /** What {@code docker buildx create --driver kubernetes} does in the namespace: run and reach its builders. */

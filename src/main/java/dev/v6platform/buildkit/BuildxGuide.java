@@ -41,36 +41,34 @@ public final class BuildxGuide {
                         .collect(Collectors.joining(", ")))
                 .append("), so `--platform linux/amd64,linux/arm64` needs no QEMU.\n\n");
 
-        md.append("## Remote driver: the fleet over TLS\n\n")
+        md.append("## Remote driver: the fleet over TLS, through the router\n\n")
                 .append("From a pod in a client namespace (")
                 .append(spec.clients().stream().map(c -> "`" + c.namespace() + "`").distinct()
                         .collect(Collectors.joining(", ")))
-                .append("); the NetworkPolicy admits no one else to port ").append(BuildFleetChart.PORT)
-                .append(". The client needs a certificate signed by the CA of Secret `")
-                .append(BuildFleetChart.NAMESPACE).append("/").append(BuildFleetChart.TLS_SECRET).append("`.\n\n```sh\n");
+                .append("); the NetworkPolicies admit no one else to the router's port ").append(BuildFleetChart.PORT)
+                .append(", and only the router to the builders. The client needs a certificate signed by the CA of ")
+                .append("Secret `").append(BuildFleetChart.NAMESPACE).append("/").append(BuildFleetChart.TLS_SECRET)
+                .append("`. The router (`").append(BuildRouter.host()).append("`) passes TLS through untouched and ")
+                .append("picks the builder from the server name: a key for the repository, then the pool. The same ")
+                .append("repository goes to the same builder, and its cache, every time; a builder the autoscaler ")
+                .append("adds takes its share of repositories as soon as it is ready, and one that scales down takes ")
+                .append("no new builds.\n\n```sh\n")
+                .append("key=$(printf %s \"$REPOSITORY\" | sha256sum | cut -c1-16)   # e.g. $REPOSITORY=apps/web\n");
         boolean first = true;
         for (BuildkitSpec.Pool pool : spec.pools()) {
-            String host = service(pool);
             md.append("docker buildx create ").append(first ? "" : "--append ").append("--name ").append(builder)
                     .append(" --driver remote \\\n")
                     .append("  --driver-opt cacert=$PWD/certs/ca.pem,cert=$PWD/certs/cert.pem,key=$PWD/certs/key.pem,")
-                    .append("servername=").append(host).append(" \\\n")
+                    .append("servername=$key.").append(BuildRouter.poolDomain(pool)).append(" \\\n")
                     .append("  --platform linux/").append(pool.architecture()).append(" \\\n")
-                    .append("  tcp://").append(host).append(":").append(BuildFleetChart.PORT).append("\n");
+                    .append("  tcp://").append(BuildRouter.host()).append(":").append(BuildFleetChart.PORT)
+                    .append("\n");
             first = false;
         }
         md.append("docker buildx inspect --bootstrap ").append(builder).append("\n```\n\n")
-                .append("The Service is headless, so the name above reaches a random builder. To keep caches warm, ")
-                .append("send a repository to the same builder every time: hash it over the builders that always ")
-                .append("run (each pool's minReplicas) and dial that pod's stable name instead:\n\n```sh\n")
-                .append("h=$(printf %s \"$REPOSITORY\" | cksum | cut -d' ' -f1)\n");
-        for (BuildkitSpec.Pool pool : spec.pools()) {
-            md.append("# ").append(pool.architecture()).append(": tcp://").append(name(pool)).append("-$((h % ")
-                    .append(pool.minReplicas()).append(")).").append(service(pool)).append(":")
-                    .append(BuildFleetChart.PORT).append("\n");
-        }
-        md.append("```\n\n")
-                .append("A builder that scales down finishes its running builds first, for up to ")
+                .append("The server name is also what the client checks the builder's certificate against: it must ")
+                .append("cover `*.<pool's Service name>` (the cert-manager certificate does). A builder that scales ")
+                .append("down finishes its running builds first, for up to ")
                 .append(BuildFleetChart.GRACE_SECONDS / 60).append(" minutes; longer builds are cut off.\n\n");
 
         md.append("## Kubernetes driver: buildx runs its own builders\n\n")
@@ -152,13 +150,5 @@ public final class BuildxGuide {
 
     private static List<BuildkitSpec.Pool> sortedPools(BuildkitSpec spec) {
         return spec.pools().stream().sorted(Comparator.comparing(BuildkitSpec.Pool::architecture)).toList();
-    }
-
-    private static String name(BuildkitSpec.Pool pool) {
-        return BuildFleetChart.name(pool);
-    }
-
-    private static String service(BuildkitSpec.Pool pool) {
-        return name(pool) + "." + BuildFleetChart.NAMESPACE + ".svc.cluster.local";
     }
 }

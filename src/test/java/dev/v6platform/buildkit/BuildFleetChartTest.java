@@ -114,7 +114,7 @@ class BuildFleetChartTest {
 
         assertThat(at(pod, "terminationGracePeriodSeconds").toString()).isEqualTo("3600");
         assertThat((List<String>) at(pod, "containers", "0", "lifecycle", "preStop", "exec", "command"))
-                .last().asString().contains("buildctl debug histories").contains("STARTED");
+                .last().asString().startsWith("sleep 45; ").contains("buildctl debug histories").contains("STARTED");
         assertThat((Map<String, Object>) at(sts, "spec", "template", "metadata", "annotations"))
                 .containsEntry("karpenter.sh/do-not-disrupt", "true");
         assertThat(at(find("PodDisruptionBudget", "buildkitd-arm64"), "spec", "maxUnavailable").toString())
@@ -130,18 +130,27 @@ class BuildFleetChartTest {
     }
 
     @Test
-    void only_the_client_namespaces_reach_port_1234_and_their_accounts_may_use_the_kubernetes_driver() {
-        Map<String, Object> policy = find("NetworkPolicy", "buildkitd-clients");
-        assertThat((List<Object>) at(policy, "spec", "ingress")).containsExactly(Map.of(
+    void only_the_client_namespaces_reach_the_router_only_the_router_reaches_builders_and_accounts_use_the_driver() {
+        Map<String, Object> collector = Map.of(
+                "namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "observability")),
+                "podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "otel-collector")));
+        Map<String, Object> router = find("NetworkPolicy", "buildkit-router");
+        assertThat(at(router, "spec", "podSelector").toString()).isEqualTo(
+                "{matchLabels={app.kubernetes.io/name=buildkit-router}}");
+        assertThat((List<Object>) at(router, "spec", "ingress")).containsExactly(Map.of(
                 "from", List.of(Map.of("namespaceSelector", Map.of("matchExpressions", List.of(Map.of(
                         "key", "kubernetes.io/metadata.name", "operator", "In",
                         "values", List.of("ci", "ci-release")))))),
                 "ports", List.of(Map.of("port", 1234, "protocol", "TCP"))), Map.of(
-                "from", List.of(Map.of(
-                        "namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name",
-                                "observability")),
-                        "podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "otel-collector")))),
-                "ports", List.of(Map.of("port", 6060, "protocol", "TCP"))));
+                "from", List.of(collector), "ports", List.of(Map.of("port", 8404, "protocol", "TCP"))));
+        Map<String, Object> builders = find("NetworkPolicy", "buildkitd-clients");
+        assertThat(at(builders, "spec", "podSelector").toString()).isEqualTo(
+                "{matchLabels={app.kubernetes.io/name=buildkitd}}");
+        assertThat((List<Object>) at(builders, "spec", "ingress")).containsExactly(Map.of(
+                "from", List.of(Map.of("podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/name",
+                        "buildkit-router")))),
+                "ports", List.of(Map.of("port", 1234, "protocol", "TCP"))), Map.of(
+                "from", List.of(collector), "ports", List.of(Map.of("port", 6060, "protocol", "TCP"))));
         assertThat((List<Object>) at(find("RoleBinding", "buildx-kubernetes-driver"), "subjects")).containsExactly(
                 Map.of("kind", "ServiceAccount", "name", "buildx", "namespace", "ci"),
                 Map.of("kind", "ServiceAccount", "name", "release-builder", "namespace", "ci-release"));

@@ -10,14 +10,25 @@ class BuildxGuideTest {
     static final String GUIDE = BuildxGuide.markdown(EnvironmentLoader.loadFile(FixtureSynthesis.STACKS.resolve("dev-euw1.yaml")));
 
     @Test
-    void the_remote_driver_appends_one_native_node_per_architecture() {
+    void the_remote_driver_appends_one_native_node_per_architecture_through_the_router() {
         assertThat(GUIDE).contains("docker buildx create --name v6-dev-euw1 --driver remote \\\n"
                 + "  --driver-opt cacert=$PWD/certs/ca.pem,cert=$PWD/certs/cert.pem,key=$PWD/certs/key.pem,"
-                + "servername=buildkitd-arm64.buildkit.svc.cluster.local \\\n"
+                + "servername=$key.buildkitd-arm64.buildkit.svc.cluster.local \\\n"
                 + "  --platform linux/arm64 \\\n"
-                + "  tcp://buildkitd-arm64.buildkit.svc.cluster.local:1234\n"
+                + "  tcp://buildkit-router.buildkit.svc.cluster.local:1234\n"
                 + "docker buildx create --append --name v6-dev-euw1 --driver remote \\\n");
-        assertThat(GUIDE).contains("--platform linux/amd64 \\\n  tcp://buildkitd-amd64.buildkit.svc.cluster.local:1234");
+        assertThat(GUIDE).contains("servername=$key.buildkitd-amd64.buildkit.svc.cluster.local \\\n"
+                + "  --platform linux/amd64 \\\n  tcp://buildkit-router.buildkit.svc.cluster.local:1234");
+    }
+
+    @Test
+    void the_guides_key_command_gives_the_routers_key_for_a_repository() throws Exception {
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^key=(.*?)   #").matcher(GUIDE);
+        assertThat(line.find()).isTrue();
+        Process p = new ProcessBuilder("sh", "-c", "REPOSITORY=apps/web; key=" + line.group(1) + "; printf %s $key")
+                .start();
+        String key = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(key).isEqualTo(BuildRouter.key("apps/web")).matches("[0-9a-f]{16}");
     }
 
     @Test
@@ -53,9 +64,6 @@ class BuildxGuideTest {
     }
 
     @Test
-    void each_architecture_hashes_over_its_own_always_running_builders() {
-        assertThat(GUIDE).contains("# arm64: tcp://buildkitd-arm64-$((h % 1)).buildkitd-arm64.buildkit.svc.cluster"
-                + ".local:1234", "# amd64: tcp://buildkitd-amd64-$((h % 1)).");
+    void driver_builders_stay_on_their_nodes_through_consolidation() {
         assertThat(GUIDE).contains("annotations=karpenter.sh/do-not-disrupt=true");
-    }
-}
+    }}
